@@ -1,0 +1,10 @@
+//! mxlens: explore, check and compare DNS MX configurations.
+//!
+//! - [`mx`] is the pure core: report model, RFC checks, failover simulation,
+//!   comparison. No I/O, no tokio, no hickory types.
+//! - [`dns`] is everything that touches the network: upstreams, report
+//!   assembly, the built-in demo server.
+//! - The CLI (`main.rs`, [`cli`]) and the TUI ([`tui`]) are two front ends
+//!   over the same core and the same DNS layer.
+
+pub mod mx;

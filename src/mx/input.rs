@@ -1,0 +1,172 @@
+//! Turning what a user typed or pasted into a domain name to query.
+
+use std::net::IpAddr;
+
+use thiserror::Error;
+
+/// Why an input is not a domain mxlens can look up.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum InputError {
+    #[error("empty domain name")]
+    Empty,
+    #[error("\"{0}\" is an IP address, not a domain name")]
+    IpAddress(String),
+    #[error("label \"{label}\" is {len} octets long; the limit is 63")]
+    LabelTooLong { label: String, len: usize },
+    #[error("\"{0}\" has an empty label (two dots in a row, or a leading dot)")]
+    EmptyLabel(String),
+    #[error("\"{name}\" is {len} octets long; the limit is 253")]
+    NameTooLong { name: String, len: usize },
+    #[error("\"{name}\" contains {what}, which is not allowed in a host name")]
+    BadCharacter { name: String, what: String },
+    #[error("\"{name}\" is not a valid internationalised name: {reason}")]
+    Idna { name: String, reason: String },
+}
+
+/// Parses a domain as typed or pasted: `Example.COM`, `example.com.`,
+/// `bücher.example`, `user@example.com`, `mailto:user@example.com?subject=x`.
+///
+/// Returns the lower-case ASCII (punycode) name with a trailing dot.
+pub fn parse_domain(input: &str) -> Result<String, InputError> {
+    let mut s = input.trim();
+    if let Some(rest) = strip_prefix_ci(s, "mailto:") {
+        s = rest;
+    }
+    // mailto: URIs may carry ?subject=… or several addresses; take the first.
+    s = s.split(['?', ',']).next().unwrap_or("").trim();
+    s = s.trim_matches(|c| c == '<' || c == '>');
+    if let Some(at) = s.rfind('@') {
+        s = &s[at + 1..];
+    }
+    if s.is_empty() || s == "." {
+        return Err(InputError::Empty);
+    }
+    let bare = s.trim_start_matches('[').trim_end_matches(']');
+    if bare.parse::<IpAddr>().is_ok() {
+        return Err(InputError::IpAddress(bare.to_string()));
+    }
+    if let Some(c) = s.chars().find(|c| c.is_control() || c.is_whitespace()) {
+        return Err(InputError::BadCharacter {
+            name: crate::mx::escape::visible(s).into_owned(),
+            what: describe(c),
+        });
+    }
+    let without_dot = s.strip_suffix('.').unwrap_or(s);
+    if without_dot.split('.').any(str::is_empty) {
+        return Err(InputError::EmptyLabel(s.to_string()));
+    }
+    let ascii = if without_dot.is_ascii() {
+        without_dot.to_ascii_lowercase()
+    } else {
+        idna::domain_to_ascii(without_dot).map_err(|e| InputError::Idna {
+            name: s.to_string(),
+            reason: format!("{e:?}").to_lowercase(),
+        })?
+    };
+    for label in ascii.split('.') {
+        if label.len() > 63 {
+            return Err(InputError::LabelTooLong {
+                label: label.to_string(),
+                len: label.len(),
+            });
+        }
+        if let Some(c) = label
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+        {
+            return Err(InputError::BadCharacter {
+                name: s.to_string(),
+                what: describe(c),
+            });
+        }
+    }
+    if ascii.len() > 253 {
+        return Err(InputError::NameTooLong {
+            len: ascii.len(),
+            name: s.to_string(),
+        });
+    }
+    Ok(format!("{ascii}."))
+}
+
+fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    if s.len() >= prefix.len() && s[..prefix.len()].eq_ignore_ascii_case(prefix) {
+        Some(&s[prefix.len()..])
+    } else {
+        None
+    }
+}
+
+fn describe(c: char) -> String {
+    if c.is_control() {
+        format!("a control character (\\{:03})", c as u32)
+    } else if c.is_whitespace() {
+        "a space".to_string()
+    } else {
+        format!("'{c}'")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_the_usual_forms() {
+        for (input, want) in [
+            ("Example.COM", "example.com."),
+            ("example.com.", "example.com."),
+            ("  example.com  ", "example.com."),
+            ("user@Example.com", "example.com."),
+            ("mailto:user@example.com", "example.com."),
+            ("MAILTO:a@example.com?subject=hi", "example.com."),
+            ("<user@example.com>", "example.com."),
+            ("bücher.example", "xn--bcher-kva.example."),
+            ("BÜCHER.example.", "xn--bcher-kva.example."),
+            ("_dmarc.example.com", "_dmarc.example.com."),
+        ] {
+            assert_eq!(parse_domain(input).as_deref(), Ok(want), "{input}");
+        }
+    }
+
+    #[test]
+    fn rejects_with_a_reason() {
+        assert_eq!(parse_domain(""), Err(InputError::Empty));
+        assert_eq!(parse_domain("  "), Err(InputError::Empty));
+        assert_eq!(parse_domain("user@"), Err(InputError::Empty));
+        assert!(matches!(
+            parse_domain("192.0.2.1"),
+            Err(InputError::IpAddress(_))
+        ));
+        assert!(matches!(
+            parse_domain("[2001:db8::1]"),
+            Err(InputError::IpAddress(_))
+        ));
+        let long = format!("{}.example", "a".repeat(64));
+        assert!(matches!(
+            parse_domain(&long),
+            Err(InputError::LabelTooLong { len: 64, .. })
+        ));
+        let huge = vec!["a".repeat(60); 5].join(".");
+        assert!(matches!(
+            parse_domain(&huge),
+            Err(InputError::NameTooLong { .. })
+        ));
+        assert!(matches!(
+            parse_domain("a b.example"),
+            Err(InputError::BadCharacter { .. })
+        ));
+        assert!(matches!(
+            parse_domain("ex!ample.com"),
+            Err(InputError::BadCharacter { .. })
+        ));
+        assert!(matches!(
+            parse_domain("a..example"),
+            Err(InputError::EmptyLabel(_))
+        ));
+        let e = parse_domain("bad\u{1b}[2Jname.example")
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains('\u{1b}'), "{e}");
+    }
+}

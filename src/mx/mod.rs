@@ -1,0 +1,9 @@
+//! The pure core: plain data in, plain data out.
+
+pub mod escape;
+pub mod input;
+pub mod report;
+
+pub use report::{
+    Address, AddressStatus, Family, Finding, LookupError, MxHost, MxReport, Outcome, Severity,
+};
