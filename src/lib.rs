@@ -7,4 +7,5 @@
 //! - The CLI (`main.rs`, [`cli`]) and the TUI ([`tui`]) are two front ends
 //!   over the same core and the same DNS layer.
 
+pub mod cli;
 pub mod mx;
