@@ -9,3 +9,4 @@
 
 pub mod cli;
 pub mod mx;
+pub mod tui;

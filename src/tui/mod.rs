@@ -1,0 +1,159 @@
+//! The interactive terminal UI: `mxlens` with no subcommand.
+//!
+//! - [`app`]: all state and the pure `update(Msg) -> Vec<Cmd>`.
+//! - [`keymap`]: the key table behind dispatch, help and hints.
+//! - [`ui`]: one render function per pane.
+//! - [`theme`]: colours that work on dark, light and `NO_COLOR` terminals.
+//! - [`guard`]: terminal setup and restore (quit, error, panic).
+//!
+//! The runner below owns the terminal and the channels: it `select!`s over
+//! terminal events, DNS results and a tick that only exists while a spinner
+//! shows, feeds them to [`App::update`], carries out the [`Cmd`]s, and draws
+//! once per batch, only when something changed.
+
+pub mod app;
+pub mod guard;
+pub mod keymap;
+pub mod theme;
+pub mod ui;
+
+use std::future::Future;
+use std::io;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event, EventStream};
+use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use futures_util::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use tokio::sync::mpsc;
+
+pub use app::{App, Cmd, Msg};
+use guard::TerminalGuard;
+
+use crate::mx::MxReport;
+
+/// Spinner speed.
+const TICK: Duration = Duration::from_millis(100);
+/// Most messages handled between two draws, so a flood cannot starve the screen.
+const BATCH: usize = 256;
+
+/// Runs `app` in the terminal until the user quits. `lookup` answers
+/// [`Cmd::Lookup`]; it runs as a tokio task per domain.
+pub async fn run_app<L, F>(mut app: App, lookup: L) -> anyhow::Result<()>
+where
+    L: Fn(String) -> F + Send + Sync + 'static,
+    F: Future<Output = MxReport> + Send + 'static,
+{
+    let started = Instant::now();
+    let _guard = TerminalGuard::enter()?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    let size = terminal.size()?;
+    app.update(Msg::Resize(size.width, size.height));
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let lookup = std::sync::Arc::new(lookup);
+    let first = app.start();
+    draw(&mut terminal, &mut app)?;
+    tracing::info!(ms = started.elapsed().as_secs_f64() * 1e3, "first frame");
+    if std::env::var_os("MXLENS_TEST_PANIC").is_some() {
+        // Hidden hook for the terminal-restore test (tests/tui_e2e.rs).
+        panic!("MXLENS_TEST_PANIC is set: panicking after the first frame");
+    }
+    let mut all_done_logged = false;
+    let mut quit = run_cmds(first, &lookup, &tx);
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    while !quit {
+        let animating = app.needs_tick();
+        let msg = tokio::select! {
+            ev = events.next() => match ev {
+                Some(ev) => to_msg(ev?),
+                None => break,
+            },
+            Some(m) = rx.recv() => Some(m),
+            _ = tick.tick(), if animating => Some(Msg::Tick),
+        };
+        let mut batch: Vec<Msg> = msg.into_iter().collect();
+        // Drain whatever else is ready without waiting.
+        for _ in 0..BATCH {
+            let more = tokio::select! {
+                biased;
+                ev = events.next() => match ev {
+                    Some(ev) => to_msg(ev?),
+                    None => { quit = true; None }
+                },
+                Some(m) = rx.recv() => Some(m),
+                () = std::future::ready(()) => break,
+            };
+            batch.extend(more);
+        }
+        for m in batch {
+            let cmds = app.update(m);
+            quit |= run_cmds(cmds, &lookup, &tx);
+        }
+        if quit {
+            break;
+        }
+        if app.dirty {
+            draw(&mut terminal, &mut app)?;
+        }
+        if !all_done_logged && !app.needs_tick() {
+            all_done_logged = true;
+            tracing::info!(
+                ms = started.elapsed().as_secs_f64() * 1e3,
+                "every report shown"
+            );
+        }
+    }
+    Ok(())
+}
+
+fn to_msg(ev: Event) -> Option<Msg> {
+    match ev {
+        Event::Key(k) => Some(Msg::Key(k)),
+        Event::Mouse(m) => Some(Msg::Mouse(m)),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        Event::Paste(s) => Some(Msg::Paste(s)),
+        Event::FocusGained | Event::FocusLost => None,
+    }
+}
+
+/// Carries out commands; true when one of them is [`Cmd::Quit`].
+fn run_cmds<L, F>(
+    cmds: Vec<Cmd>,
+    lookup: &std::sync::Arc<L>,
+    tx: &mpsc::UnboundedSender<Msg>,
+) -> bool
+where
+    L: Fn(String) -> F + Send + Sync + 'static,
+    F: Future<Output = MxReport> + Send + 'static,
+{
+    let mut quit = false;
+    for cmd in cmds {
+        match cmd {
+            Cmd::Lookup { generation, domain } => {
+                let (lookup, tx) = (lookup.clone(), tx.clone());
+                tokio::spawn(async move {
+                    let report = lookup(domain).await;
+                    // The receiver is gone only when the app has quit.
+                    let _ = tx.send(Msg::Report {
+                        generation,
+                        report: Box::new(report),
+                    });
+                });
+            }
+            Cmd::Quit => quit = true,
+        }
+    }
+    quit
+}
+
+/// One frame inside a synchronized update, so terminals never show half of it.
+fn draw(terminal: &mut Terminal<CrosstermBackend<io::Stdout>>, app: &mut App) -> io::Result<()> {
+    crossterm::queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    terminal.draw(|f| ui::render(f, app))?;
+    crossterm::execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
+    app.dirty = false;
+    Ok(())
+}

@@ -1,0 +1,78 @@
+//! The addresses of the selected host.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row};
+
+use super::{block, esc, note, table};
+use crate::mx::{AddressStatus, Family};
+use crate::tui::app::{App, Focus};
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let host = app.selected_host();
+    let mut title = vec![Span::raw("Addresses")];
+    if let Some(h) = host {
+        title.push(Span::raw(" · "));
+        title.push(Span::raw(esc(&h.exchange).into_owned()));
+    }
+    let b = block(title, Focus::Addresses, app);
+    let (Some(h), Some(entry)) = (host, app.selected_domain()) else {
+        note(frame, area, b, Line::from(""));
+        return;
+    };
+    if h.addresses.is_empty() {
+        let why = match h.address_status {
+            AddressStatus::Ok | AddressStatus::Nodata => "no A or AAAA record".to_string(),
+            AddressStatus::Nxdomain => "the exchange does not exist".to_string(),
+            s => format!("address lookup failed: {}", s.as_str()),
+        };
+        let text = if h.is_null() {
+            "a null MX has no address".to_string()
+        } else {
+            why
+        };
+        note(frame, area, b, Line::styled(text, app.theme.error));
+        return;
+    }
+    let rows = h.addresses.iter().map(|a| {
+        let down = entry.marks.address_down(h, a);
+        let (state, style) = if down {
+            ("DOWN", app.theme.down)
+        } else {
+            ("up", app.theme.ok)
+        };
+        let family = match a.family {
+            Family::Ipv4 => "IPv4",
+            Family::Ipv6 => "IPv6",
+        };
+        Row::new(vec![
+            Cell::from(Span::styled(
+                a.ip.to_string(),
+                if down { app.theme.down } else { Style::new() },
+            )),
+            Cell::from(family),
+            Cell::from(a.ttl.to_string()),
+            Cell::from(Span::styled(state, style)),
+        ])
+    });
+    let header = Row::new(["address", "family", "ttl", "state"]);
+    let widths = [
+        Constraint::Fill(1),
+        Constraint::Length(6),
+        Constraint::Length(6),
+        Constraint::Length(5),
+    ];
+    table(
+        frame,
+        area,
+        app,
+        Focus::Addresses,
+        b,
+        header,
+        rows.collect(),
+        &widths,
+        app.addr_cursor,
+    );
+}

@@ -1,0 +1,154 @@
+//! The domain list: status mark, outcome, host count, providers.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row};
+
+use super::{block, esc, note, spinner, table};
+use crate::mx::{MxReport, Outcome, Severity};
+use crate::tui::app::{App, DomainEntry, Focus};
+use crate::tui::theme::Theme;
+
+/// How a domain stands, for the mark column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    Pending,
+    Ok,
+    Warning,
+    Error,
+    /// The lookup itself failed (timeout, SERVFAIL, …).
+    Failed,
+}
+
+impl Standing {
+    pub fn of(entry: &DomainEntry) -> Standing {
+        match &entry.report {
+            _ if entry.pending.is_some() => Standing::Pending,
+            None => Standing::Pending,
+            Some(r) if r.outcome == Outcome::Error => Standing::Failed,
+            Some(r) => match r.worst_severity() {
+                Some(Severity::Error) => Standing::Error,
+                Some(Severity::Warning) => Standing::Warning,
+                _ => Standing::Ok,
+            },
+        }
+    }
+
+    /// A glyph that reads without colour.
+    pub fn mark(self, tick: usize) -> &'static str {
+        match self {
+            Standing::Pending => spinner(tick),
+            Standing::Ok => "✓",
+            Standing::Warning => "!",
+            Standing::Error => "✗",
+            Standing::Failed => "?",
+        }
+    }
+
+    pub fn style(self, t: &Theme) -> Style {
+        match self {
+            Standing::Pending => t.pending,
+            Standing::Ok => t.ok,
+            Standing::Warning => t.warning,
+            Standing::Error | Standing::Failed => t.error,
+        }
+    }
+}
+
+/// The outcome in a few words.
+pub fn outcome_words(r: &MxReport) -> String {
+    match r.outcome {
+        Outcome::Mx => "mx".into(),
+        Outcome::Implicit => "implicit".into(),
+        Outcome::NullMx => "null mx".into(),
+        Outcome::NoMail => "no route".into(),
+        Outcome::Nxdomain => "nxdomain".into(),
+        // The mark says it failed; the word says how.
+        Outcome::Error => r.error.as_ref().map_or("error", |e| e.as_str()).into(),
+    }
+}
+
+/// Distinct providers of a report's hosts, in order of first appearance.
+pub fn providers(r: &MxReport) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for p in r.mx.iter().filter_map(|h| h.provider.as_deref()) {
+        if !seen.contains(&p) {
+            seen.push(p);
+        }
+    }
+    seen.join(", ")
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let pending = app.domains.iter().filter(|d| d.pending.is_some()).count();
+    let mut title = vec![Span::raw(format!("Domains ({})", app.domains.len()))];
+    if pending > 0 {
+        title.push(Span::styled(
+            format!(" {} {pending} pending", spinner(app.spinner)),
+            app.theme.pending,
+        ));
+    }
+    let b = block(title, Focus::Domains, app);
+    if app.domains.is_empty() {
+        note(frame, area, b, Line::from("no domains: press a to add one"));
+        return;
+    }
+    let wide = area.width >= 56;
+    let rows = app.domains.iter().map(|d| {
+        let standing = Standing::of(d);
+        let (outcome, hosts, prov) = match &d.report {
+            Some(r) => (outcome_words(r), r.mx.len().to_string(), providers(r)),
+            None => ("looking up…".into(), String::new(), String::new()),
+        };
+        let outcome_style = match d.report.as_ref().map(|r| r.outcome) {
+            Some(Outcome::Error) => app.theme.error,
+            None => app.theme.pending,
+            _ => Style::new(),
+        };
+        let mut name = vec![Span::raw(esc(&d.name).into_owned())];
+        if !d.marks.is_empty() {
+            name.push(Span::styled(
+                format!(" ⇣{}", d.marks.len()),
+                app.theme.warning,
+            ));
+        }
+        let mut cells = vec![
+            Cell::from(Span::styled(
+                standing.mark(app.spinner),
+                standing.style(&app.theme),
+            )),
+            Cell::from(Line::from(name)),
+            Cell::from(Span::styled(outcome, outcome_style)),
+            Cell::from(hosts),
+        ];
+        if wide {
+            cells.push(Cell::from(esc(&prov).into_owned()));
+        }
+        Row::new(cells)
+    });
+    let mut header = vec!["", "domain", "outcome", "mx"];
+    let mut widths = vec![
+        Constraint::Length(1),
+        Constraint::Fill(2),
+        Constraint::Length(11),
+        Constraint::Length(2),
+    ];
+    if wide {
+        header.push("provider");
+        widths.push(Constraint::Fill(1));
+    }
+    let header = Row::new(header);
+    table(
+        frame,
+        area,
+        app,
+        Focus::Domains,
+        b,
+        header,
+        rows.collect(),
+        &widths,
+        app.domain_cursor,
+    );
+}

@@ -1,0 +1,88 @@
+//! The findings of the selected domain: severity, code, message, reference.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row};
+
+use super::{block, esc, note, table};
+use crate::mx::Severity;
+use crate::tui::app::{App, Focus};
+use crate::tui::theme::severity_mark;
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let report = app.selected_report();
+    let mut title = vec![Span::raw("Findings")];
+    if let Some(r) = report {
+        let count = |s| r.findings.iter().filter(|f| f.severity == s).count();
+        title.push(Span::raw(format!(" ({})", r.findings.len())));
+        for (s, style) in [
+            (Severity::Error, app.theme.error),
+            (Severity::Warning, app.theme.warning),
+        ] {
+            let n = count(s);
+            if n > 0 {
+                title.push(Span::styled(format!(" {n} {}", s.as_str()), style));
+            }
+        }
+    }
+    let b = block(title, Focus::Findings, app);
+    let Some(r) = report else {
+        note(frame, area, b, Line::from(""));
+        return;
+    };
+    if r.findings.is_empty() {
+        note(
+            frame,
+            area,
+            b,
+            Line::styled("no findings: nothing to fix", app.theme.ok),
+        );
+        return;
+    }
+    // Narrow panes drop the reference, then shorten the severity to its mark.
+    let show_reference = area.width >= 90;
+    let short = area.width < 60;
+    let rows = r.findings.iter().map(|f| {
+        let style = app.theme.severity(f.severity);
+        let severity = if short {
+            severity_mark(f.severity).to_string()
+        } else {
+            format!("{} {}", severity_mark(f.severity), f.severity.as_str())
+        };
+        let mut cells = vec![
+            Cell::from(Span::styled(severity, style)),
+            Cell::from(esc(&f.code).into_owned()),
+            Cell::from(esc(&f.message).into_owned()),
+        ];
+        if show_reference {
+            cells.push(Cell::from(Span::styled(
+                esc(&f.reference).into_owned(),
+                app.theme.dim,
+            )));
+        }
+        Row::new(cells)
+    });
+    let mut header = vec![if short { "" } else { "severity" }, "code", "message"];
+    let mut widths = vec![
+        Constraint::Length(if short { 1 } else { 9 }),
+        Constraint::Length(if short { 14 } else { 26 }),
+        Constraint::Fill(1),
+    ];
+    if show_reference {
+        header.push("reference");
+        widths.push(Constraint::Length(15));
+    }
+    let header = Row::new(header);
+    table(
+        frame,
+        area,
+        app,
+        Focus::Findings,
+        b,
+        header,
+        rows.collect(),
+        &widths,
+        app.finding_cursor,
+    );
+}

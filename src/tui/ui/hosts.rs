@@ -1,0 +1,150 @@
+//! The MX hosts of the selected domain, grouped in preference tiers.
+//!
+//! Hosts of one tier are joined by a bracket (`┐ ┤ ┘`): senders try them in
+//! random order (RFC 5321 §5.1), which the pane's bottom line says.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row};
+
+use super::{block, esc, note, spinner, table};
+use crate::mx::{MxHost, MxReport, Outcome};
+use crate::tui::app::{App, Focus, HostState, Marks};
+use crate::tui::theme::Theme;
+
+/// The bracket glyph joining hosts of equal preference.
+pub fn tier_glyph(mx: &[MxHost], i: usize) -> &'static str {
+    let p = mx[i].preference;
+    let same_before = i > 0 && mx[i - 1].preference == p;
+    let same_after = mx.get(i + 1).is_some_and(|h| h.preference == p);
+    match (same_before, same_after) {
+        (false, false) => " ",
+        (false, true) => "┐",
+        (true, true) => "┤",
+        (true, false) => "┘",
+    }
+}
+
+/// Whether any tier holds more than one host.
+pub fn has_shuffled_tier(mx: &[MxHost]) -> bool {
+    mx.windows(2).any(|w| w[0].preference == w[1].preference)
+}
+
+/// The state word and its style.
+pub fn state_cell(host: &MxHost, marks: &Marks, t: &Theme) -> Span<'static> {
+    match HostState::of(host, marks) {
+        HostState::Up => Span::styled("up", t.ok),
+        HostState::Partial => Span::styled("partial", t.warning),
+        HostState::Down => Span::styled("DOWN", t.down),
+        HostState::NoAddress => {
+            let why = if host.address_status.is_failure()
+                || host.address_status != crate::mx::AddressStatus::Ok
+            {
+                host.address_status.as_str()
+            } else {
+                "no addr"
+            };
+            Span::styled(why, t.error)
+        }
+    }
+}
+
+/// What the pane says when a report has no host rows.
+fn empty_line(r: &MxReport) -> Line<'static> {
+    match r.outcome {
+        Outcome::Error => Line::from(format!(
+            "lookup failed ({}): press r to retry",
+            r.error.as_ref().map_or("error", |e| e.as_str())
+        )),
+        Outcome::Nxdomain => Line::from("the domain does not exist"),
+        _ => Line::from("no mail route: no MX and no address"),
+    }
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let Some(entry) = app.selected_domain() else {
+        note(
+            frame,
+            area,
+            block(vec![Span::raw("MX hosts")], Focus::Hosts, app),
+            Line::from(""),
+        );
+        return;
+    };
+    let title = vec![
+        Span::raw("MX hosts · "),
+        Span::raw(esc(&entry.name).into_owned()),
+    ];
+    let mut b = block(title, Focus::Hosts, app);
+    let Some(report) = &entry.report else {
+        let text = format!("{} looking up {}…", spinner(app.spinner), esc(&entry.name));
+        note(frame, area, b, Line::styled(text, app.theme.pending));
+        return;
+    };
+    if report.mx.is_empty() {
+        note(frame, area, b, empty_line(report));
+        return;
+    }
+    if has_shuffled_tier(&report.mx) {
+        b = b.title_bottom(Line::styled(
+            " ┐┘ same preference: senders pick at random ",
+            app.theme.dim,
+        ));
+    }
+    let show_ttl = area.width >= 48;
+    let show_provider = area.width >= 64;
+    let rows = report.mx.iter().enumerate().map(|(i, h)| {
+        let exchange = if h.is_null() {
+            ". (null MX: no mail)".to_string()
+        } else {
+            esc(&h.exchange).into_owned()
+        };
+        let down = HostState::of(h, &entry.marks) == HostState::Down;
+        let name_style = if down { app.theme.down } else { Style::new() };
+        let mut name = vec![Span::styled(exchange, name_style)];
+        if !h.cname.is_empty() {
+            name.push(Span::styled(" (alias)", app.theme.error));
+        }
+        let mut cells = vec![
+            Cell::from(format!("{:>5} {}", h.preference, tier_glyph(&report.mx, i))),
+            Cell::from(Line::from(name)),
+        ];
+        if show_ttl {
+            cells.push(Cell::from(h.ttl.to_string()));
+        }
+        if show_provider {
+            cells.push(Cell::from(
+                esc(h.provider.as_deref().unwrap_or("")).into_owned(),
+            ));
+        }
+        cells.push(Cell::from(h.addresses.len().to_string()));
+        cells.push(Cell::from(state_cell(h, &entry.marks, &app.theme)));
+        Row::new(cells)
+    });
+    let mut header = vec!["  pref", "exchange"];
+    let mut widths = vec![Constraint::Length(7), Constraint::Fill(3)];
+    if show_ttl {
+        header.push("ttl");
+        widths.push(Constraint::Length(6));
+    }
+    if show_provider {
+        header.push("provider");
+        widths.push(Constraint::Fill(1));
+    }
+    header.extend(["ips", "state"]);
+    widths.extend([Constraint::Length(3), Constraint::Length(8)]);
+    let header = Row::new(header);
+    table(
+        frame,
+        area,
+        app,
+        Focus::Hosts,
+        b,
+        header,
+        rows.collect(),
+        &widths,
+        app.host_cursor,
+    );
+}

@@ -1,0 +1,234 @@
+//! Drawing: one pure `render(frame, area, app)` per pane.
+//!
+//! ```text
+//! ┌ Domains ──────────┐┌ MX hosts · a.test. ────────────────┐  40%
+//! │▶✓ a.test.  mx   2 ││▶  10 ┐ mx1.a.test.  300  2  up     │
+//! │ ! b.test.  mx   1 ││   10 ┘ mx2.a.test.  300  1  DOWN   │
+//! └───────────────────┘└────────────────────────────────────┘
+//! ┌ Addresses ────────┐┌ Failover · profile rfc ────────────┐  36%
+//! │▶192.0.2.10  IPv4  ││ delivered: mx1.a.test. takes all … │
+//! └───────────────────┘└────────────────────────────────────┘
+//! ┌ Findings ──────────────────────────────────────────────┐  rest
+//! │▶! warning  no-ipv6  no exchange has an AAAA address    │
+//! └────────────────────────────────────────────────────────┘
+//!  upstream · counts │ last message                            2 rows
+//!  key hints (or the add-domain prompt)
+//! ```
+//!
+//! Overlays (help, the add-domain prompt) sit on top. Everything that came
+//! off the wire goes through [`esc`] before it reaches a cell.
+
+pub mod addresses;
+pub mod domains;
+pub mod failover;
+pub mod findings;
+pub mod help;
+pub mod hosts;
+pub mod status;
+
+use std::borrow::Cow;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Direction, Layout as RLayout, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{
+    Block, BorderType, Borders, HighlightSpacing, Paragraph, Row, Table, TableState, Wrap,
+};
+
+use super::app::{App, Cursor, Focus, Mode};
+
+/// Smallest terminal the panes are drawn in.
+pub const MIN_WIDTH: u16 = 56;
+pub const MIN_HEIGHT: u16 = 15;
+/// Rows a list pane spends on its frame and header row.
+pub const LIST_CHROME: u16 = 3;
+
+/// Where every pane goes for a terminal size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    pub domains: Rect,
+    pub hosts: Rect,
+    pub addresses: Rect,
+    pub failover: Rect,
+    pub findings: Rect,
+    pub status: Rect,
+    pub too_small: bool,
+}
+
+impl Layout {
+    pub fn pane(&self, f: Focus) -> Rect {
+        match f {
+            Focus::Domains => self.domains,
+            Focus::Hosts => self.hosts,
+            Focus::Addresses => self.addresses,
+            Focus::Failover => self.failover,
+            Focus::Findings => self.findings,
+        }
+    }
+
+    /// The pane under a screen position.
+    pub fn pane_at(&self, x: u16, y: u16) -> Option<Focus> {
+        if self.too_small {
+            return None;
+        }
+        Focus::ORDER
+            .into_iter()
+            .find(|f| self.pane(*f).contains(Position { x, y }))
+    }
+}
+
+/// Splits the terminal into panes (pure; mouse hit-testing uses it too).
+pub fn layout(area: Rect) -> Layout {
+    let too_small = area.width < MIN_WIDTH || area.height < MIN_HEIGHT;
+    let [body, status] = RLayout::vertical([Constraint::Min(0), Constraint::Length(2)]).areas(area);
+    let [top, mid, bottom] = RLayout::new(
+        Direction::Vertical,
+        [
+            Constraint::Percentage(40),
+            Constraint::Percentage(36),
+            Constraint::Min(LIST_CHROME + 1),
+        ],
+    )
+    .areas(body);
+    let split = |r| {
+        RLayout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]).areas::<2>(r)
+    };
+    let [domains, hosts] = split(top);
+    let [addresses, failover] = split(mid);
+    Layout {
+        domains,
+        hosts,
+        addresses,
+        failover,
+        findings: bottom,
+        status,
+        too_small,
+    }
+}
+
+/// Draws the whole screen.
+pub fn render(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    let l = layout(area);
+    if l.too_small {
+        too_small(frame, area);
+        return;
+    }
+    domains::render(frame, l.domains, app);
+    hosts::render(frame, l.hosts, app);
+    addresses::render(frame, l.addresses, app);
+    failover::render(frame, l.failover, app);
+    findings::render(frame, l.findings, app);
+    status::render(frame, l.status, app);
+    if let Mode::Help { .. } = app.mode {
+        help::render(frame, area, app);
+    }
+}
+
+fn too_small(frame: &mut Frame, area: Rect) {
+    let text = vec![
+        Line::from("terminal too small"),
+        Line::from(format!(
+            "need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{}",
+            area.width, area.height
+        )),
+        Line::from("enlarge it, or press q to quit"),
+    ];
+    let top = area.height.saturating_sub(3) / 2;
+    let inner = Rect {
+        y: area.y + top,
+        height: area.height - top,
+        ..area
+    };
+    frame.render_widget(
+        Paragraph::new(text)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        inner,
+    );
+}
+
+/// Wire data made safe for the terminal (control characters as `\DDD`).
+pub fn esc(s: &str) -> Cow<'_, str> {
+    crate::mx::escape::visible(s)
+}
+
+/// A pane's frame: title, focus emphasis.
+pub fn block<'a>(title: Vec<Span<'a>>, pane: Focus, app: &App) -> Block<'a> {
+    let focused = app.focus == pane && matches!(app.mode, Mode::Normal | Mode::Input { .. });
+    let (style, kind) = if focused {
+        (app.theme.border_focused, BorderType::Thick)
+    } else {
+        (app.theme.border, BorderType::Rounded)
+    };
+    let mut spans = vec![Span::raw(" ")];
+    spans.extend(title);
+    spans.push(Span::raw(" "));
+    Block::new()
+        .borders(Borders::ALL)
+        .border_type(kind)
+        .border_style(style)
+        .title(Line::from(spans).style(app.theme.title))
+}
+
+/// A one-line note in the middle of an otherwise empty pane.
+pub fn note(frame: &mut Frame, area: Rect, block: Block, text: Line) {
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let y = inner.y + inner.height.saturating_sub(1) / 2;
+    let row = Rect {
+        y,
+        height: inner.height.min(1),
+        ..inner
+    };
+    frame.render_widget(
+        Paragraph::new(text)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        row,
+    );
+}
+
+/// The braille spinner frame for a tick count.
+pub fn spinner(tick: usize) -> &'static str {
+    const FRAMES: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+    FRAMES[tick % FRAMES.len()]
+}
+
+/// The selection marker column shared by every list.
+pub const MARKER: &str = "▶";
+
+/// Draws a list pane as a table with the pane's selection and scroll.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call shape shared by every list pane"
+)]
+pub fn table(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    pane: Focus,
+    block: Block,
+    header: Row,
+    rows: Vec<Row>,
+    widths: &[Constraint],
+    cursor: Cursor,
+) {
+    let focused = app.focus == pane;
+    let highlight = if focused {
+        app.theme.selected
+    } else {
+        app.theme.selected_unfocused
+    };
+    let table = Table::new(rows, widths.iter().copied())
+        .header(header.style(app.theme.header))
+        .block(block)
+        .column_spacing(1)
+        .row_highlight_style(highlight)
+        .highlight_symbol(MARKER)
+        .highlight_spacing(HighlightSpacing::Always);
+    let mut state = TableState::new()
+        .with_offset(cursor.offset)
+        .with_selected(Some(cursor.selected));
+    frame.render_stateful_widget(table, area, &mut state);
+}

@@ -1,0 +1,110 @@
+//! The two status rows: counts and the last message; key hints or the
+//! add-domain prompt.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::domains::Standing;
+use crate::tui::app::{App, Mode};
+use crate::tui::keymap::{Action, BINDINGS, Binding};
+
+/// The first row: upstream and counts, then the last message.
+pub fn summary(app: &App) -> Line<'static> {
+    let t = &app.theme;
+    let mut spans = vec![
+        Span::styled(" upstream ", t.dim),
+        Span::raw(super::esc(&app.upstream).into_owned()),
+        Span::styled(" · ", t.dim),
+        Span::raw(format!("{} domains", app.domains.len())),
+    ];
+    let count = |s: Standing| app.domains.iter().filter(|d| Standing::of(d) == s).count();
+    for (s, word, style) in [
+        (Standing::Pending, "pending", t.pending),
+        (Standing::Failed, "failed", t.error),
+        (Standing::Error, "with errors", t.error),
+        (Standing::Warning, "with warnings", t.warning),
+    ] {
+        let n = count(s);
+        if n > 0 {
+            spans.push(Span::styled(" · ", t.dim));
+            spans.push(Span::styled(format!("{n} {word}"), style));
+        }
+    }
+    if let Some(s) = &app.status {
+        spans.push(Span::styled(" │ ", t.dim));
+        let style = if s.error { t.error } else { t.bar };
+        spans.push(Span::styled(super::esc(&s.text).into_owned(), style));
+    }
+    Line::from(spans)
+}
+
+/// The second row: hints from the key table, as many as fit in `width`
+/// (help and quit always stay, at the end).
+pub fn hints(app: &App, width: u16) -> Line<'static> {
+    let always = |a: Action| matches!(a, Action::Help | Action::Quit);
+    let item =
+        |b: &Binding| b.label.chars().count() + 1 + b.hint.map_or(0, |h| h.chars().count()) + 2;
+    let tail: Vec<&Binding> = BINDINGS
+        .iter()
+        .filter(|b| b.hint.is_some() && always(b.action))
+        .collect();
+    let mut room = usize::from(width)
+        .saturating_sub(1)
+        .saturating_sub(tail.iter().map(|b| item(b)).sum());
+    let mut shown: Vec<&Binding> = Vec::new();
+    for b in BINDINGS
+        .iter()
+        .filter(|b| b.hint.is_some() && !always(b.action))
+    {
+        if item(b) <= room {
+            room -= item(b);
+            shown.push(b);
+        }
+    }
+    shown.extend(tail);
+    let mut spans = vec![Span::raw(" ")];
+    for b in shown {
+        spans.push(Span::styled(b.label, app.theme.key));
+        spans.push(Span::raw(format!(" {}  ", b.hint.unwrap_or(""))));
+    }
+    Line::from(spans)
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let top = Rect { height: 1, ..area };
+    let bottom = Rect {
+        y: area.y + 1,
+        height: area.height.saturating_sub(1),
+        ..area
+    };
+    match &app.mode {
+        Mode::Input { text, error } => {
+            let first = match error {
+                Some(e) => Line::styled(format!(" ✗ {}", super::esc(e)), app.theme.error),
+                None => Line::styled(
+                    " Enter adds · Esc cancels · a name, user@domain or mailto: address",
+                    app.theme.dim,
+                ),
+            };
+            frame.render_widget(Paragraph::new(first), top);
+            let prompt = " Add domain: ";
+            let shown = super::esc(text).into_owned();
+            let line = Line::from(vec![
+                Span::styled(prompt, app.theme.key),
+                Span::raw(shown.clone()),
+            ]);
+            frame.render_widget(Paragraph::new(line), bottom);
+            let x = bottom.x
+                + u16::try_from(prompt.chars().count() + shown.chars().count()).unwrap_or(0);
+            if x < bottom.right() && bottom.height > 0 {
+                frame.set_cursor_position(Position { x, y: bottom.y });
+            }
+        }
+        _ => {
+            frame.render_widget(Paragraph::new(summary(app)), top);
+            frame.render_widget(Paragraph::new(hints(app, bottom.width)), bottom);
+        }
+    }
+}

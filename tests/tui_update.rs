@@ -1,0 +1,376 @@
+//! `App::update` without a terminal: messages in, state and commands out.
+
+mod tui_common;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use mxlens::cli::ProfileName;
+use mxlens::tui::app::{App, Cmd, Focus, HostState, Mode, Msg};
+use mxlens::tui::theme::Theme;
+use tui_common::*;
+
+fn lookups(cmds: &[Cmd]) -> Vec<(u64, String)> {
+    cmds.iter()
+        .filter_map(|c| match c {
+            Cmd::Lookup { generation, domain } => Some((*generation, domain.clone())),
+            Cmd::Quit => None,
+        })
+        .collect()
+}
+
+#[test]
+fn start_looks_every_domain_up_and_reports_fill_them_in() {
+    let mut app = App::new(
+        "demo",
+        vec!["a.test.".into(), "b.test.".into(), "a.test.".into()],
+        Theme::mono(),
+    );
+    let cmds = app.start();
+    let l = lookups(&cmds);
+    assert_eq!(l.len(), 2, "duplicates are listed once: {l:?}");
+    assert_ne!(l[0].0, l[1].0, "each request has its own generation");
+    assert!(app.needs_tick(), "spinners while pending");
+    let mut r = two_tier();
+    r.domain = "b.test.".into();
+    app.update(Msg::Report {
+        generation: l[1].0,
+        report: Box::new(r),
+    });
+    assert!(app.domains[1].report.is_some());
+    assert!(app.domains[1].pending.is_none());
+    assert!(app.domains[0].pending.is_some());
+    assert!(app.needs_tick());
+    app.update(Msg::Report {
+        generation: l[0].0,
+        report: Box::new(failed("a.test.")),
+    });
+    assert!(!app.needs_tick(), "no tick once every report is in");
+}
+
+#[test]
+fn stale_results_are_dropped_by_generation() {
+    let mut app = loaded(vec![two_tier()]);
+    let old = lookups(&app.update(key('r')));
+    let new = lookups(&app.update(key('r')));
+    assert_eq!(old.len(), 1);
+    assert_eq!(new.len(), 1);
+    assert!(new[0].0 > old[0].0);
+    app.dirty = false;
+    // The older request answers last: it must not replace anything.
+    app.update(Msg::Report {
+        generation: old[0].0,
+        report: Box::new(failed("two.test.")),
+    });
+    assert!(!app.dirty, "a stale result changes nothing");
+    assert_eq!(app.domains[0].pending, Some(new[0].0));
+    assert_eq!(
+        app.domains[0].report.as_ref().unwrap().mx.len(),
+        2,
+        "the previous report stays shown while re-querying"
+    );
+    app.update(Msg::Report {
+        generation: new[0].0,
+        report: Box::new(failed("two.test.")),
+    });
+    assert_eq!(
+        app.selected_report().unwrap().outcome,
+        mxlens::mx::Outcome::Error
+    );
+}
+
+#[test]
+fn requery_all_issues_one_lookup_per_domain() {
+    let mut app = loaded(vec![two_tier(), shuffled()]);
+    let l = lookups(&app.update(key('R')));
+    let names: Vec<_> = l.iter().map(|(_, d)| d.as_str()).collect();
+    assert_eq!(names, ["two.test.", "tier.test."]);
+}
+
+#[test]
+fn moving_and_drilling_down_and_back() {
+    let mut app = loaded(vec![two_tier(), shuffled()]);
+    assert_eq!(app.focus, Focus::Domains);
+    app.update(key('j'));
+    assert_eq!(app.domain_cursor.selected, 1);
+    app.update(code(KeyCode::Down));
+    assert_eq!(app.domain_cursor.selected, 1, "stays on the last row");
+    app.update(code(KeyCode::Enter));
+    assert_eq!(app.focus, Focus::Hosts);
+    app.update(key('j'));
+    app.update(key('j'));
+    assert_eq!(app.selected_host().unwrap().exchange, "c.tier.test.");
+    app.update(code(KeyCode::Enter));
+    assert_eq!(app.focus, Focus::Addresses);
+    app.update(code(KeyCode::Esc));
+    assert_eq!(app.focus, Focus::Hosts);
+    app.update(code(KeyCode::Esc));
+    assert_eq!(app.focus, Focus::Domains);
+    // Another domain resets the host selection.
+    app.update(key('k'));
+    assert_eq!(app.domain_cursor.selected, 0);
+    assert_eq!(app.host_cursor.selected, 0);
+    assert_eq!(app.selected_host().unwrap().exchange, "mx1.two.test.");
+}
+
+#[test]
+fn enter_on_a_host_without_addresses_stays_put() {
+    let mut app = loaded(vec![shuffled()]);
+    app.update(code(KeyCode::Enter));
+    app.update(code(KeyCode::End));
+    assert_eq!(app.selected_host().unwrap().exchange, "backup.tier.test.");
+    app.update(code(KeyCode::Enter));
+    assert_eq!(app.focus, Focus::Hosts);
+}
+
+#[test]
+fn tab_cycles_every_pane_both_ways() {
+    let mut app = loaded(vec![two_tier()]);
+    let mut seen = vec![app.focus];
+    for _ in 0..5 {
+        app.update(code(KeyCode::Tab));
+        seen.push(app.focus);
+    }
+    assert_eq!(
+        seen,
+        [
+            Focus::Domains,
+            Focus::Hosts,
+            Focus::Addresses,
+            Focus::Failover,
+            Focus::Findings,
+            Focus::Domains
+        ]
+    );
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::BackTab,
+        KeyModifiers::SHIFT,
+    )));
+    assert_eq!(app.focus, Focus::Findings);
+}
+
+#[test]
+fn add_validates_inline_and_escape_cancels() {
+    let mut app = loaded(vec![two_tier()]);
+    app.update(key('a'));
+    assert!(matches!(app.mode, Mode::Input { .. }));
+    for c in "bad..name".chars() {
+        assert!(app.update(key(c)).is_empty(), "typing runs no command");
+    }
+    let cmds = app.update(code(KeyCode::Enter));
+    assert!(cmds.is_empty());
+    match &app.mode {
+        Mode::Input { text, error } => {
+            assert_eq!(text, "bad..name");
+            assert!(error.as_deref().unwrap().contains("bad..name"), "{error:?}");
+        }
+        m => panic!("prompt closed on bad input: {m:?}"),
+    }
+    app.update(code(KeyCode::Esc));
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.domains.len(), 1);
+
+    // 'q', 'd', 'r' inside the prompt are text, not commands.
+    app.update(key('a'));
+    for c in "dq@New.Test".chars() {
+        assert!(app.update(key(c)).is_empty());
+    }
+    let l = lookups(&app.update(code(KeyCode::Enter)));
+    assert_eq!(l.len(), 1);
+    assert_eq!(l[0].1, "new.test.");
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.selected_domain().unwrap().name, "new.test.");
+
+    // Adding it again selects it instead of listing it twice.
+    app.update(key('k'));
+    app.update(key('a'));
+    for c in "NEW.test".chars() {
+        app.update(key(c));
+    }
+    assert!(app.update(code(KeyCode::Enter)).is_empty());
+    assert_eq!(app.domains.len(), 2);
+    assert_eq!(app.domain_cursor.selected, 1);
+}
+
+#[test]
+fn paste_opens_the_prompt_instead_of_running_keys() {
+    let mut app = loaded(vec![two_tier()]);
+    let cmds = app.update(Msg::Paste("mailto:dq@paste.test\n".into()));
+    assert!(cmds.is_empty());
+    assert_eq!(app.domains.len(), 1, "the 'd' in it removed nothing");
+    assert_eq!(
+        app.mode,
+        Mode::Input {
+            text: "mailto:dq@paste.test".into(),
+            error: None
+        }
+    );
+    let l = lookups(&app.update(code(KeyCode::Enter)));
+    assert_eq!(l[0].1, "paste.test.");
+}
+
+#[test]
+fn remove_drops_the_domain_and_its_late_answer() {
+    let mut app = loaded(vec![two_tier(), shuffled()]);
+    let l = lookups(&app.update(key('r')));
+    app.update(key('d'));
+    assert_eq!(app.domains.len(), 1);
+    assert_eq!(app.selected_domain().unwrap().name, "tier.test.");
+    app.update(Msg::Report {
+        generation: l[0].0,
+        report: Box::new(two_tier()),
+    });
+    assert_eq!(app.domains.len(), 1, "a removed domain does not come back");
+    app.update(key('d'));
+    assert!(app.domains.is_empty());
+    app.update(key('d'));
+    assert!(app.status.as_ref().unwrap().error);
+    assert!(app.update(key('r')).is_empty());
+}
+
+#[test]
+fn space_marks_hosts_and_addresses_down_and_up() {
+    let mut app = loaded(vec![two_tier()]);
+    app.update(key(' '));
+    assert!(
+        app.status.as_ref().unwrap().error,
+        "not in the domains pane"
+    );
+    assert!(app.domains[0].marks.is_empty());
+
+    app.update(code(KeyCode::Enter)); // hosts
+    app.update(key(' '));
+    let h = app.selected_host().unwrap().clone();
+    assert!(app.domains[0].marks.hosts.contains("mx1.two.test."));
+    assert_eq!(HostState::of(&h, &app.domains[0].marks), HostState::Down);
+    app.update(key(' '));
+    assert!(app.domains[0].marks.is_empty(), "Space again brings it up");
+
+    app.update(code(KeyCode::Enter)); // addresses
+    app.update(key('j'));
+    app.update(key(' '));
+    let ip: std::net::IpAddr = "2001:db8::10".parse().unwrap();
+    assert!(app.domains[0].marks.addresses.contains(&ip));
+    assert_eq!(HostState::of(&h, &app.domains[0].marks), HostState::Partial);
+    app.update(key('k'));
+    app.update(key(' '));
+    assert_eq!(HostState::of(&h, &app.domains[0].marks), HostState::Down);
+
+    app.update(key('x'));
+    assert!(app.domains[0].marks.is_empty());
+    assert_eq!(HostState::of(&h, &app.domains[0].marks), HostState::Up);
+}
+
+#[test]
+fn outages_are_per_domain() {
+    let mut app = loaded(vec![two_tier(), shuffled()]);
+    app.update(code(KeyCode::Enter));
+    app.update(key(' '));
+    app.update(code(KeyCode::Esc));
+    app.update(key('j'));
+    assert!(app.domains[1].marks.is_empty());
+    assert_eq!(app.domains[0].marks.len(), 1);
+    app.update(key('x'));
+    assert_eq!(
+        app.domains[0].marks.len(),
+        1,
+        "x clears the selected domain only"
+    );
+}
+
+#[test]
+fn profile_help_and_quit() {
+    let mut app = loaded(vec![two_tier()]);
+    assert_eq!(app.profile, ProfileName::Rfc);
+    app.update(key('p'));
+    assert_eq!(app.profile, ProfileName::Postfix);
+    app.update(key('p'));
+    assert_eq!(app.profile, ProfileName::Rfc);
+
+    app.update(key('?'));
+    assert!(matches!(app.mode, Mode::Help { .. }));
+    assert!(app.update(key('a')).is_empty());
+    assert!(
+        matches!(app.mode, Mode::Help { .. }),
+        "keys do not leak through help"
+    );
+    app.update(code(KeyCode::Esc));
+    assert_eq!(app.mode, Mode::Normal);
+
+    assert_eq!(app.update(key('q')), [Cmd::Quit]);
+    app.update(key('a'));
+    assert_eq!(
+        app.update(Msg::Key(KeyEvent::new(
+            KeyCode::Char('c'),
+            KeyModifiers::CONTROL
+        ))),
+        [Cmd::Quit],
+        "Ctrl-C quits even from the prompt"
+    );
+}
+
+#[test]
+fn unbound_keys_and_idle_ticks_do_not_redraw() {
+    let mut app = loaded(vec![two_tier()]);
+    app.dirty = false;
+    app.update(key('z'));
+    app.update(Msg::Tick);
+    assert!(!app.dirty);
+    app.update(key('j'));
+    assert!(app.dirty);
+}
+
+#[test]
+fn mouse_click_focuses_and_selects_a_row() {
+    let mut app = loaded(vec![shuffled()]);
+    let l = mxlens::tui::ui::layout(app.area);
+    // Second host row: below the top border and the header row.
+    let click = MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: l.hosts.x + 5,
+        row: l.hosts.y + 3,
+        modifiers: KeyModifiers::NONE,
+    };
+    app.update(Msg::Mouse(click));
+    assert_eq!(app.focus, Focus::Hosts);
+    assert_eq!(app.selected_host().unwrap().exchange, "b.tier.test.");
+    let wheel = MouseEvent {
+        kind: MouseEventKind::ScrollDown,
+        column: l.findings.x + 3,
+        row: l.findings.y + 2,
+        modifiers: KeyModifiers::NONE,
+    };
+    app.update(Msg::Mouse(wheel));
+    assert_eq!(app.finding_cursor.selected, 1);
+    assert_eq!(
+        app.focus,
+        Focus::Hosts,
+        "the wheel scrolls without moving focus"
+    );
+}
+
+#[test]
+fn selection_stays_visible_when_the_terminal_shrinks() {
+    let names = (0..40).map(|i| format!("d{i}.test.")).collect();
+    let mut app = App::new("demo", names, Theme::mono());
+    app.update(Msg::Resize(80, 24));
+    app.update(code(KeyCode::End));
+    assert_eq!(app.domain_cursor.selected, 39);
+    let view = |app: &App| {
+        let h = mxlens::tui::ui::layout(app.area).domains.height;
+        usize::from(h.saturating_sub(mxlens::tui::ui::LIST_CHROME))
+    };
+    assert!(app.domain_cursor.offset + view(&app) > 39);
+    app.update(Msg::Resize(60, 16));
+    assert!(app.domain_cursor.offset <= 39);
+    assert!(
+        app.domain_cursor.offset + view(&app) > 39,
+        "{:?}",
+        app.domain_cursor
+    );
+    app.update(Msg::Resize(1, 1));
+    app.update(code(KeyCode::PageUp));
+    app.update(Msg::Resize(200, 60));
+    let c = app.domain_cursor;
+    assert_eq!(c.selected, 38);
+    assert!(c.offset <= c.selected && c.selected < c.offset + view(&app));
+    assert_eq!(c.offset + view(&app), 40, "no empty space below the list");
+}
