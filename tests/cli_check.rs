@@ -312,3 +312,79 @@ fn usage_errors_name_the_value() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8(out.stderr).unwrap().contains("--demo"));
 }
+
+#[tokio::test]
+async fn resolvers_are_compared_and_snapshots_diffed() {
+    let a = TestDns::start(&[("d.test.", "@ IN MX 10 mx\nmx IN A 192.0.2.1")]).await;
+    let b = TestDns::start(&[(
+        "d.test.",
+        "@ IN MX 10 mx\n@ IN MX 20 mx2\nmx IN A 192.0.2.9\nmx2 IN A 192.0.2.2",
+    )])
+    .await;
+    let (aa, ba) = (a.addr().to_string(), b.addr().to_string());
+    let mut c = mxlens();
+    c.args(["check", "--resolver", &aa, "--resolver", &ba, "d.test"]);
+    let out = tokio::task::spawn_blocking(move || c.output().unwrap())
+        .await
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(&format!("≠ d.test.: {ba} differs from {aa}")),
+        "{text}"
+    );
+    for line in [
+        "+ MX 20 mx2.d.test.",
+        "- mx.d.test. 192.0.2.1",
+        "+ mx.d.test. 192.0.2.9",
+    ] {
+        assert!(text.contains(line), "{line} missing:\n{text}");
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap.jsonl");
+    let mut c = mxlens();
+    c.args(["check", "--format", "json", "--resolver", &aa, "d.test"]);
+    let out = tokio::task::spawn_blocking(move || c.output().unwrap())
+        .await
+        .unwrap();
+    std::fs::write(&snap, &out.stdout).unwrap();
+    let mut c = mxlens();
+    c.args(["check", "--resolver", &ba, "--baseline"])
+        .arg(&snap)
+        .arg("d.test");
+    let out = tokio::task::spawn_blocking(move || c.output().unwrap())
+        .await
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("± d.test.: changed since the baseline"),
+        "{text}"
+    );
+    assert!(text.contains("+ MX 20 mx2.d.test."), "{text}");
+    let mut c = mxlens();
+    c.args(["check", "--resolver", &aa, "--baseline"])
+        .arg(&snap)
+        .arg("d.test");
+    let out = tokio::task::spawn_blocking(move || c.output().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("= d.test.: unchanged since the baseline")
+    );
+
+    std::fs::write(&snap, "not json\n").unwrap();
+    let out = mxlens()
+        .args(["check", "--resolver", &aa, "--baseline"])
+        .arg(&snap)
+        .arg("d.test")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("line 1 is not an mxlens report")
+    );
+}
