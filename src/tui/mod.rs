@@ -30,8 +30,58 @@ use tokio::sync::mpsc;
 
 pub use app::{App, Cmd, Msg};
 use guard::TerminalGuard;
+use theme::Theme;
 
+use crate::cli::{Cli, ProfileName};
+use crate::dns::demo::DEMO_DOMAINS;
+use crate::dns::lookup::mx_report;
+use crate::dns::upstream::resolve_args;
 use crate::mx::MxReport;
+use crate::mx::input::parse_domain;
+
+/// The TUI entry point: `mxlens [--demo] [--resolver ADDR]... [DOMAIN]...`.
+///
+/// Bad domains are reported before the terminal is touched. With `--demo`
+/// and no domain, every demo domain is shown.
+pub async fn run(cli: &Cli) -> anyhow::Result<()> {
+    let mut domains = Vec::new();
+    for d in &cli.domains {
+        let name = parse_domain(d).map_err(|e| {
+            anyhow::anyhow!("{e}; give a domain name like example.com, user@example.com or mailto:user@example.com")
+        })?;
+        domains.push(name);
+    }
+    if cli.upstream.demo && domains.is_empty() {
+        domains = DEMO_DOMAINS.iter().map(|d| (*d).to_string()).collect();
+    }
+    let (upstreams, demo) = resolve_args(&cli.upstream).await?;
+    let mut upstreams = upstreams.into_iter();
+    let upstream = upstreams
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("no upstream to query"))?;
+    let mut label = upstream.label().to_string();
+    if demo.is_some() {
+        label = format!("demo server {label}");
+    }
+    let unused = upstreams.len();
+    let mut app = App::new(label, domains, Theme::from_env());
+    app.profile = ProfileName::Rfc;
+    if unused > 0 {
+        app.status = Some(app::Status {
+            text: format!(
+                "the TUI queries the first resolver; {unused} more ignored (compare them with mxlens check)"
+            ),
+            error: false,
+        });
+    }
+    let result = run_app(app, move |domain: String| {
+        let up = upstream.clone();
+        async move { mx_report(&up, &domain).await }
+    })
+    .await;
+    drop(demo);
+    result
+}
 
 /// Spinner speed.
 const TICK: Duration = Duration::from_millis(100);
