@@ -22,7 +22,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let mut lines = Vec::new();
     if entry.marks.is_empty() {
         lines.push(Line::styled(
-            "nothing marked down: Space on a host or an address",
+            "no outage simulated: Space marks a host or an address down",
             app.theme.dim,
         ));
     } else {

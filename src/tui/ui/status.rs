@@ -10,15 +10,25 @@ use super::domains::Standing;
 use crate::tui::app::{App, Mode};
 use crate::tui::keymap::{Action, BINDINGS, Binding};
 
-/// The first row: upstream and counts, then the last message.
+/// The first row: the last message, then upstream and counts.
 pub fn summary(app: &App) -> Line<'static> {
     let t = &app.theme;
-    let mut spans = vec![
-        Span::styled(" upstream ", t.dim),
-        Span::raw(super::esc(&app.upstream).into_owned()),
-        Span::styled(" · ", t.dim),
-        Span::raw(format!("{} domains", app.domains.len())),
-    ];
+    let mut spans = vec![Span::raw(" ")];
+    if let Some(s) = &app.status {
+        let (mark, style) = if s.error {
+            ("✗ ", t.error)
+        } else {
+            ("", t.bar)
+        };
+        spans.push(Span::styled(
+            format!("{mark}{}", super::esc(&s.text)),
+            style,
+        ));
+        spans.push(Span::styled(" │ ", t.dim));
+    }
+    spans.push(Span::raw(super::esc(&app.upstream).into_owned()));
+    spans.push(Span::styled(" · ", t.dim));
+    spans.push(Span::raw(format!("{} domains", app.domains.len())));
     let count = |s: Standing| app.domains.iter().filter(|d| Standing::of(d) == s).count();
     for (s, word, style) in [
         (Standing::Pending, "pending", t.pending),
@@ -31,11 +41,6 @@ pub fn summary(app: &App) -> Line<'static> {
             spans.push(Span::styled(" · ", t.dim));
             spans.push(Span::styled(format!("{n} {word}"), style));
         }
-    }
-    if let Some(s) = &app.status {
-        spans.push(Span::styled(" │ ", t.dim));
-        let style = if s.error { t.error } else { t.bar };
-        spans.push(Span::styled(super::esc(&s.text).into_owned(), style));
     }
     Line::from(spans)
 }

@@ -1,0 +1,240 @@
+//! The real binary, driven in tmux like a user would: `mxlens --demo`, wait
+//! for the reports, move, mark hosts down, add a domain, help, quit; then
+//! check the shell got a sane terminal back. Also the panic path.
+//!
+//! Each test has its own tmux server (`tmux -L <unique>`), killed on drop.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_mxlens");
+
+struct Tmux {
+    socket: String,
+    dir: tempfile::TempDir,
+}
+
+impl Tmux {
+    /// A shell in a detached `w`×`h` session.
+    fn start(name: &str, w: u16, h: u16) -> Tmux {
+        let socket = format!("mxlens-{name}-{}", std::process::id());
+        let dir = tempfile::tempdir().unwrap();
+        let t = Tmux { socket, dir };
+        let ok = Command::new("tmux")
+            .args(["-L", &t.socket, "-f", "/dev/null", "new-session", "-d"])
+            .args(["-s", "e2e", "-x", &w.to_string(), "-y", &h.to_string()])
+            .args(["env", "PS1=READY$ ", "sh", "-i"])
+            .status()
+            .expect("tmux is installed");
+        assert!(ok.success(), "tmux new-session failed");
+        t.wait_for("shell prompt", |s| s.contains("READY$"));
+        t
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "e2e"])
+    }
+
+    /// Keys in tmux `send-keys` syntax (`Enter`, `Escape`, `Space`, `C-c`).
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        self.tmux(&args);
+    }
+
+    /// Literal text.
+    fn type_text(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", "e2e", "-l", text]);
+    }
+
+    /// Polls the screen until `ok` holds; fails after 15 s with the screen.
+    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let s = self.screen();
+            if ok(&s) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// After the app exits: the shell is back, out of the alternate screen,
+    /// no mouse reporting, and the tty is in cooked mode with echo.
+    fn assert_terminal_sane(&self) {
+        self.wait_for("the shell prompt after exit", |s| {
+            s.lines().any(|l| l.starts_with("READY$"))
+        });
+        let flags = self.tmux(&[
+            "display",
+            "-p",
+            "-t",
+            "e2e",
+            "#{alternate_on} #{mouse_any_flag} #{mouse_button_flag} #{cursor_flag}",
+        ]);
+        assert_eq!(
+            flags.trim(),
+            "0 0 0 1",
+            "alternate screen, mouse modes off, cursor shown"
+        );
+        let out = self.path("stty.txt");
+        self.type_text(&format!(
+            "stty -a > {}; echo STTY-$((1+1))-DONE",
+            out.display()
+        ));
+        self.keys(&["Enter"]);
+        self.wait_for("stty", |s| s.contains("STTY-2-DONE"));
+        let stty = std::fs::read_to_string(&out).unwrap();
+        let words: Vec<&str> = stty.split_whitespace().collect();
+        for want in ["icanon", "echo", "isig", "icrnl", "opost"] {
+            assert!(words.contains(&want), "{want} missing:\n{stty}");
+            assert!(
+                !words.contains(&format!("-{want}").as_str()),
+                "-{want}:\n{stty}"
+            );
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
+    }
+}
+
+fn run(t: &Tmux, args: &str) {
+    t.type_text(&format!("NO_COLOR= {BIN} {args}"));
+    t.keys(&["Enter"]);
+}
+
+/// The first screen line that lists `name` as a row (not in a pane title).
+fn row_of<'a>(screen: &'a str, name: &str) -> &'a str {
+    let title = format!("· {name}");
+    screen
+        .lines()
+        .find(|l| l.contains(name) && !l.contains(&title))
+        .unwrap_or_else(|| panic!("{name} not on screen:\n{screen}"))
+}
+
+#[test]
+fn demo_session_end_to_end() {
+    let t = Tmux::start("demo", 120, 34);
+    run(&t, "--demo");
+    // The first frame comes before the lookups finish, then every report.
+    let s = t.wait_for("every demo report", |s| {
+        s.contains("Domains (13)") && !s.contains("pending")
+    });
+    assert!(row_of(&s, "healthy.example.").contains('✓'), "{s}");
+    assert!(
+        s.contains("13 domains · 1 failed"),
+        "unserved.test. fails: {s}"
+    );
+    assert!(s.contains("MX hosts · healthy.example."));
+
+    // The list scrolls to the last domains.
+    t.keys(&["G"]);
+    let s = t.wait_for("the last domain", |s| {
+        s.contains("MX hosts · unserved.test.")
+    });
+    assert!(row_of(&s, "gone.example.").contains("nxdomain"), "{s}");
+    assert!(row_of(&s, "▶? unserved.test.").contains("refused"), "{s}");
+    assert!(!s.contains("healthy.example."), "scrolled: {s}");
+    t.keys(&["g"]);
+
+    // Move down and back up.
+    t.keys(&["j"]);
+    t.wait_for("equal.example. selected", |s| {
+        s.contains("MX hosts · equal.example.")
+    });
+    t.keys(&["k"]);
+    t.wait_for("healthy.example. selected", |s| {
+        s.contains("MX hosts · healthy.example.")
+    });
+
+    // Primary down: the hosts pane says so.
+    t.keys(&["Enter", "Space"]);
+    let s = t.wait_for("mx1 marked down", |s| {
+        s.contains("mx1.healthy.example. marked down")
+    });
+    assert!(row_of(&s, "mx1.healthy.example.").contains("DOWN"), "{s}");
+    assert!(row_of(&s, "mx2.healthy.example.").contains("up"), "{s}");
+    t.keys(&["Space"]);
+    t.wait_for("mx1 back up", |s| {
+        s.contains("mx1.healthy.example. marked up")
+    });
+
+    // Add: a bad name shows an inline error, a good one is looked up.
+    // Esc and the next key go separately: a quick "ESC a" reads as Alt-a.
+    t.keys(&["Escape"]);
+    t.wait_for("focus back on domains", |s| s.contains("┏ Domains"));
+    t.keys(&["a"]);
+    t.type_text("bad..name");
+    t.keys(&["Enter"]);
+    t.wait_for("inline error", |s| {
+        s.contains("\"bad..name\" has an empty label")
+    });
+    t.keys(&["C-u"]);
+    t.type_text("postmaster@Equal.Example");
+    t.keys(&["Enter"]);
+    t.wait_for("already listed", |s| {
+        s.contains("equal.example. is listed already")
+    });
+    t.keys(&["a"]);
+    t.type_text("mailto:x@added.example");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("added domain reported", |s| {
+        s.contains("Domains (14)") && !s.contains("pending")
+    });
+    assert!(row_of(&s, "added.example.").contains("nxdomain"), "{s}");
+
+    // Help opens and closes.
+    t.keys(&["?"]);
+    t.wait_for("help", |s| s.contains("Help") && s.contains("drill down"));
+    t.keys(&["Escape"]);
+    t.wait_for("help closed", |s| !s.contains("drill down"));
+
+    t.keys(&["q"]);
+    t.assert_terminal_sane();
+}
+
+#[test]
+fn terminal_is_restored_after_a_panic() {
+    let t = Tmux::start("panic", 100, 30);
+    t.type_text("export MXLENS_TEST_PANIC=1");
+    t.keys(&["Enter"]);
+    run(&t, "--demo healthy.example");
+    let s = t.wait_for("the panic message", |s| {
+        s.contains("MXLENS_TEST_PANIC is set")
+    });
+    assert!(s.contains("panicked"), "{s}");
+    t.assert_terminal_sane();
+}
+
+#[test]
+fn bad_domain_is_refused_before_the_terminal_changes() {
+    let t = Tmux::start("baddomain", 100, 20);
+    run(&t, "--demo 'bad..name'");
+    let s = t.wait_for("the error", |s| s.contains("mxlens:"));
+    assert!(s.contains("\"bad..name\""), "{s}");
+    t.assert_terminal_sane();
+}
