@@ -44,6 +44,7 @@ use crate::mx::input::parse_domain;
 /// Bad domains are reported before the terminal is touched. With `--demo`
 /// and no domain, every demo domain is shown.
 pub async fn run(cli: &Cli) -> anyhow::Result<()> {
+    let started = Instant::now();
     let mut domains = Vec::new();
     for d in &cli.domains {
         let name = parse_domain(d).map_err(|e| {
@@ -74,7 +75,7 @@ pub async fn run(cli: &Cli) -> anyhow::Result<()> {
             error: false,
         });
     }
-    let result = run_app(app, move |domain: String| {
+    let result = run_app(app, started, move |domain: String| {
         let up = upstream.clone();
         async move { mx_report(&up, &domain).await }
     })
@@ -89,13 +90,13 @@ const TICK: Duration = Duration::from_millis(100);
 const BATCH: usize = 256;
 
 /// Runs `app` in the terminal until the user quits. `lookup` answers
-/// [`Cmd::Lookup`]; it runs as a tokio task per domain.
-pub async fn run_app<L, F>(mut app: App, lookup: L) -> anyhow::Result<()>
+/// [`Cmd::Lookup`]; it runs as a tokio task per domain. Timings in the log
+/// are measured from `started`.
+pub async fn run_app<L, F>(mut app: App, started: Instant, lookup: L) -> anyhow::Result<()>
 where
     L: Fn(String) -> F + Send + Sync + 'static,
     F: Future<Output = MxReport> + Send + 'static,
 {
-    let started = Instant::now();
     let _guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     let size = terminal.size()?;
