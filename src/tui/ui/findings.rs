@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row};
+use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
 
 use super::{block, esc, note, table};
 use crate::mx::Severity;
@@ -85,4 +85,33 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         &widths,
         app.finding_cursor,
     );
+    detail(frame, area, app, r);
+}
+
+/// Below the rows, when there is room: the selected finding in full.
+fn detail(frame: &mut Frame, area: Rect, app: &App, r: &crate::mx::MxReport) {
+    let Some(f) = r.findings.get(app.finding_cursor.selected) else {
+        return;
+    };
+    let inner = area.inner(ratatui::layout::Margin::new(2, 1));
+    let used = u16::try_from(r.findings.len() + 2).unwrap_or(u16::MAX);
+    if inner.height < used.saturating_add(2) {
+        return;
+    }
+    let rect = Rect {
+        y: inner.y + used,
+        height: inner.height - used,
+        ..inner
+    };
+    let text = vec![
+        Line::from(vec![
+            Span::styled(
+                format!("{} {} ", severity_mark(f.severity), esc(&f.code)),
+                app.theme.severity(f.severity),
+            ),
+            Span::styled(format!("({})", esc(&f.reference)), app.theme.dim),
+        ]),
+        Line::from(esc(&f.message).into_owned()),
+    ];
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), rect);
 }
