@@ -36,6 +36,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         note(frame, area, b, Line::styled(text, app.theme.error));
         return;
     }
+    let show_family = area.width >= 52;
     let rows = h.addresses.iter().map(|a| {
         let down = entry.marks.address_down(h, a);
         let (state, style) = if down {
@@ -47,23 +48,27 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             Family::Ipv4 => "IPv4",
             Family::Ipv6 => "IPv6",
         };
-        Row::new(vec![
-            Cell::from(Span::styled(
-                a.ip.to_string(),
-                if down { app.theme.down } else { Style::new() },
-            )),
-            Cell::from(family),
-            Cell::from(a.ttl.to_string()),
-            Cell::from(Span::styled(state, style)),
-        ])
+        let mut cells = vec![Cell::from(Span::styled(
+            a.ip.to_string(),
+            if down { app.theme.down } else { Style::new() },
+        ))];
+        if show_family {
+            cells.push(Cell::from(family));
+        }
+        cells.push(Cell::from(a.ttl.to_string()));
+        cells.push(Cell::from(Span::styled(state, style)));
+        Row::new(cells)
     });
-    let header = Row::new(["address", "family", "ttl", "state"]);
-    let widths = [
-        Constraint::Fill(1),
-        Constraint::Length(6),
-        Constraint::Length(6),
-        Constraint::Length(5),
-    ];
+    // The family is plain from the address itself: the first thing to go.
+    let mut header = vec!["address"];
+    let mut widths = vec![Constraint::Fill(1)];
+    if show_family {
+        header.push("family");
+        widths.push(Constraint::Length(6));
+    }
+    header.extend(["ttl", "state"]);
+    widths.extend([Constraint::Length(6), Constraint::Length(5)]);
+    let header = Row::new(header);
     table(
         frame,
         area,

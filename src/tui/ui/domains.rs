@@ -132,7 +132,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let mut widths = vec![
         Constraint::Length(1),
         Constraint::Fill(2),
-        Constraint::Length(11),
+        Constraint::Length(8),
         Constraint::Length(2),
     ];
     if wide {

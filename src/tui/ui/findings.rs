@@ -66,7 +66,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let mut header = vec![if short { "" } else { "severity" }, "code", "message"];
     let mut widths = vec![
         Constraint::Length(if short { 1 } else { 9 }),
-        Constraint::Length(if short { 14 } else { 26 }),
+        Constraint::Length(if short {
+            14
+        } else if show_reference {
+            30
+        } else {
+            24
+        }),
         Constraint::Fill(1),
     ];
     if show_reference {

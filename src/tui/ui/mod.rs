@@ -90,11 +90,11 @@ pub fn layout(area: Rect) -> Layout {
         ],
     )
     .areas(body);
-    let split = |r| {
-        RLayout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]).areas::<2>(r)
+    let split = |r, left| {
+        RLayout::horizontal([Constraint::Percentage(left), Constraint::Fill(1)]).areas::<2>(r)
     };
-    let [domains, hosts] = split(top);
-    let [addresses, failover] = split(mid);
+    let [domains, hosts] = split(top, 40);
+    let [addresses, failover] = split(mid, 45);
     Layout {
         domains,
         hosts,
