@@ -1,8 +1,14 @@
 //! The pure core: plain data in, plain data out.
 
 pub mod escape;
+pub mod failover;
 pub mod input;
+pub mod profile;
 pub mod report;
+pub mod sender;
+pub mod tier_odds;
+pub mod walk;
+pub mod whatif;
 
 pub use report::{
     Address, AddressStatus, Family, Finding, LookupError, MxHost, MxReport, Outcome, Severity,
