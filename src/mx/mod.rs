@@ -1,9 +1,12 @@
 //! The pure core: plain data in, plain data out.
 
+pub mod checks;
+pub mod diff;
 pub mod escape;
 pub mod failover;
 pub mod input;
 pub mod profile;
+pub mod provider;
 pub mod report;
 pub mod sender;
 pub mod tier_odds;
