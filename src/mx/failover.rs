@@ -334,13 +334,13 @@ pub fn simulate(report: &MxReport, outages: &Outages, profile: &Profile) -> Simu
     if p_success <= EPS {
         sim.reason = if o.limit > 0.0 {
             format!(
-                "{}, and the first {} it reaches are all down: {} is up but never tried, so the message is deferred",
+                "{}, and the first {} it reaches are all down: {} up but never tried, so the message is deferred",
                 limit_words.unwrap_or_default(),
                 o.tried_when_deferred,
-                if cut.is_empty() {
-                    "a later host".to_string()
-                } else {
-                    cut.join(", ")
+                match cut.as_slice() {
+                    [] => "a later host is".to_string(),
+                    [one] => format!("{one} is"),
+                    many => format!("{} are", many.join(" and ")),
                 }
             )
         } else {
