@@ -21,9 +21,7 @@ fn main() -> ExitCode {
         match &cli.command {
             Some(Command::Check(args)) => cmd::check::run(args, &cli.upstream).await,
             Some(Command::ServeDemo(args)) => cmd::serve_demo::run(args).await,
-            Some(Command::Simulate(_)) => {
-                anyhow::bail!("this command is not available yet")
-            }
+            Some(Command::Simulate(args)) => cmd::simulate::run(args, &cli.upstream).await,
             None => mxlens::tui::run(&cli).await.map(|()| 0),
         }
     });

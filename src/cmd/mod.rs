@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod serve_demo;
+pub mod simulate;
 
 /// Exit codes (DESIGN §4).
 pub mod exit {

@@ -3,9 +3,15 @@
 pub mod checks;
 pub mod diff;
 pub mod escape;
+pub mod failover;
 pub mod input;
+pub mod profile;
 pub mod provider;
 pub mod report;
+pub mod sender;
+pub mod tier_odds;
+pub mod walk;
+pub mod whatif;
 
 pub use report::{
     Address, AddressStatus, Family, Finding, LookupError, MxHost, MxReport, Outcome, Severity,

@@ -1,0 +1,123 @@
+//! `mxlens simulate`: what a sender does with a domain's mail while hosts or
+//! addresses are down (DESIGN §6).
+//!
+//! Exit codes: 0 delivered; 1 deferred or bounced; 2 usage error (an unknown
+//! `--down` value, a bad `--mx`…) or an MX lookup that could not be completed.
+
+use std::io::Write;
+
+use anyhow::Context;
+
+use super::exit;
+use crate::cli::{Format, ProfileName, SimulateArgs, UpstreamArgs};
+use crate::dns::lookup;
+use crate::dns::upstream::resolve_args;
+use crate::mx::escape::visible;
+use crate::mx::failover::{Outages, SimOutcome, Simulation, simulate, walk};
+use crate::mx::input::parse_domain;
+use crate::mx::profile::Profile;
+use crate::mx::whatif::{ProposedMx, parse_mx_list, parse_zone_fragment};
+use crate::mx::{MxReport, Outcome};
+use crate::text::{self, Style};
+
+pub async fn run(args: &SimulateArgs, upstream: &UpstreamArgs) -> anyhow::Result<i32> {
+    if !matches!(args.format, Format::Text | Format::Json) {
+        anyhow::bail!(
+            "--format {} is not available for simulate; use text or json",
+            format!("{:?}", args.format).to_lowercase()
+        );
+    }
+    let domain = parse_domain(&args.domain)
+        .with_context(|| format!("\"{}\" is not a domain to simulate", visible(&args.domain)))?;
+    let profile = profile(args)?;
+    let proposal = proposal(args, &domain)?;
+    let report = report(&domain, proposal.as_ref(), upstream).await?;
+    let mut outages = Outages::default();
+    for value in &args.down {
+        outages.add_arg(&report, value)?;
+    }
+    let mut sim = simulate(&report, &outages, &profile);
+    if let Some(seed) = args.seed {
+        sim.walk = Some(walk(&report, &outages, &profile, seed));
+    }
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer(&mut out, &sim)?;
+            out.write_all(b"\n")?;
+        }
+        _ => out.write_all(text::simulation::render(&sim, Style::for_stdout()).as_bytes())?,
+    }
+    out.flush()?;
+    Ok(exit_code(&report, &sim))
+}
+
+/// 0 delivered, 1 deferred or bounced, 2 when the MX lookup failed.
+pub fn exit_code(report: &MxReport, sim: &Simulation) -> i32 {
+    if report.outcome == Outcome::Error {
+        return exit::USAGE_OR_LOOKUP;
+    }
+    match sim.outcome {
+        SimOutcome::Delivered => exit::OK,
+        SimOutcome::Deferred | SimOutcome::Bounced => exit::FINDINGS,
+    }
+}
+
+fn profile(args: &SimulateArgs) -> anyhow::Result<Profile> {
+    let base = match args.profile {
+        ProfileName::Rfc => Profile::rfc(),
+        ProfileName::Postfix => Profile::postfix(),
+    };
+    Ok(base.with_overrides(
+        args.address_limit,
+        args.connect_timeout,
+        args.min_backoff,
+        args.max_backoff,
+        args.queue_lifetime,
+    )?)
+}
+
+fn proposal(args: &SimulateArgs, domain: &str) -> anyhow::Result<Option<ProposedMx>> {
+    if let Some(list) = &args.mx {
+        return Ok(Some(parse_mx_list(list)?));
+    }
+    let Some(path) = &args.mx_file else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(path).with_context(|| {
+        format!(
+            "cannot read the MX file \"{}\"; give a zone-file fragment with MX, A and AAAA lines",
+            path.display()
+        )
+    })?;
+    let p =
+        parse_zone_fragment(&text, domain).with_context(|| format!("in \"{}\"", path.display()))?;
+    Ok(Some(p))
+}
+
+/// The published report, or the proposal's (looked up only when some
+/// exchange has no inline addresses).
+async fn report(
+    domain: &str,
+    proposal: Option<&ProposedMx>,
+    upstream: &UpstreamArgs,
+) -> anyhow::Result<MxReport> {
+    if let Some(p) = proposal.filter(|p| !p.needs_lookup()) {
+        return Ok(p.offline_report(domain));
+    }
+    if upstream.resolvers.len() > 1 {
+        anyhow::bail!("simulate uses one upstream; give --resolver once (or --demo)");
+    }
+    let (upstreams, _demo) = resolve_args(upstream).await?;
+    let up = upstreams
+        .first()
+        .context("no upstream to query; give --resolver ADDR or --demo")?;
+    Ok(match proposal {
+        Some(p) => {
+            let mut r = lookup::report_for_mx_set(up, domain, p.mx_set()).await;
+            p.apply_inline(&mut r);
+            r
+        }
+        None => lookup::mx_report(up, domain).await,
+    })
+}

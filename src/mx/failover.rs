@@ -1,0 +1,502 @@
+//! RFC 5321 §5.1 delivery simulation: the `mxlens/simulation/v1` contract
+//! (DESIGN §6).
+//!
+//! Pure: an [`MxReport`], the [`Outages`] and a sender [`Profile`] in, a
+//! [`Simulation`] out. The sender is modelled by [`SenderList`] (tiers,
+//! de-duplication, outages) and the odds of each tier by
+//! [`super::tier_odds`]. Tiers are independent: a tier is entered only when
+//! every earlier one failed, so the addresses already tried and the attempts
+//! spent are fixed when it is entered. Cost: O(Σ tier cost), where a tier
+//! without shared addresses costs O(h) (no limit) or O(δ²·b) (limit b).
+//!
+//! Cases (each with its source):
+//! - null MX (RFC 7505 §3), no MX and no address (RFC 5321 §5.1), NXDOMAIN:
+//!   `bounced`.
+//! - MX records whose exchanges all resolved to nothing (NXDOMAIN/NODATA):
+//!   `bounced` — RFC 5321 §5.1 "If MX records are present, but none of them
+//!   are usable, or the implicit MX is unusable, this situation MUST be
+//!   reported as an error" (Postfix: "no MX host for … has a valid address
+//!   record", a hard error unless `smtp_defer_if_no_mx_address_found`).
+//! - the same, but some address lookup failed (timeout, SERVFAIL…): `deferred`,
+//!   the sender's own lookup would fail temporarily and be retried.
+//! - the MX lookup itself failed (report outcome `error`): `deferred`, and
+//!   the reason says the hosts could not be simulated.
+//! - implicit MX: the domain is the only host, preference 0 (RFC 5321 §5.1).
+//! - every reachable address beyond the address limit: `deferred`.
+
+use std::collections::HashSet;
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use super::escape::visible;
+use super::profile::{Profile, RetryTimeline};
+use super::report::{MxReport, Outcome};
+use super::sender::SenderList;
+pub use super::sender::{OutageError, Outages};
+use super::tier_odds::{Method, tier_odds};
+pub use super::walk::{Walk, walk};
+
+/// Schema identifier written into every JSON simulation.
+pub const SIMULATION_SCHEMA: &str = "mxlens/simulation/v1";
+
+/// Probabilities below this are rounding noise.
+const EPS: f64 = 1e-12;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SimOutcome {
+    /// Some receiver accepts the message within the profile's limits.
+    Delivered,
+    /// No receiver can: the message is queued and retried.
+    Deferred,
+    /// Null MX, no mail route, or the domain does not exist.
+    Bounced,
+}
+
+impl SimOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SimOutcome::Delivered => "delivered",
+            SimOutcome::Deferred => "deferred",
+            SimOutcome::Bounced => "bounced",
+        }
+    }
+}
+
+/// An exchange that may accept the message.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Receiver {
+    pub exchange: String,
+    /// Probability that it is the one that accepts (given delivery).
+    pub share: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TierState {
+    /// Every address of every host is up.
+    Up,
+    /// Some host is reachable, but something in the tier is down or unresolved.
+    Partial,
+    /// No host of the tier is reachable.
+    Down,
+}
+
+/// The hosts of one preference.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Tier {
+    pub preference: u16,
+    pub exchanges: Vec<String>,
+    pub state: TierState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HostState {
+    Up,
+    /// Reachable, with some addresses down.
+    Partial,
+    Down,
+    /// Its address lookup found nothing or failed: no connection possible.
+    NoAddress,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AddressSim {
+    pub ip: IpAddr,
+    pub down: bool,
+}
+
+/// One exchange as the simulation saw it (duplicates removed).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HostSim {
+    pub exchange: String,
+    pub preference: u16,
+    pub state: HostState,
+    /// In the order tried; `down` includes addresses down through a shared outage.
+    pub addresses: Vec<AddressSim>,
+    /// Its share of the mail (0 when it never receives).
+    pub share: f64,
+    /// It would receive mail without the profile's address limit, and never
+    /// does with it.
+    pub cut_by_limit: bool,
+}
+
+/// The `mxlens/simulation/v1` document. The first ten fields are the DESIGN
+/// §6 contract; the rest are documented additions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Simulation {
+    pub schema: String,
+    pub domain: String,
+    pub profile: String,
+    pub down: Vec<String>,
+    pub outcome: SimOutcome,
+    pub receivers: Vec<Receiver>,
+    /// Delivered: expected failed connection attempts before the accepting one
+    /// (in a delivery attempt that succeeds). Deferred: the failed attempts each
+    /// delivery attempt makes. Bounced: 0.
+    pub expected_failed_attempts: f64,
+    pub expected_delay_s: f64,
+    pub tiers: Vec<Tier>,
+    /// Why the outcome is what it is, in one sentence.
+    pub reason: String,
+    /// Probability that one delivery attempt ends deferred (the address limit
+    /// can cut a random order short): 1 for deferred, 0 for bounced.
+    pub deferral_probability: f64,
+    /// Probability that the message bounces after the whole retry timeline,
+    /// if the outages last (`deferral_probability ^ attempts`).
+    pub bounce_probability: f64,
+    /// When a deferral is possible: the delivery attempts the profile makes
+    /// and when the message bounces.
+    pub retry: Option<RetryTimeline>,
+    pub hosts: Vec<HostSim>,
+    /// Decisions applied (duplicates, shared addresses, unresolved hosts…).
+    pub notes: Vec<String>,
+    /// Whether every probability is exact (false: sampled, see `error_bound`).
+    pub exact: bool,
+    /// Largest error of any probability (0 when exact).
+    pub error_bound: f64,
+    /// The profile's parameters, overrides applied.
+    pub settings: Profile,
+    /// One concrete attempt sequence, when a seed was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub walk: Option<Walk>,
+}
+
+/// How the domain's routing decides the outcome before any connection.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Route {
+    Bounced(String),
+    Deferred(String),
+    /// Hosts with addresses to try.
+    Connect,
+}
+
+/// The outcome decided by the report alone, shared by the engine and the walker.
+pub fn route(report: &MxReport, list: &SenderList) -> Route {
+    let domain = visible(&report.domain);
+    match report.outcome {
+        Outcome::NullMx => Route::Bounced(format!(
+            "{domain} publishes a null MX: it accepts no mail (RFC 7505 §3)"
+        )),
+        Outcome::NoMail => Route::Bounced(format!(
+            "{domain} has no MX and no address records: there is no mail route (RFC 5321 §5.1)"
+        )),
+        Outcome::Nxdomain => Route::Bounced(format!("{domain} does not exist (NXDOMAIN)")),
+        Outcome::Error => Route::Deferred(format!(
+            "the MX lookup for {domain} failed ({}): a sender defers the message and retries; no host can be simulated",
+            report.error.as_ref().map_or("error", |e| e.as_str())
+        )),
+        Outcome::Mx | Outcome::Implicit => {
+            if list.address_count() > 0 {
+                return Route::Connect;
+            }
+            match list.hosts().find(|h| h.address_status.is_failure()) {
+                Some(h) => Route::Deferred(format!(
+                    "no exchange has an address and the lookup for {} failed ({}): a sender defers and retries",
+                    visible(&h.exchange),
+                    h.address_status.as_str()
+                )),
+                None => Route::Bounced(
+                    "no exchange has an address: MX records that are all unusable MUST be reported as an error (RFC 5321 §5.1)"
+                        .to_string(),
+                ),
+            }
+        }
+    }
+}
+
+/// The exact odds over the whole list.
+struct Odds {
+    /// Per tier, per host.
+    accept: Vec<Vec<f64>>,
+    failed_mass: f64,
+    /// Probability an up address exists but the limit stops the sender first.
+    limit: f64,
+    /// Failed attempts of a delivery attempt that defers.
+    tried_when_deferred: usize,
+    error_bound: f64,
+    sampled_tiers: Vec<u16>,
+}
+
+fn odds(list: &SenderList, limit: Option<u32>) -> Odds {
+    let mut o = Odds {
+        accept: list
+            .tiers
+            .iter()
+            .map(|t| vec![0.0; t.hosts.len()])
+            .collect(),
+        failed_mass: 0.0,
+        limit: 0.0,
+        tried_when_deferred: 0,
+        error_bound: 0.0,
+        sampled_tiers: Vec::new(),
+    };
+    let limit = limit.map(|l| l as usize);
+    let any_reachable = list.hosts().any(|h| h.reachable());
+    let mut seen: HashSet<IpAddr> = HashSet::new();
+    for (ti, tier) in list.tiers.iter().enumerate() {
+        let budget = limit.map(|l| l.saturating_sub(seen.len()));
+        if tier.hosts.iter().any(|h| h.reachable()) {
+            let t = tier_odds(&tier.hosts, &seen, budget);
+            let p: f64 = t.accept.iter().sum();
+            o.failed_mass = t.failed_mass + seen.len() as f64 * p;
+            o.limit = t.limit;
+            o.error_bound = t.error_bound;
+            if t.method == Method::Sampled {
+                o.sampled_tiers.push(tier.preference);
+            }
+            o.accept[ti] = t.accept;
+            o.tried_when_deferred = limit.unwrap_or(0);
+            return o;
+        }
+        seen.extend(
+            tier.hosts
+                .iter()
+                .flat_map(|h| h.addresses.iter().map(|&(ip, _)| ip)),
+        );
+        if let Some(l) = limit.filter(|&l| seen.len() > l) {
+            o.tried_when_deferred = l;
+            o.limit = if any_reachable { 1.0 } else { 0.0 };
+            return o;
+        }
+    }
+    o.tried_when_deferred = seen.len();
+    o
+}
+
+/// Simulates delivery to `report`'s domain while `outages` hold.
+pub fn simulate(report: &MxReport, outages: &Outages, profile: &Profile) -> Simulation {
+    let list = SenderList::build(report, outages);
+    let mut sim = skeleton(report, outages, profile, &list);
+    match route(report, &list) {
+        Route::Bounced(reason) => {
+            sim.outcome = SimOutcome::Bounced;
+            sim.reason = reason;
+            sim.bounce_probability = 1.0;
+            return sim;
+        }
+        Route::Deferred(reason) => {
+            sim.reason = reason;
+            return deferred(sim, profile, 0);
+        }
+        Route::Connect => {}
+    }
+    let o = odds(&list, profile.address_limit);
+    sim.exact = o.sampled_tiers.is_empty();
+    sim.error_bound = o.error_bound;
+    for pref in &o.sampled_tiers {
+        sim.notes.push(format!(
+            "tier {pref} shares addresses among more than {} down hosts: its odds are estimated from {} seeded orders, each within ±{:.4} at 99.9 % confidence",
+            super::tier_odds::MAX_ENUMERATED_DOWN_HOSTS,
+            super::tier_odds::SAMPLES,
+            o.error_bound
+        ));
+    }
+    let p_success: f64 = o.accept.iter().flatten().sum();
+    let free = profile.address_limit.map(|_| odds(&list, None));
+    let mut k = 0;
+    for (ti, tier) in list.tiers.iter().enumerate() {
+        for (hi, _) in tier.hosts.iter().enumerate() {
+            let a = o.accept[ti][hi];
+            // Without a limit the accept probabilities already sum to 1 exactly.
+            let share = if o.limit == 0.0 {
+                a
+            } else {
+                a / p_success.max(EPS)
+            };
+            let h = &mut sim.hosts[k];
+            h.share = if a > EPS { share } else { 0.0 };
+            h.cut_by_limit = free
+                .as_ref()
+                .is_some_and(|f| f.accept[ti][hi] > EPS && a <= EPS);
+            k += 1;
+        }
+    }
+    let cut: Vec<String> = sim
+        .hosts
+        .iter()
+        .filter(|h| h.cut_by_limit)
+        .map(|h| visible(&h.exchange).into_owned())
+        .collect();
+    let limit_words = profile.address_limit.map(|l| {
+        format!(
+            "{} tries at most {l} addresses per delivery attempt{}",
+            profile.name,
+            if profile.name == "postfix" {
+                " (smtp_mx_address_limit)"
+            } else {
+                ""
+            }
+        )
+    });
+    if p_success <= EPS {
+        sim.reason = if o.limit > 0.0 {
+            format!(
+                "{}, and the first {} it reaches are all down: {} up but never tried, so the message is deferred",
+                limit_words.unwrap_or_default(),
+                o.tried_when_deferred,
+                match cut.as_slice() {
+                    [] => "a later host is".to_string(),
+                    [one] => format!("{one} is"),
+                    many => format!("{} are", many.join(" and ")),
+                }
+            )
+        } else {
+            "every address is down: senders queue the message and retry (RFC 5321 §4.5.4.1)"
+                .to_string()
+        };
+        return deferred(sim, profile, o.tried_when_deferred);
+    }
+    sim.outcome = SimOutcome::Delivered;
+    sim.receivers = sim
+        .hosts
+        .iter()
+        .filter(|h| h.share > 0.0)
+        .map(|h| Receiver {
+            exchange: h.exchange.clone(),
+            share: h.share,
+        })
+        .collect();
+    sim.expected_failed_attempts = if o.limit == 0.0 {
+        o.failed_mass
+    } else {
+        o.failed_mass / p_success
+    };
+    sim.expected_delay_s = sim.expected_failed_attempts * profile.connect_timeout_s;
+    let first = list
+        .tiers
+        .iter()
+        .zip(&o.accept)
+        .find(|(_, a)| a.iter().any(|&x| x > EPS))
+        .map_or(0, |(t, _)| t.preference);
+    let fallback = list.tiers.first().is_some_and(|t| t.preference != first);
+    sim.reason = format!(
+        "delivered by tier {first}{}",
+        if fallback {
+            ", after every more preferred tier failed"
+        } else {
+            ", the most preferred"
+        }
+    );
+    let q = (1.0 - p_success).max(0.0);
+    if q > EPS {
+        sim.deferral_probability = q;
+        let timeline = profile.retry_timeline();
+        sim.bounce_probability = q.powi(i32::try_from(timeline.attempts).unwrap_or(i32::MAX));
+        sim.retry = Some(timeline);
+        sim.reason.push_str(&format!(
+            "; but {}, so {:.1} % of delivery attempts are deferred and retried",
+            limit_words.unwrap_or_default(),
+            q * 100.0
+        ));
+    }
+    sim
+}
+
+fn deferred(mut sim: Simulation, profile: &Profile, tried: usize) -> Simulation {
+    sim.outcome = SimOutcome::Deferred;
+    sim.deferral_probability = 1.0;
+    sim.bounce_probability = 1.0;
+    sim.expected_failed_attempts = tried as f64;
+    sim.expected_delay_s = tried as f64 * profile.connect_timeout_s;
+    sim.retry = Some(profile.retry_timeline());
+    sim
+}
+
+fn skeleton(
+    report: &MxReport,
+    outages: &Outages,
+    profile: &Profile,
+    list: &SenderList,
+) -> Simulation {
+    let mut notes = list.notes.clone();
+    if report.outcome == Outcome::Implicit {
+        notes.insert(
+            0,
+            "no MX records: the domain itself receives the mail, as an implicit MX of preference 0 (RFC 5321 §5.1)"
+                .to_string(),
+        );
+    }
+    let hosts: Vec<HostSim> = list
+        .hosts()
+        .map(|h| {
+            let down = h.addresses.iter().filter(|a| a.1).count();
+            let state = match (h.addresses.len(), down) {
+                (0, _) => HostState::NoAddress,
+                (n, d) if d == n => HostState::Down,
+                (_, 0) => HostState::Up,
+                _ => HostState::Partial,
+            };
+            HostSim {
+                exchange: h.exchange.clone(),
+                preference: h.preference,
+                state,
+                addresses: h
+                    .addresses
+                    .iter()
+                    .map(|&(ip, down)| AddressSim { ip, down })
+                    .collect(),
+                share: 0.0,
+                cut_by_limit: false,
+            }
+        })
+        .collect();
+    let tiers = list
+        .tiers
+        .iter()
+        .map(|t| {
+            let states: Vec<HostState> = t
+                .hosts
+                .iter()
+                .map(|h| {
+                    hosts
+                        .iter()
+                        .find(|x| x.exchange == h.exchange)
+                        .map_or(HostState::NoAddress, |x| x.state)
+                })
+                .collect();
+            let state = if states.iter().all(|s| *s == HostState::Up) {
+                TierState::Up
+            } else if states
+                .iter()
+                .any(|s| matches!(s, HostState::Up | HostState::Partial))
+            {
+                TierState::Partial
+            } else {
+                TierState::Down
+            };
+            Tier {
+                preference: t.preference,
+                exchanges: t.hosts.iter().map(|h| h.exchange.clone()).collect(),
+                state,
+            }
+        })
+        .collect();
+    Simulation {
+        schema: SIMULATION_SCHEMA.to_string(),
+        domain: report.domain.clone(),
+        profile: profile.name.clone(),
+        down: outages.labels(),
+        outcome: SimOutcome::Bounced,
+        receivers: Vec::new(),
+        expected_failed_attempts: 0.0,
+        expected_delay_s: 0.0,
+        tiers,
+        reason: String::new(),
+        deferral_probability: 0.0,
+        bounce_probability: 0.0,
+        retry: None,
+        hosts,
+        notes,
+        exact: true,
+        error_bound: 0.0,
+        settings: profile.clone(),
+        walk: None,
+    }
+}
+
+#[cfg(test)]
+#[path = "failover_tests.rs"]
+mod tests;

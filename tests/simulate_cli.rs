@@ -1,0 +1,375 @@
+//! `mxlens simulate` as a user runs it: the real binary against the built-in
+//! demo and the test lab (real DNS servers on loopback).
+
+mod support;
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+use support::TestDns;
+
+fn mxlens() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_mxlens"));
+    c.env("NO_COLOR", "1").env_remove("MXLENS_LOG");
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    mxlens().args(args).output().unwrap()
+}
+
+async fn run_async(args: Vec<String>) -> Output {
+    tokio::task::spawn_blocking(move || mxlens().args(&args).output().unwrap())
+        .await
+        .unwrap()
+}
+
+fn json(out: &Output) -> Value {
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout.clone()).unwrap();
+    assert_eq!(text.lines().count(), 1, "one JSON object per line: {text}");
+    let v: Value = serde_json::from_str(&text).unwrap();
+    validate(&v);
+    // The contract's fields come first, in the contract's order.
+    let positions: Vec<usize> = CONTRACT
+        .iter()
+        .map(|k| text.find(&format!("\"{k}\":")).unwrap())
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{text}");
+    assert!(text.starts_with("{\"schema\":"), "{text}");
+    v
+}
+
+const CONTRACT: [&str; 9] = [
+    "schema",
+    "domain",
+    "profile",
+    "down",
+    "outcome",
+    "receivers",
+    "expected_failed_attempts",
+    "expected_delay_s",
+    "tiers",
+];
+
+/// The DESIGN §6 contract: the first fields, in order, with their types.
+fn validate(v: &Value) {
+    let obj = v.as_object().unwrap();
+    for k in CONTRACT {
+        assert!(obj.contains_key(k), "missing {k}: {v}");
+    }
+    assert_eq!(v["schema"], "mxlens/simulation/v1");
+    let outcome = v["outcome"].as_str().unwrap();
+    assert!(["delivered", "deferred", "bounced"].contains(&outcome));
+    let shares: f64 = v["receivers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["share"].as_f64().unwrap())
+        .sum();
+    if outcome == "delivered" {
+        assert!((shares - 1.0).abs() < 1e-9, "{v}");
+    } else {
+        assert_eq!(v["receivers"].as_array().unwrap().len(), 0);
+    }
+    for t in v["tiers"].as_array().unwrap() {
+        assert!(["up", "partial", "down"].contains(&t["state"].as_str().unwrap()));
+    }
+}
+
+fn receivers(v: &Value) -> Vec<(String, f64)> {
+    v["receivers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["exchange"].as_str().unwrap().to_string(),
+                r["share"].as_f64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn equal_tier_survivors_share_exactly() {
+    let out = run(&[
+        "simulate",
+        "--demo",
+        "equal.example",
+        "--down",
+        "mx-b.equal.example",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    assert_eq!(
+        receivers(&v),
+        [
+            ("mx-a.equal.example.".to_string(), 0.5),
+            ("mx-c.equal.example.".to_string(), 0.5)
+        ]
+    );
+    // mx-b (two dead addresses) comes first in 1/3 of the orders.
+    assert!((v["expected_failed_attempts"].as_f64().unwrap() - 2.0 / 3.0).abs() < 1e-12);
+    assert_eq!(v["down"], serde_json::json!(["mx-b.equal.example."]));
+    assert_eq!(v["tiers"][0]["state"], "partial");
+    assert_eq!(v["tiers"][1]["state"], "up");
+    // Any letter case, trailing dot or not: the same answer.
+    let again = json(&run(&[
+        "simulate",
+        "--demo",
+        "equal.example",
+        "--down",
+        "MX-B.Equal.Example.",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(again, v);
+}
+
+#[test]
+fn healthy_primary_down_falls_back() {
+    let v = json(&run(&[
+        "simulate",
+        "--demo",
+        "healthy.example",
+        "--down",
+        "mx1.healthy.example",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(receivers(&v), [("mx2.healthy.example.".to_string(), 1.0)]);
+    assert_eq!(v["expected_failed_attempts"], 2.0);
+    assert_eq!(v["expected_delay_s"], 60.0);
+    assert_eq!(v["tiers"][0]["state"], "down");
+    assert_eq!(v["tiers"][1]["state"], "up");
+}
+
+#[test]
+fn unknown_down_values_are_usage_errors() {
+    for bad in ["mx9.healthy.example", "192.0.2.250", "2001:db8::dead"] {
+        let out = run(&["simulate", "--demo", "healthy.example", "--down", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&format!("\"{bad}\"")), "{err}");
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn routing_outcomes_from_the_demo() {
+    let cases = [
+        ("nullmx.example", "bounced", 1),
+        ("nomail.example", "bounced", 1),
+        ("gone.example", "bounced", 1),
+        ("unserved.test", "deferred", 2),
+    ];
+    for (domain, outcome, code) in cases {
+        let out = run(&["simulate", "--demo", domain, "--format", "json"]);
+        assert_eq!(out.status.code(), Some(code), "{domain}");
+        let v = json(&out);
+        assert_eq!(v["outcome"], outcome, "{domain}: {v}");
+    }
+    let v = json(&run(&[
+        "simulate",
+        "--demo",
+        "implicit.example",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(receivers(&v), [("implicit.example.".to_string(), 1.0)]);
+}
+
+#[test]
+fn shared_backup_addresses_fail_together() {
+    // backup1 and backup2 share 198.51.100.121; with mx down, taking that
+    // address down leaves nothing.
+    let v = json(&run(&[
+        "simulate",
+        "--demo",
+        "shared.example",
+        "--down",
+        "mx.shared.example",
+        "--down",
+        "198.51.100.121",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["outcome"], "deferred");
+    // mx's two addresses, then the shared one once.
+    assert_eq!(v["expected_failed_attempts"], 3.0);
+    assert!(v["retry"]["attempts_s"][1].as_f64().unwrap() >= 1800.0);
+}
+
+#[test]
+fn text_output_shows_bars_and_sentence() {
+    let out = run(&[
+        "simulate",
+        "--demo",
+        "equal.example",
+        "--down",
+        "mx-b.equal.example",
+        "--seed",
+        "7",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Mail is delivered to 2 hosts"), "{text}");
+    assert!(text.contains("50.0 %") && text.contains('█'), "{text}");
+    assert!(text.contains("example walk (seed 7)"), "{text}");
+    assert!(text.contains("RFC 5321 §5.1"), "{text}");
+    assert!(!text.contains('\u{1b}'), "no colour unless asked: {text}");
+}
+
+#[test]
+fn hostile_names_are_escaped() {
+    let out = run(&["simulate", "--demo", "hostile.example"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text}"
+    );
+    assert!(text.contains("\\027"), "{text}");
+}
+
+#[test]
+fn seeded_walk_is_reproducible() {
+    let args = [
+        "simulate",
+        "--demo",
+        "equal.example",
+        "--seed",
+        "12345",
+        "--format",
+        "json",
+    ];
+    let a = json(&run(&args));
+    let b = json(&run(&args));
+    assert_eq!(a["walk"], b["walk"]);
+    assert_eq!(a["walk"]["seed"], 12345);
+    assert_eq!(a["walk"]["outcome"], "delivered");
+    assert!(
+        a["walk"]["steps"][0]["rule"]
+            .as_str()
+            .unwrap()
+            .contains("RFC 5321")
+    );
+}
+
+#[test]
+fn what_if_with_inline_addresses_needs_no_dns() {
+    // No --demo, no --resolver: every address is inline, nothing is looked up.
+    let v = json(&run(&[
+        "simulate",
+        "example.test",
+        "--mx",
+        "10 a.example.test=192.0.2.1/2001:db8::1, 20 b.example.test=192.0.2.2",
+        "--down",
+        "2001:db8::1",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(receivers(&v), [("a.example.test.".to_string(), 1.0)]);
+    assert_eq!(v["tiers"][0]["state"], "partial");
+    let out = run(&[
+        "simulate",
+        "example.test",
+        "--mx",
+        "10 a.example.test=not-an-ip",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("\"not-an-ip\""));
+}
+
+const LAB: &str = "@ IN MX 10 a\n@ IN MX 10 b\n@ IN MX 10 c\n@ IN MX 20 d\n\
+a IN A 192.0.2.1\na IN AAAA 2001:db8::1\nb IN A 192.0.2.2\nb IN AAAA 2001:db8::2\n\
+c IN AAAA 2001:db8::3\nd IN A 192.0.2.4\nv6only IN AAAA 2001:db8::6\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postfix_limit_defers_while_the_sixth_address_is_up() {
+    let lab = TestDns::start(&[("lab.test.", LAB)]).await;
+    let resolver = lab.addr().to_string();
+    let args = |profile: &str| {
+        [
+            "simulate",
+            "lab.test",
+            "--resolver",
+            &resolver,
+            "--profile",
+            profile,
+            "--down",
+            "a.lab.test",
+            "--down",
+            "b.lab.test",
+            "--down",
+            "2001:db8::3",
+            "--format",
+            "json",
+        ]
+        .map(str::to_string)
+        .to_vec()
+    };
+    let out = run_async(args("postfix")).await;
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    assert_eq!(v["outcome"], "deferred");
+    assert_eq!(v["expected_failed_attempts"], 5.0);
+    let reason = v["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("at most 5") && reason.contains("d.lab.test."),
+        "{reason}"
+    );
+    assert_eq!(v["retry"]["attempts_s"][1], 300.0);
+    let out = run_async(args("rfc")).await;
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    assert_eq!(receivers(&v), [("d.lab.test.".to_string(), 1.0)]);
+    // The text says why.
+    let mut text_args = args("postfix");
+    text_args.truncate(text_args.len() - 2);
+    let out = run_async(text_args).await;
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("cut by the address limit"), "{text}");
+    assert!(text.contains("bounces at"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_if_looks_up_what_is_not_inline() {
+    let lab = TestDns::start(&[("lab.test.", LAB)]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("proposal.zone");
+    std::fs::write(
+        &file,
+        "@ MX 10 v6only\n@ MX 20 backup\nbackup A 192.0.2.99\n",
+    )
+    .unwrap();
+    let out = run_async(
+        [
+            "simulate",
+            "lab.test",
+            "--resolver",
+            &lab.addr().to_string(),
+            "--mx-file",
+            file.to_str().unwrap(),
+            "--down",
+            "2001:db8::6",
+            "--format",
+            "json",
+        ]
+        .map(str::to_string)
+        .to_vec(),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    // v6only was looked up live (one AAAA, down); backup came inline.
+    assert_eq!(receivers(&v), [("backup.lab.test.".to_string(), 1.0)]);
+    assert_eq!(v["expected_failed_attempts"], 1.0);
+    assert_eq!(v["hosts"][0]["addresses"][0]["ip"], "2001:db8::6");
+}
