@@ -178,7 +178,27 @@ fn demo_session_end_to_end() {
     });
     assert!(row_of(&s, "mx1.healthy.example.").contains("DOWN"), "{s}");
     assert!(row_of(&s, "mx2.healthy.example.").contains("up"), "{s}");
-    t.keys(&["Space"]);
+    // The failover pane, on the same frame: the backup receives everything.
+    assert!(s.contains("✓ DELIVERED  down: mx1.healthy.example."), "{s}");
+    assert!(
+        s.contains("Mail is delivered to mx2.healthy.example."),
+        "{s}"
+    );
+    let bar = s
+        .lines()
+        .find(|l| l.contains("█"))
+        .unwrap_or_else(|| panic!("no share bar:\n{s}"));
+    assert!(
+        bar.contains("mx2.healthy.example. ████████████████ 100.0 %"),
+        "{s}"
+    );
+    // Both down: deferred, with the retry timeline.
+    t.keys(&["j", "Space"]);
+    let s = t.wait_for("deferred", |s| s.contains("DEFERRED"));
+    assert!(s.contains("retry timeline"), "{s}");
+    t.keys(&["x"]);
+    t.wait_for("outages cleared", |s| s.contains("cleared 2 outage(s)"));
+    t.keys(&["k", "Space", "Space"]);
     t.wait_for("mx1 back up", |s| {
         s.contains("mx1.healthy.example. marked up")
     });

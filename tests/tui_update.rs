@@ -3,8 +3,8 @@
 mod tui_common;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
-use mxlens::cli::ProfileName;
-use mxlens::tui::app::{App, Cmd, Focus, HostState, Mode, Msg};
+use mxlens::mx::failover::{HostState, SimOutcome};
+use mxlens::tui::app::{App, Cmd, Focus, Mode, Msg};
 use mxlens::tui::theme::Theme;
 use tui_common::*;
 
@@ -226,37 +226,95 @@ fn remove_drops_the_domain_and_its_late_answer() {
     assert!(app.update(key('r')).is_empty());
 }
 
+fn state(app: &App, exchange: &str) -> HostState {
+    app.host_sim(exchange)
+        .expect("host in the simulation")
+        .state
+}
+
 #[test]
-fn space_marks_hosts_and_addresses_down_and_up() {
+fn space_marks_hosts_and_addresses_down_and_up_and_the_simulation_follows() {
     let mut app = loaded(vec![two_tier()]);
+    let sim = app
+        .simulation
+        .clone()
+        .expect("simulated once the report is in");
+    assert_eq!(sim.outcome, SimOutcome::Delivered);
+    assert_eq!(sim.receivers[0].exchange, "mx1.two.test.");
     app.update(key(' '));
     assert!(
         app.status.as_ref().unwrap().error,
         "not in the domains pane"
     );
-    assert!(app.domains[0].marks.is_empty());
+    assert!(app.domains[0].outages.is_empty());
 
     app.update(code(KeyCode::Enter)); // hosts
     app.update(key(' '));
-    let h = app.selected_host().unwrap().clone();
-    assert!(app.domains[0].marks.hosts.contains("mx1.two.test."));
-    assert_eq!(HostState::of(&h, &app.domains[0].marks), HostState::Down);
+    assert!(app.domains[0].outages.hosts.contains("mx1.two.test."));
+    assert_eq!(state(&app, "mx1.two.test."), HostState::Down);
+    let sim = app.simulation.clone().unwrap();
+    assert_eq!(sim.outcome, SimOutcome::Delivered);
+    assert_eq!(sim.receivers.len(), 1);
+    assert_eq!(sim.receivers[0].exchange, "backup.two.test.");
+    assert_eq!(sim.receivers[0].share, 1.0);
+    assert_eq!(
+        sim.expected_failed_attempts, 2.0,
+        "both dead addresses of mx1"
+    );
     app.update(key(' '));
-    assert!(app.domains[0].marks.is_empty(), "Space again brings it up");
+    assert!(
+        app.domains[0].outages.is_empty(),
+        "Space again brings it up"
+    );
+    assert_eq!(
+        app.simulation.as_ref().unwrap().receivers[0].exchange,
+        "mx1.two.test."
+    );
 
     app.update(code(KeyCode::Enter)); // addresses
     app.update(key('j'));
     app.update(key(' '));
     let ip: std::net::IpAddr = "2001:db8::10".parse().unwrap();
-    assert!(app.domains[0].marks.addresses.contains(&ip));
-    assert_eq!(HostState::of(&h, &app.domains[0].marks), HostState::Partial);
+    assert!(app.domains[0].outages.addresses.contains(&ip));
+    assert_eq!(state(&app, "mx1.two.test."), HostState::Partial);
+    assert!(app.address_down("mx1.two.test.", ip));
     app.update(key('k'));
     app.update(key(' '));
-    assert_eq!(HostState::of(&h, &app.domains[0].marks), HostState::Down);
+    assert_eq!(state(&app, "mx1.two.test."), HostState::Down);
+
+    // The backup down too: nothing receives, the message is deferred.
+    app.update(code(KeyCode::Esc));
+    app.update(key('j'));
+    app.update(key(' '));
+    let sim = app.simulation.clone().unwrap();
+    assert_eq!(sim.outcome, SimOutcome::Deferred);
+    assert!(sim.receivers.is_empty());
+    assert!(
+        sim.retry.is_some(),
+        "a deferred message has a retry timeline"
+    );
 
     app.update(key('x'));
-    assert!(app.domains[0].marks.is_empty());
-    assert_eq!(HostState::of(&h, &app.domains[0].marks), HostState::Up);
+    assert!(app.domains[0].outages.is_empty());
+    assert_eq!(state(&app, "mx1.two.test."), HostState::Up);
+    assert_eq!(
+        app.simulation.as_ref().unwrap().receivers[0].exchange,
+        "mx1.two.test."
+    );
+}
+
+#[test]
+fn equal_preference_survivors_share_the_mail() {
+    let mut app = loaded(vec![shuffled()]);
+    app.update(code(KeyCode::Enter));
+    app.update(key(' '));
+    let sim = app.simulation.clone().unwrap();
+    let shares: Vec<(&str, f64)> = sim
+        .receivers
+        .iter()
+        .map(|r| (r.exchange.as_str(), r.share))
+        .collect();
+    assert_eq!(shares, [("b.tier.test.", 0.5), ("c.tier.test.", 0.5)]);
 }
 
 #[test]
@@ -266,11 +324,15 @@ fn outages_are_per_domain() {
     app.update(key(' '));
     app.update(code(KeyCode::Esc));
     app.update(key('j'));
-    assert!(app.domains[1].marks.is_empty());
-    assert_eq!(app.domains[0].marks.len(), 1);
+    assert!(app.domains[1].outages.is_empty());
+    assert_eq!(app.domains[0].outages.hosts.len(), 1);
+    assert!(
+        app.simulation.as_ref().unwrap().down.is_empty(),
+        "the simulation follows the selected domain"
+    );
     app.update(key('x'));
     assert_eq!(
-        app.domains[0].marks.len(),
+        app.domains[0].outages.hosts.len(),
         1,
         "x clears the selected domain only"
     );
@@ -279,11 +341,12 @@ fn outages_are_per_domain() {
 #[test]
 fn profile_help_and_quit() {
     let mut app = loaded(vec![two_tier()]);
-    assert_eq!(app.profile, ProfileName::Rfc);
+    assert_eq!(app.profile.name, "rfc");
     app.update(key('p'));
-    assert_eq!(app.profile, ProfileName::Postfix);
+    assert_eq!(app.profile.name, "postfix");
+    assert_eq!(app.simulation.as_ref().unwrap().profile, "postfix");
     app.update(key('p'));
-    assert_eq!(app.profile, ProfileName::Rfc);
+    assert_eq!(app.profile.name, "rfc");
 
     app.update(key('?'));
     assert!(matches!(app.mode, Mode::Help { .. }));

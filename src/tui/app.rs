@@ -5,17 +5,15 @@
 //! does no I/O, so every interaction is testable without a terminal or a
 //! network (tests/tui_update.rs).
 
-use std::collections::BTreeSet;
-use std::net::IpAddr;
-
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
 use ratatui::layout::Rect;
 
 use super::keymap::{self, Action};
 use super::theme::Theme;
 use super::ui;
-use crate::cli::ProfileName;
+use crate::mx::failover::{HostSim, Outages, Simulation, simulate};
 use crate::mx::input::parse_domain;
+use crate::mx::profile::Profile;
 use crate::mx::{Address, MxHost, MxReport};
 
 /// Input to [`App::update`].
@@ -121,60 +119,6 @@ impl Cursor {
     }
 }
 
-/// Hosts and addresses the user marked down for one domain.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Marks {
-    /// Exchange names, as in the report.
-    pub hosts: BTreeSet<String>,
-    pub addresses: BTreeSet<IpAddr>,
-}
-
-impl Marks {
-    pub fn is_empty(&self) -> bool {
-        self.hosts.is_empty() && self.addresses.is_empty()
-    }
-
-    pub fn len(&self) -> usize {
-        self.hosts.len() + self.addresses.len()
-    }
-
-    pub fn address_down(&self, host: &MxHost, a: &Address) -> bool {
-        self.hosts.contains(&host.exchange) || self.addresses.contains(&a.ip)
-    }
-}
-
-/// How a host looks under the current outages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HostState {
-    Up,
-    /// Some of its addresses are marked down.
-    Partial,
-    Down,
-    /// Its address lookup gave nothing (or failed): unreachable anyway.
-    NoAddress,
-}
-
-impl HostState {
-    pub fn of(host: &MxHost, marks: &Marks) -> HostState {
-        if marks.hosts.contains(&host.exchange) {
-            return HostState::Down;
-        }
-        if host.addresses.is_empty() {
-            return HostState::NoAddress;
-        }
-        let down = host
-            .addresses
-            .iter()
-            .filter(|a| marks.addresses.contains(&a.ip))
-            .count();
-        match down {
-            0 => HostState::Up,
-            n if n == host.addresses.len() => HostState::Down,
-            _ => HostState::Partial,
-        }
-    }
-}
-
 /// One domain in the list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DomainEntry {
@@ -184,7 +128,8 @@ pub struct DomainEntry {
     pub report: Option<MxReport>,
     /// The generation of the lookup in flight, if any.
     pub pending: Option<u64>,
-    pub marks: Marks,
+    /// What the user marked down (Space), for the failover what-if.
+    pub outages: Outages,
 }
 
 /// A line for the status bar.
@@ -205,7 +150,11 @@ pub struct App {
     pub addr_cursor: Cursor,
     pub finding_cursor: Cursor,
     pub failover_scroll: u16,
-    pub profile: ProfileName,
+    /// The sender the failover pane models (`p` cycles).
+    pub profile: Profile,
+    /// The failover simulation of the selected domain under its outages,
+    /// kept in step with the state by [`App::update`].
+    pub simulation: Option<Simulation>,
     /// Where lookups go, e.g. `demo` or `127.0.0.1:5354`.
     pub upstream: String,
     pub status: Option<Status>,
@@ -232,7 +181,8 @@ impl App {
             addr_cursor: Cursor::default(),
             finding_cursor: Cursor::default(),
             failover_scroll: 0,
-            profile: ProfileName::Rfc,
+            profile: Profile::rfc(),
+            simulation: None,
             upstream: upstream.into(),
             status: None,
             spinner: 0,
@@ -247,7 +197,7 @@ impl App {
                     name: d,
                     report: None,
                     pending: None,
-                    marks: Marks::default(),
+                    outages: Outages::default(),
                 });
             }
         }
@@ -282,8 +232,46 @@ impl App {
             .get(self.addr_cursor.selected)
     }
 
+    /// How the simulation sees one exchange of the selected domain.
+    pub fn host_sim(&self, exchange: &str) -> Option<&HostSim> {
+        self.simulation
+            .as_ref()?
+            .hosts
+            .iter()
+            .find(|h| h.exchange.eq_ignore_ascii_case(exchange))
+    }
+
+    /// Whether an address of a host of the selected domain is down: marked,
+    /// its host marked, or shared with a host that is marked.
+    pub fn address_down(&self, exchange: &str, ip: std::net::IpAddr) -> bool {
+        if let Some(a) = self
+            .host_sim(exchange)
+            .and_then(|h| h.addresses.iter().find(|a| a.ip == ip))
+        {
+            return a.down;
+        }
+        self.selected_domain()
+            .is_some_and(|d| d.outages.address_down(exchange, ip))
+    }
+
     /// The one transition function.
     pub fn update(&mut self, msg: Msg) -> Vec<Cmd> {
+        let cmds = self.handle(msg);
+        if self.dirty {
+            self.resimulate();
+        }
+        cmds
+    }
+
+    /// Recomputes [`App::simulation`] for the selected domain.
+    pub fn resimulate(&mut self) {
+        self.simulation = self.selected_domain().and_then(|d| {
+            let report = d.report.as_ref()?;
+            Some(simulate(report, &d.outages, &self.profile))
+        });
+    }
+
+    fn handle(&mut self, msg: Msg) -> Vec<Cmd> {
         match msg {
             Msg::Key(k) => self.key(k),
             Msg::Mouse(m) => {
@@ -444,7 +432,7 @@ impl App {
             name: name.clone(),
             report: None,
             pending: None,
-            marks: Marks::default(),
+            outages: Outages::default(),
         });
         let i = self.domains.len() - 1;
         self.select_domain(i);
@@ -491,18 +479,15 @@ impl App {
             Action::ToggleDown => self.toggle_down(),
             Action::ClearOutages => {
                 if let Some(d) = self.domains.get_mut(self.domain_cursor.selected) {
-                    let n = d.marks.len();
-                    d.marks = Marks::default();
-                    let msg = format!("cleared {n} outage(s) of {}", d.name);
+                    let n = outage_count(&d.outages);
+                    d.outages.clear();
+                    let msg = format!("cleared {n} outage(s) of {}", esc(&d.name));
                     self.say(msg, false);
                 }
             }
             Action::CycleProfile => {
-                self.profile = match self.profile {
-                    ProfileName::Rfc => ProfileName::Postfix,
-                    ProfileName::Postfix => ProfileName::Rfc,
-                };
-                let p = format!("sender profile: {}", profile_name(self.profile));
+                self.profile = self.profile.next();
+                let p = format!("sender profile: {}", self.profile.name);
                 self.say(p, false);
             }
             Action::Copy | Action::CopyAs | Action::CopyFinding => {
@@ -566,31 +551,28 @@ impl App {
         let Some(entry) = self.domains.get_mut(i) else {
             return;
         };
-        let shown;
-        let now_down;
-        if let Some(h) = host {
+        let (shown, now_down) = if let Some(h) = host {
             if h == "." {
                 self.say("a null MX has no host to take down", true);
                 return;
             }
-            shown = crate::mx::escape::visible(&h).into_owned();
-            now_down = entry.marks.hosts.insert(h.clone());
-            if !now_down {
-                entry.marks.hosts.remove(&h);
-            }
+            entry.outages.toggle_host(&h);
+            let down = entry
+                .outages
+                .hosts
+                .iter()
+                .any(|d| d.eq_ignore_ascii_case(&h));
+            (esc(&h), down)
         } else if let Some(ip) = addr {
-            shown = ip.to_string();
-            now_down = entry.marks.addresses.insert(ip);
-            if !now_down {
-                entry.marks.addresses.remove(&ip);
-            }
+            entry.outages.toggle_address(ip);
+            (ip.to_string(), entry.outages.addresses.contains(&ip))
         } else {
             self.say(
                 "Space marks a host or an address: focus MX hosts or Addresses first",
                 true,
             );
             return;
-        }
+        };
         let word = if now_down { "down" } else { "up" };
         self.say(format!("{shown} marked {word}"), false);
     }
@@ -742,10 +724,11 @@ impl App {
     }
 }
 
-/// The profile's name as the contract spells it.
-pub fn profile_name(p: ProfileName) -> &'static str {
-    match p {
-        ProfileName::Rfc => "rfc",
-        ProfileName::Postfix => "postfix",
-    }
+/// How many hosts and addresses are marked down.
+pub fn outage_count(o: &Outages) -> usize {
+    o.hosts.len() + o.addresses.len()
+}
+
+fn esc(s: &str) -> String {
+    crate::mx::escape::visible(s).into_owned()
 }

@@ -32,7 +32,7 @@ pub use app::{App, Cmd, Msg};
 use guard::TerminalGuard;
 use theme::Theme;
 
-use crate::cli::{Cli, ProfileName};
+use crate::cli::Cli;
 use crate::dns::demo::DEMO_DOMAINS;
 use crate::dns::lookup::mx_report;
 use crate::dns::upstream::resolve_args;
@@ -66,7 +66,6 @@ pub async fn run(cli: &Cli) -> anyhow::Result<()> {
     }
     let unused = upstreams.len();
     let mut app = App::new(label, domains, Theme::from_env());
-    app.profile = ProfileName::Rfc;
     if unused > 0 {
         app.status = Some(app::Status {
             text: format!(

@@ -18,7 +18,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         title.push(Span::raw(esc(&h.exchange).into_owned()));
     }
     let b = block(title, Focus::Addresses, app);
-    let (Some(h), Some(entry)) = (host, app.selected_domain()) else {
+    let Some(h) = host else {
         note(frame, area, b, Line::from(""));
         return;
     };
@@ -38,7 +38,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     }
     let show_family = area.width >= 52;
     let rows = h.addresses.iter().map(|a| {
-        let down = entry.marks.address_down(h, a);
+        let down = app.address_down(&h.exchange, a.ip);
         let (state, style) = if down {
             ("DOWN", app.theme.down)
         } else {

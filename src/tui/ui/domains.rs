@@ -8,7 +8,7 @@ use ratatui::widgets::{Cell, Row};
 
 use super::{block, esc, note, spinner, table};
 use crate::mx::{MxReport, Outcome, Severity};
-use crate::tui::app::{App, DomainEntry, Focus};
+use crate::tui::app::{App, DomainEntry, Focus, outage_count};
 use crate::tui::theme::Theme;
 
 /// How a domain stands, for the mark column.
@@ -108,9 +108,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             _ => Style::new(),
         };
         let mut name = vec![Span::raw(esc(&d.name).into_owned())];
-        if !d.marks.is_empty() {
+        if !d.outages.is_empty() {
             name.push(Span::styled(
-                format!(" ⇣{}", d.marks.len()),
+                format!(" ⇣{}", outage_count(&d.outages)),
                 app.theme.warning,
             ));
         }

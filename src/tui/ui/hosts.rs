@@ -10,8 +10,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 
 use super::{block, esc, note, spinner, table};
-use crate::mx::{MxHost, MxReport, Outcome};
-use crate::tui::app::{App, Focus, HostState, Marks};
+use crate::mx::failover::{HostSim, HostState};
+use crate::mx::{AddressStatus, MxHost, MxReport, Outcome};
+use crate::tui::app::{App, Focus};
 use crate::tui::theme::Theme;
 
 /// The bracket glyph joining hosts of equal preference.
@@ -32,22 +33,33 @@ pub fn has_shuffled_tier(mx: &[MxHost]) -> bool {
     mx.windows(2).any(|w| w[0].preference == w[1].preference)
 }
 
-/// The state word and its style.
-pub fn state_cell(host: &MxHost, marks: &Marks, t: &Theme) -> Span<'static> {
-    match HostState::of(host, marks) {
-        HostState::Up => Span::styled("up", t.ok),
-        HostState::Partial => Span::styled("partial", t.warning),
-        HostState::Down => Span::styled("DOWN", t.down),
-        HostState::NoAddress => {
-            let why = if host.address_status.is_failure()
-                || host.address_status != crate::mx::AddressStatus::Ok
-            {
-                host.address_status.as_str()
-            } else {
-                "no addr"
+/// The state word and its style, as the simulation sees the host.
+pub fn state_cell(host: &MxHost, sim: Option<&HostSim>, t: &Theme) -> Span<'static> {
+    if host.is_null() {
+        return Span::styled("no mail", t.dim);
+    }
+    match sim.map(|h| (h.state, h.cut_by_limit)) {
+        Some((HostState::Up, true)) => Span::styled("cut off", t.warning),
+        Some((HostState::Up, false)) => Span::styled("up", t.ok),
+        Some((HostState::Partial, _)) => Span::styled("partial", t.warning),
+        Some((HostState::Down, _)) => Span::styled("DOWN", t.down),
+        Some((HostState::NoAddress, _)) | None if host.addresses.is_empty() => {
+            let why = match host.address_status {
+                AddressStatus::Ok | AddressStatus::Nodata => "no addr",
+                s => s.as_str(),
             };
             Span::styled(why, t.error)
         }
+        _ => Span::styled("up", t.ok),
+    }
+}
+
+/// A host's share of the mail, when the simulation delivers.
+fn share_cell(sim: Option<&HostSim>, t: &Theme) -> Span<'static> {
+    match sim {
+        Some(h) if h.share > 0.0 => Span::raw(format!("{:>3.0}%", h.share * 100.0)),
+        Some(_) => Span::styled("  0%", t.dim),
+        None => Span::raw(""),
     }
 }
 
@@ -94,6 +106,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         ));
     }
     let show_ttl = area.width >= 48;
+    let show_share = area.width >= 40;
     let show_provider = area.width >= 64;
     let rows = report.mx.iter().enumerate().map(|(i, h)| {
         let exchange = if h.is_null() {
@@ -101,7 +114,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         } else {
             esc(&h.exchange).into_owned()
         };
-        let down = HostState::of(h, &entry.marks) == HostState::Down;
+        let sim = app.host_sim(&h.exchange);
+        let down = sim.is_some_and(|s| s.state == HostState::Down);
         let name_style = if down { app.theme.down } else { Style::new() };
         let mut name = vec![Span::styled(exchange, name_style)];
         if !h.cname.is_empty() {
@@ -120,7 +134,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             ));
         }
         cells.push(Cell::from(h.addresses.len().to_string()));
-        cells.push(Cell::from(state_cell(h, &entry.marks, &app.theme)));
+        cells.push(Cell::from(state_cell(h, sim, &app.theme)));
+        if show_share {
+            cells.push(Cell::from(share_cell(sim, &app.theme)));
+        }
         Row::new(cells)
     });
     let mut header = vec!["  pref", "exchange"];
@@ -135,6 +152,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     }
     header.extend(["ips", "state"]);
     widths.extend([Constraint::Length(3), Constraint::Length(8)]);
+    if show_share {
+        header.push("mail");
+        widths.push(Constraint::Length(4));
+    }
     let header = Row::new(header);
     table(
         frame,

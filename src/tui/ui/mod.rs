@@ -1,11 +1,11 @@
 //! Drawing: one pure `render(frame, area, app)` per pane.
 //!
 //! ```text
-//! ┌ Domains ──────────┐┌ MX hosts · a.test. ────────────────┐  40%
+//! ┌ Domains ──────────┐┌ MX hosts · a.test. ────────────────┐  36%
 //! │▶✓ a.test.  mx   2 ││▶  10 ┐ mx1.a.test.  300  2  up     │
 //! │ ! b.test.  mx   1 ││   10 ┘ mx2.a.test.  300  1  DOWN   │
 //! └───────────────────┘└────────────────────────────────────┘
-//! ┌ Addresses ────────┐┌ Failover · profile rfc ────────────┐  36%
+//! ┌ Addresses ────────┐┌ Failover · profile rfc ────────────┐  40%
 //! │▶192.0.2.10  IPv4  ││ delivered: mx1.a.test. takes all … │
 //! └───────────────────┘└────────────────────────────────────┘
 //! ┌ Findings ──────────────────────────────────────────────┐  rest
@@ -84,8 +84,8 @@ pub fn layout(area: Rect) -> Layout {
     let [top, mid, bottom] = RLayout::new(
         Direction::Vertical,
         [
-            Constraint::Percentage(40),
             Constraint::Percentage(36),
+            Constraint::Percentage(40),
             Constraint::Min(LIST_CHROME + 1),
         ],
     )
