@@ -8,4 +8,6 @@
 //!   over the same core and the same DNS layer.
 
 pub mod cli;
+pub mod clipboard;
+pub mod export;
 pub mod mx;
