@@ -31,10 +31,12 @@ use crate::mx::{Address, MxHost, MxReport, Outcome};
 
 pub use zone::master_file_name;
 
-/// The text formats a selection can be rendered in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The text formats a selection can be rendered in. The default, what `y`
+/// copies, is [`ExportFormat::Zone`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ExportFormat {
     /// RFC 1035 master-file lines (MX, A, AAAA).
+    #[default]
     Zone,
     /// `dig` commands that repeat the lookup against the same upstream.
     Dig,
