@@ -83,10 +83,11 @@ fn canonical(host: &MxHost) -> &str {
 fn expected(report: &MxReport, hosts: &[MxHost]) -> Vec<Rec> {
     let mut out = Vec::new();
     let with_mx = matches!(report.outcome, Outcome::Mx | Outcome::NullMx);
+    let owner = report.domain_cname.last().unwrap_or(&report.domain);
     for h in hosts {
         if with_mx {
             out.push((
-                report_name(&report.domain),
+                report_name(owner),
                 h.ttl,
                 "MX".to_string(),
                 format!("{} {:?}", h.preference, report_name(&h.exchange)),

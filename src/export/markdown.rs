@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Part, Scope, alias_chain};
+use super::{Part, Scope, alias_chain, mx_owner};
 use crate::mx::escape::visible;
 use crate::mx::{Address, MxHost, Outcome};
 
@@ -54,9 +54,12 @@ fn addresses_cell(host: &MxHost, only: Option<&Address>) -> String {
 
 pub(super) fn render(part: &Part) -> String {
     let report = part.report;
+    let mut domain = md(&report.domain);
+    if mx_owner(report) != report.domain {
+        let _ = write!(domain, " (alias of {})", md(mx_owner(report)));
+    }
     let mut blocks = vec![format!(
-        "### {} — MX as seen by {}",
-        md(&report.domain),
+        "### {domain} — MX as seen by {}",
         md(&report.resolver)
     )];
     let rows: Vec<(&MxHost, Option<&Address>)> = match part.scope {

@@ -274,6 +274,14 @@ impl<'a> Part<'a> {
     }
 }
 
+/// The name that owns the MX records: the end of the domain's CNAME chain.
+fn mx_owner(report: &MxReport) -> &str {
+    report
+        .domain_cname
+        .last()
+        .map_or(&report.domain, String::as_str)
+}
+
 /// The name that owns a host's addresses: the end of its CNAME chain.
 fn canonical_name(host: &MxHost) -> &str {
     host.cname.last().map_or(&host.exchange, String::as_str)

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Part, Scope, alias_chain, pad};
+use super::{Part, Scope, alias_chain, mx_owner, pad};
 use crate::mx::escape::visible;
 use crate::mx::{Address, MxHost, Outcome};
 
@@ -55,9 +55,13 @@ pub(super) fn render(part: &Part) -> String {
         ),
         o => o.as_str().to_string(),
     };
+    let mut domain = visible(&report.domain).into_owned();
+    if mx_owner(report) != report.domain {
+        let _ = write!(domain, " (alias of {})", visible(mx_owner(report)));
+    }
     let mut out = format!(
         "{}  MX via {}: {}\n",
-        visible(&report.domain),
+        domain,
         visible(&report.resolver),
         visible(&status)
     );

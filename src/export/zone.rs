@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Part, Scope, alias_chain, canonical_name, pad};
+use super::{Part, Scope, alias_chain, canonical_name, mx_owner, pad};
 use crate::mx::escape::visible;
 use crate::mx::{Address, Family, MxHost, Outcome};
 
@@ -206,9 +206,27 @@ pub(super) fn render(part: &Part) -> String {
                 report.error.as_ref().map_or("error", |e| e.as_str())
             )),
             _ => {
+                // When the domain is an alias the MX records are the target's.
+                let owner = mx_owner(report);
+                if owner != domain.as_str() {
+                    let mut chain = vec![comment_name(domain)];
+                    chain.extend(
+                        report
+                            .domain_cname
+                            .iter()
+                            .filter(|n| *n != domain)
+                            .map(|n| comment_name(n)),
+                    );
+                    lines.comment(format!(
+                        "{} is an alias (CNAME chain {}); the MX records belong to {}",
+                        chain[0],
+                        chain.join(" -> "),
+                        comment_name(owner)
+                    ));
+                }
                 let hosts = part.hosts();
                 for host in hosts {
-                    lines.mx(domain, host);
+                    lines.mx(owner, host);
                 }
                 for host in hosts {
                     lines.host_addresses(host);

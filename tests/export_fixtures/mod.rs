@@ -144,6 +144,14 @@ pub fn hostile() -> MxReport {
     r
 }
 
+/// The domain itself is an alias; its MX records belong to the target.
+pub fn aliased_domain() -> MxReport {
+    let h = host(10, "mx.target.test.", 300, &[("192.0.2.70", 300)]);
+    let mut r = report("alias.test.", "127.0.0.1:5354", Outcome::Mx, vec![h]);
+    r.domain_cname = vec!["target.test.".into()];
+    r
+}
+
 pub fn nxdomain() -> MxReport {
     let mut r = report(
         "nxdomain.test.",
@@ -176,6 +184,7 @@ pub fn all() -> Vec<(&'static str, MxReport)> {
         ("cname", cname()),
         ("ipv6", ipv6()),
         ("hostile", hostile()),
+        ("alias", aliased_domain()),
         ("nxdomain", nxdomain()),
         ("broken", broken()),
     ]
