@@ -9,5 +9,8 @@
 
 pub mod cli;
 pub mod clipboard;
+pub mod cmd;
+pub mod dns;
 pub mod export;
 pub mod mx;
+pub mod text;

@@ -86,8 +86,21 @@ fn host_rows(out: &mut String, domain: &str, host: &MxHost) {
 
 /// The header, then the rows of every part.
 pub(super) fn render(parts: &[Part]) -> String {
+    let mut out = header();
+    out.push_str(&rows(parts));
+    out
+}
+
+/// The header row with its CRLF.
+pub(super) fn header() -> String {
     let mut out = HEADER.join(",");
     out.push_str("\r\n");
+    out
+}
+
+/// The rows of every part, without the header.
+pub(super) fn rows(parts: &[Part]) -> String {
+    let mut out = String::new();
     for part in parts {
         let domain = &part.report.domain;
         match part.scope {

@@ -11,9 +11,10 @@
 //! and dig output write names with RFC 1035 §5.1 master-file escapes
 //! (`\DDD` decimal, `\X`), the other formats with [`crate::mx::escape::visible`].
 //!
-//! Names in a report are taken as received: labels separated by `.`, the
-//! label's octets being the UTF-8 bytes of its text. A backslash in a report
-//! name is a literal backslash octet, not the start of an escape.
+//! Names in a report are read as the DNS layer writes them
+//! (`dns::wire::name_to_string`): octets below 128 as themselves, `\.` and
+//! `\\` for a dot or backslash inside a label, `\DDD` for octets above 127
+//! ([`name_labels`]).
 
 mod csv;
 mod dig;
@@ -29,7 +30,7 @@ use thiserror::Error;
 
 use crate::mx::{Address, MxHost, MxReport, Outcome};
 
-pub use zone::master_file_name;
+pub use zone::{master_file_name, name_labels};
 
 /// The text formats a selection can be rendered in. The default, what `y`
 /// copies, is [`ExportFormat::Zone`].
@@ -183,28 +184,54 @@ pub fn render(sel: &Selection, fmt: ExportFormat) -> Rendered {
 ///
 /// CSV has one header row, then the rows of every report; JSON is JSON
 /// Lines (one compact report per line); the other formats separate reports
-/// with a blank line.
+/// with a blank line. The same as feeding every report to one
+/// [`ReportStream`] and concatenating what it returns.
 pub fn render_many(reports: &[MxReport], fmt: ExportFormat) -> String {
-    let parts: Vec<Part> = reports
-        .iter()
-        .map(|r| Part {
-            report: r,
+    let mut stream = ReportStream::new(fmt);
+    reports.iter().map(|r| stream.push(r)).collect()
+}
+
+/// Renders reports one at a time as they arrive, so `check` can stream a
+/// long domain list: the first push carries the CSV header, later pushes
+/// of block formats start with the blank separator line.
+#[derive(Debug, Clone)]
+pub struct ReportStream {
+    fmt: ExportFormat,
+    started: bool,
+}
+
+impl ReportStream {
+    pub fn new(fmt: ExportFormat) -> Self {
+        ReportStream {
+            fmt,
+            started: false,
+        }
+    }
+
+    /// The text to write for `report`.
+    pub fn push(&mut self, report: &MxReport) -> String {
+        let first = !self.started;
+        self.started = true;
+        let part = Part {
+            report,
             scope: Scope::Report,
-        })
-        .collect();
-    match fmt {
-        ExportFormat::Csv => csv::render(&parts),
-        ExportFormat::Json => parts.iter().map(json::render_line).collect(),
-        _ => parts
-            .iter()
-            .map(|p| match fmt {
-                ExportFormat::Zone => zone::render(p),
-                ExportFormat::Dig => dig::render(p),
-                ExportFormat::Markdown => markdown::render(p),
-                _ => text::render(p),
-            })
-            .collect::<Vec<_>>()
-            .join("\n"),
+        };
+        match self.fmt {
+            ExportFormat::Csv => {
+                let rows = csv::rows(std::slice::from_ref(&part));
+                if first { csv::header() + &rows } else { rows }
+            }
+            ExportFormat::Json => json::render_line(&part),
+            fmt => {
+                let block = match fmt {
+                    ExportFormat::Zone => zone::render(&part),
+                    ExportFormat::Dig => dig::render(&part),
+                    ExportFormat::Markdown => markdown::render(&part),
+                    _ => text::render(&part),
+                };
+                if first { block } else { format!("\n{block}") }
+            }
+        }
     }
 }
 

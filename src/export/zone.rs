@@ -11,27 +11,80 @@ use super::{Part, Scope, alias_chain, canonical_name, mx_owner, pad};
 use crate::mx::escape::visible;
 use crate::mx::{Address, Family, MxHost, Outcome};
 
-/// Writes a report name in master-file syntax (RFC 1035 §5.1), absolute.
+/// The labels of a report name, as octets.
+///
+/// Report names are written as the DNS layer writes them
+/// (`mxlens::dns::wire::name_to_string`): octets below 128 as themselves,
+/// control characters included; `\.` for a dot and `\\` for a backslash
+/// inside a label; `\DDD` (decimal) for octets above 127. Any other
+/// character above U+007F stands for its UTF-8 octets. Returns `None` for a
+/// string that cannot be a DNS name (an empty label, or a label longer than
+/// 63 octets).
+pub fn name_labels(name: &str) -> Option<Vec<Vec<u8>>> {
+    if name == "." {
+        return Some(Vec::new());
+    }
+    let body = name.as_bytes();
+    let mut labels = Vec::new();
+    let mut label = Vec::new();
+    let mut i = 0;
+    while i < body.len() {
+        match body[i] {
+            b'\\' => {
+                let ddd = body
+                    .get(i + 1..i + 4)
+                    .filter(|d| d.iter().all(u8::is_ascii_digit));
+                if let Some(n) = ddd.and_then(|d| std::str::from_utf8(d).ok()?.parse::<u8>().ok()) {
+                    label.push(n);
+                    i += 4;
+                } else if let Some(&next) = body.get(i + 1) {
+                    label.push(next);
+                    i += 2;
+                } else {
+                    label.push(b'\\');
+                    i += 1;
+                }
+            }
+            b'.' => {
+                if label.is_empty() {
+                    return None;
+                }
+                labels.push(std::mem::take(&mut label));
+                i += 1;
+            }
+            b => {
+                label.push(b);
+                i += 1;
+            }
+        }
+    }
+    // A name without the final dot is taken as absolute all the same.
+    if !label.is_empty() {
+        labels.push(label);
+    }
+    if labels.iter().any(|l| l.is_empty() || l.len() > 63) {
+        return None;
+    }
+    Some(labels)
+}
+
+/// Writes a report name (see [`name_labels`]) in master-file syntax
+/// (RFC 1035 §5.1), absolute.
 ///
 /// Letters, digits, `-` and `_` stay as they are; other printable ASCII is
 /// written `\X` (so a `.` inside a label can never be confused with a label
 /// separator, and `;`, `(`, `"`, `$`, `@` lose their special meaning);
-/// everything else — controls, space, DEL, non-ASCII octets — as `\DDD`
+/// everything else — controls, space, DEL, octets above 127 — as `\DDD`
 /// with DDD the decimal octet. The result contains printable ASCII only.
-///
-/// Returns `None` for a string that cannot be a DNS name (an empty label,
-/// or a label longer than 63 octets).
+/// `None` when the string cannot be a DNS name.
 pub fn master_file_name(name: &str) -> Option<String> {
-    if name == "." {
+    let labels = name_labels(name)?;
+    if labels.is_empty() {
         return Some(".".to_string());
     }
-    let body = name.strip_suffix('.').unwrap_or(name);
-    let mut out = String::with_capacity(body.len() + 1);
-    for label in body.split('.') {
-        if label.is_empty() || label.len() > 63 {
-            return None;
-        }
-        for &b in label.as_bytes() {
+    let mut out = String::with_capacity(name.len() + 1);
+    for label in labels {
+        for b in label {
             match b {
                 b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' => out.push(char::from(b)),
                 0x21..=0x7e => {
@@ -254,10 +307,24 @@ mod tests {
         );
         assert_eq!(
             master_file_name("a b;c\\.x").as_deref(),
-            Some("a\\032b\\;c\\\\.x.")
+            Some("a\\032b\\;c\\.x.")
+        );
+        assert_eq!(
+            name_labels("a\\.b\\\\.\\233x.").unwrap(),
+            [b"a.b\\".to_vec(), b"\xe9x".to_vec()]
+        );
+        assert_eq!(
+            master_file_name("a\\.b\\\\.\\233x.").as_deref(),
+            Some("a\\.b\\\\.\\233x.")
         );
         assert_eq!(master_file_name("é.x.").as_deref(), Some("\\195\\169.x."));
         assert_eq!(master_file_name("a..x."), None);
+        assert_eq!(master_file_name(".x."), None);
+        assert_eq!(
+            name_labels("a\\\\\\.").unwrap(),
+            [b"a\\.".to_vec()],
+            "escaped backslash, then escaped dot: one label, relative"
+        );
         assert_eq!(master_file_name(&format!("{}.x.", "a".repeat(64))), None);
     }
 }

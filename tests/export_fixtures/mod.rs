@@ -12,6 +12,10 @@ use mxlens::mx::{
 /// The hostile exchange: an SGR sequence and a BEL inside the first label.
 pub const HOSTILE_EXCHANGE: &str = "mx\u{1b}[31m\u{7}.hostile.test.";
 
+/// A first label holding a dot, a backslash and the octet 233, written the
+/// way the DNS layer writes names (`\.`, `\\`, decimal `\DDD`).
+pub const ESCAPED_EXCHANGE: &str = r"dot\.in\\label\233.hostile.test.";
+
 fn host(pref: u16, exchange: &str, ttl: u32, addrs: &[(&str, u32)]) -> MxHost {
     let mut h = MxHost::new(pref, exchange, ttl);
     h.addresses = addrs
@@ -128,11 +132,12 @@ pub fn hostile() -> MxReport {
     evil.provider = Some("Evil, \"Inc\"".into());
     let mut formula = host(20, "-x|y`z.hostile.test.", 300, &[("192.0.2.67", 60)]);
     formula.provider = Some("=HYPERLINK(\"http://x.test\")".into());
+    let escaped = host(30, ESCAPED_EXCHANGE, 300, &[("192.0.2.68", 60)]);
     let mut r = report(
         "hostile.test.",
         "127.0.0.1:5354",
         Outcome::Mx,
-        vec![evil, formula],
+        vec![evil, formula, escaped],
     );
     r.findings.push(finding(
         "mx-target-invalid-hostname",
