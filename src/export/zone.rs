@@ -118,7 +118,7 @@ enum Line {
 }
 
 #[derive(Default)]
-struct Lines(Vec<Line>);
+struct Lines(Vec<Line>, Vec<String>);
 
 impl Lines {
     fn comment(&mut self, text: String) {
@@ -164,10 +164,12 @@ impl Lines {
     }
 
     /// The addresses of a host, with comments for aliases and absences.
+    /// A name listed twice (duplicate MX records) gets its lines once.
     fn host_addresses(&mut self, host: &MxHost) {
-        if host.is_null() {
+        if host.is_null() || self.1.contains(&host.exchange) {
             return;
         }
+        self.1.push(host.exchange.clone());
         let chain = alias_chain(host);
         if chain.len() > 1 {
             let names: Vec<String> = chain.iter().map(|n| comment_name(n)).collect();
@@ -326,5 +328,25 @@ mod tests {
             "escaped backslash, then escaped dot: one label, relative"
         );
         assert_eq!(master_file_name(&format!("{}.x.", "a".repeat(64))), None);
+    }
+
+    #[test]
+    fn a_duplicated_exchange_gets_its_addresses_once() {
+        use crate::mx::{Address, MxReport};
+        let mut r = MxReport::new("shared.test.", "system");
+        r.outcome = Outcome::Mx;
+        for pref in [20, 30] {
+            let mut h = MxHost::new(pref, "backup.shared.test.", 300);
+            h.addresses
+                .push(Address::new("192.0.2.1".parse().unwrap(), 60));
+            r.mx.push(h);
+        }
+        let part = Part {
+            report: &r,
+            scope: Scope::Report,
+        };
+        let text = render(&part);
+        assert_eq!(text.matches("MX").count(), 2, "{text}");
+        assert_eq!(text.matches("IN A ").count(), 1, "{text}");
     }
 }

@@ -205,3 +205,45 @@ pub fn has_stray_control(text: &str, crlf: bool) -> Option<(usize, char)> {
             && !(crlf && c == '\r' && text[i + 1..].starts_with('\n'))
     })
 }
+
+/// Decodes a master-file name (RFC 1035 §5.1: `\DDD` decimal, `\X`) into
+/// its labels' octets. Relative names get `origin` appended.
+pub fn decode_name(text: &str, origin: &[Vec<u8>]) -> Vec<Vec<u8>> {
+    if text == "." {
+        return Vec::new();
+    }
+    let bytes = text.as_bytes();
+    let mut labels = Vec::new();
+    let mut label = Vec::new();
+    let mut i = 0;
+    let mut absolute = false;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => {
+                let ddd = std::str::from_utf8(&bytes[i + 1..i + 4]).unwrap();
+                label.push(ddd.parse::<u8>().expect("\\DDD is at most 255"));
+                i += 4;
+            }
+            b'\\' => {
+                label.push(bytes[i + 1]);
+                i += 2;
+            }
+            b'.' => {
+                labels.push(std::mem::take(&mut label));
+                absolute = i + 1 == bytes.len();
+                i += 1;
+            }
+            b => {
+                label.push(b);
+                i += 1;
+            }
+        }
+    }
+    if !label.is_empty() {
+        labels.push(label);
+    }
+    if !absolute {
+        labels.extend(origin.iter().cloned());
+    }
+    labels
+}
