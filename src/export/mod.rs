@@ -28,7 +28,8 @@ use std::str::FromStr;
 
 use thiserror::Error;
 
-use crate::mx::{Address, MxHost, MxReport, Outcome};
+use crate::mx::escape::visible;
+use crate::mx::{Address, Finding, MxHost, MxReport, Outcome};
 
 pub use zone::{master_file_name, name_labels};
 
@@ -109,7 +110,7 @@ impl FromStr for ExportFormat {
             .iter()
             .copied()
             .find(|f| f.name().eq_ignore_ascii_case(want))
-            .ok_or_else(|| UnknownFormat(crate::mx::escape::visible(s).into_owned()))
+            .ok_or_else(|| UnknownFormat(visible(s).into_owned()))
     }
 }
 
@@ -235,6 +236,24 @@ impl ReportStream {
     }
 }
 
+/// One finding as copied by the TUI's `c` key: severity, code, subject,
+/// message and the RFC reference on one line, visibly escaped.
+pub fn render_finding(f: &Finding) -> Rendered {
+    let text = format!(
+        "{} {}: {}: {} ({})\n",
+        f.severity.as_str(),
+        visible(&f.code),
+        visible(&f.subject),
+        visible(&f.message),
+        visible(&f.reference)
+    );
+    Rendered {
+        text,
+        summary: format!("finding {} with its reference", visible(&f.code)),
+        record_count: 0,
+    }
+}
+
 /// A resolved selection: the report and the part of it that is selected.
 struct Part<'a> {
     report: &'a MxReport,
@@ -350,6 +369,23 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("\"yaml\\027\""), "{e}");
+    }
+
+    #[test]
+    fn finding_line_carries_the_reference() {
+        let f = Finding {
+            code: "mx-target-cname".into(),
+            severity: crate::mx::Severity::Error,
+            subject: "mail\u{1b}[2J.test.".into(),
+            message: "the exchange is an alias".into(),
+            reference: "RFC 2181 §10.3".into(),
+        };
+        let out = render_finding(&f);
+        assert_eq!(
+            out.text,
+            "error mx-target-cname: mail\\027[2J.test.: the exchange is an alias (RFC 2181 §10.3)\n"
+        );
+        assert_eq!(out.summary, "finding mx-target-cname with its reference");
     }
 
     #[test]
