@@ -61,10 +61,10 @@ pub async fn run(cli: &Cli) -> anyhow::Result<()> {
     let upstream = upstreams
         .next()
         .ok_or_else(|| anyhow::anyhow!("no upstream to query"))?;
-    let mut label = upstream.label().to_string();
-    if demo.is_some() {
-        label = format!("demo server {label}");
-    }
+    let label = match &demo {
+        Some(d) => format!("demo server {}", d.addr()),
+        None => upstream.label().to_string(),
+    };
     let unused = upstreams.len();
     let mut app = App::new(label, domains, Theme::from_env());
     app.profile = ProfileName::Rfc;
