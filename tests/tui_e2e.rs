@@ -282,3 +282,35 @@ fn y_copies_a_host_as_zone_lines_through_osc52_into_tmux() {
     t.keys(&["q"]);
     t.assert_terminal_sane();
 }
+
+#[test]
+fn a_silent_upstream_shows_a_timeout_and_the_app_stays_usable() {
+    // A bound UDP socket that never answers: every query times out.
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = silent.local_addr().unwrap();
+    let t = Tmux::start("timeout", 100, 30);
+    run(
+        &t,
+        &format!("--resolver {addr} --timeout 0.3 a.example b.example"),
+    );
+    let s = t.wait_for("the timeouts", |s| s.contains("2 failed"));
+    assert!(row_of(&s, "a.example.").contains("timeout"), "{s}");
+    assert!(
+        s.contains("lookup failed (timeout): press r to retry"),
+        "{s}"
+    );
+    t.keys(&["j"]);
+    t.wait_for("moved", |s| s.contains("MX hosts · b.example."));
+    t.keys(&["r"]);
+    t.wait_for("re-query runs", |s| {
+        s.contains("looking up b.example. again")
+    });
+    t.wait_for("and fails again", |s| {
+        s.contains("2 failed") && !s.contains("pending")
+    });
+    t.keys(&["?"]);
+    t.wait_for("help", |s| s.contains("drill down"));
+    t.keys(&["q"]);
+    t.assert_terminal_sane();
+    drop(silent);
+}
