@@ -8,8 +8,10 @@
 //!   over the same core and the same DNS layer.
 
 pub mod cli;
+pub mod clipboard;
 pub mod cmd;
 pub mod dns;
+pub mod export;
 pub mod mx;
 pub mod text;
 pub mod tui;

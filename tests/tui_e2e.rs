@@ -258,3 +258,79 @@ fn bad_domain_is_refused_before_the_terminal_changes() {
     assert!(s.contains("\"bad..name\""), "{s}");
     t.assert_terminal_sane();
 }
+
+#[test]
+fn y_copies_a_host_as_zone_lines_through_osc52_into_tmux() {
+    let t = Tmux::start("osc52", 120, 34);
+    t.tmux(&["set", "-g", "set-clipboard", "on"]);
+    run(&t, "--demo --clipboard osc52 healthy.example");
+    t.wait_for("the report", |s| s.contains("mx2.healthy.example."));
+    t.keys(&["Enter", "y"]);
+    let s = t.wait_for("the copy", |s| s.contains("→ terminal (OSC 52)"));
+    assert!(
+        s.contains("3 records as zone lines → terminal (OSC 52)"),
+        "{s}"
+    );
+    let buffer = t.tmux(&["show-buffer"]);
+    let lines: Vec<String> = buffer
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "healthy.example. 300 IN MX 10 mx1.healthy.example.",
+            "mx1.healthy.example. 60 IN A 192.0.2.10",
+            "mx1.healthy.example. 60 IN AAAA 2001:db8::10",
+        ],
+        "{buffer:?}"
+    );
+    // The picker: Y, down to dig, Enter.
+    t.keys(&["Y"]);
+    t.wait_for("the picker", |s| {
+        s.contains("Copy host mx1.healthy.example. as")
+    });
+    t.keys(&["j", "Enter"]);
+    t.wait_for("the dig copy", |s| s.contains("as dig commands → terminal"));
+    let buffer = t.tmux(&["show-buffer"]);
+    assert!(
+        buffer
+            .lines()
+            .any(|l| l.starts_with("dig +noall +answer mx1.healthy.example A ")),
+        "{buffer:?}"
+    );
+    t.keys(&["q"]);
+    t.assert_terminal_sane();
+}
+
+#[test]
+fn a_silent_upstream_shows_a_timeout_and_the_app_stays_usable() {
+    // A bound UDP socket that never answers: every query times out.
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = silent.local_addr().unwrap();
+    let t = Tmux::start("timeout", 100, 30);
+    run(
+        &t,
+        &format!("--resolver {addr} --timeout 0.3 a.example b.example"),
+    );
+    let s = t.wait_for("the timeouts", |s| s.contains("2 failed"));
+    assert!(row_of(&s, "a.example.").contains("timeout"), "{s}");
+    assert!(
+        s.contains("lookup failed (timeout): press r to retry"),
+        "{s}"
+    );
+    t.keys(&["j"]);
+    t.wait_for("moved", |s| s.contains("MX hosts · b.example."));
+    t.keys(&["r"]);
+    t.wait_for("re-query runs", |s| {
+        s.contains("looking up b.example. again")
+    });
+    t.wait_for("and fails again", |s| {
+        s.contains("2 failed") && !s.contains("pending")
+    });
+    t.keys(&["?"]);
+    t.wait_for("help", |s| s.contains("drill down"));
+    t.keys(&["q"]);
+    t.assert_terminal_sane();
+    drop(silent);
+}

@@ -101,6 +101,11 @@ fn help_and_prompt() {
     }
     app.update(code(KeyCode::Enter));
     insta::assert_snapshot!("prompt_error_80x24", screen(&app, 80, 24));
+    app.update(code(KeyCode::Esc));
+    app.update(code(KeyCode::Enter));
+    app.update(key('Y'));
+    app.update(key('j'));
+    insta::assert_snapshot!("picker_80x24", screen(&app, 80, 24));
 }
 
 #[test]

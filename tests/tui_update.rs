@@ -12,7 +12,7 @@ fn lookups(cmds: &[Cmd]) -> Vec<(u64, String)> {
     cmds.iter()
         .filter_map(|c| match c {
             Cmd::Lookup { generation, domain } => Some((*generation, domain.clone())),
-            Cmd::Quit => None,
+            Cmd::Copy { .. } | Cmd::Quit => None,
         })
         .collect()
 }
@@ -436,4 +436,90 @@ fn selection_stays_visible_when_the_terminal_shrinks() {
     assert_eq!(c.selected, 38);
     assert!(c.offset <= c.selected && c.selected < c.offset + view(&app));
     assert_eq!(c.offset + view(&app), 40, "no empty space below the list");
+}
+
+fn copied(cmds: &[Cmd]) -> (String, String) {
+    match cmds {
+        [Cmd::Copy { text, summary }] => (text.clone(), summary.clone()),
+        other => panic!("expected one copy, got {other:?}"),
+    }
+}
+
+#[test]
+fn y_copies_what_the_focused_pane_selects() {
+    let mut app = loaded(vec![two_tier()]);
+    let (text, summary) = copied(&app.update(key('y')));
+    assert_eq!(summary, "5 records as zone lines");
+    let words = |l: &str| l.split_whitespace().collect::<Vec<_>>().join(" ");
+    let lines: Vec<String> = text.lines().map(words).collect();
+    assert!(
+        lines.contains(&"two.test. 300 IN MX 10 mx1.two.test.".to_string()),
+        "{text}"
+    );
+    assert!(text.contains("backup.two.test."), "{text}");
+
+    app.update(code(KeyCode::Enter));
+    app.update(key('j'));
+    let (text, summary) = copied(&app.update(key('y')));
+    assert_eq!(summary, "2 records as zone lines", "{text}");
+    assert!(
+        !text.contains("mx1.two.test."),
+        "only the backup host: {text}"
+    );
+
+    app.update(key('k'));
+    app.update(code(KeyCode::Enter));
+    app.update(key('j'));
+    let (text, summary) = copied(&app.update(key('y')));
+    assert_eq!(summary, "1 record as zone lines");
+    assert!(
+        text.contains("AAAA") && text.contains("2001:db8::10"),
+        "{text}"
+    );
+
+    app.update(Msg::Copied {
+        summary: summary.clone(),
+        result: Ok("system clipboard".into()),
+    });
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "1 record as zone lines → system clipboard"
+    );
+    app.update(Msg::Copied {
+        summary,
+        result: Err("no display server".into()),
+    });
+    let s = app.status.as_ref().unwrap();
+    assert!(s.error && s.text.contains("no display server"), "{s:?}");
+}
+
+#[test]
+fn shift_y_picks_a_format() {
+    let mut app = loaded(vec![two_tier()]);
+    assert!(app.update(key('Y')).is_empty());
+    assert_eq!(app.mode, Mode::Picker { selected: 0 });
+    app.update(key('j'));
+    assert!(app.update(key('q')) == [Cmd::Quit], "q still quits");
+    let (text, summary) = copied(&app.update(code(KeyCode::Enter)));
+    assert_eq!(app.mode, Mode::Normal);
+    assert!(summary.contains("dig commands"), "{summary}");
+    assert!(text.starts_with("dig "), "{text}");
+    app.update(key('Y'));
+    app.update(code(KeyCode::Esc));
+    assert_eq!(app.mode, Mode::Normal);
+}
+
+#[test]
+fn c_copies_the_selected_finding_and_hostile_text_is_escaped() {
+    let mut app = loaded(vec![hostile()]);
+    let (text, _) = copied(&app.update(key('c')));
+    assert!(text.contains("mx-target-invalid-hostname"), "{text}");
+    assert!(text.contains("(RFC 952)"), "{text}");
+    let (zone, _) = copied(&app.update(key('y')));
+    for t in [&text, &zone] {
+        assert!(!t.contains('\u{1b}') && !t.contains('\u{7}'), "{t:?}");
+    }
+    let mut empty = loaded(vec![two_tier()]);
+    assert!(empty.update(key('c')).is_empty());
+    assert!(empty.status.as_ref().unwrap().error);
 }

@@ -11,6 +11,7 @@ use ratatui::layout::Rect;
 use super::keymap::{self, Action};
 use super::theme::Theme;
 use super::ui;
+use crate::export::{self, ExportFormat, Selection};
 use crate::mx::failover::{HostSim, Outages, Simulation, simulate};
 use crate::mx::input::parse_domain;
 use crate::mx::profile::Profile;
@@ -29,6 +30,11 @@ pub enum Msg {
     },
     /// Text pasted into the terminal (bracketed paste).
     Paste(String),
+    /// A [`Cmd::Copy`] finished: where the text went, or why it did not.
+    Copied {
+        summary: String,
+        result: Result<String, String>,
+    },
     /// Animation step; the runner sends it only while [`App::needs_tick`].
     Tick,
 }
@@ -40,6 +46,12 @@ pub enum Cmd {
     Lookup {
         generation: u64,
         domain: String,
+    },
+    /// Put `text` on the clipboard and answer with [`Msg::Copied`];
+    /// `summary` says what it is ("3 records as zone lines").
+    Copy {
+        text: String,
+        summary: String,
     },
     Quit,
 }
@@ -86,6 +98,10 @@ pub enum Mode {
     Input {
         text: String,
         error: Option<String>,
+    },
+    /// The copy format picker (`Y`); `selected` indexes [`ExportFormat::all`].
+    Picker {
+        selected: usize,
     },
 }
 
@@ -292,6 +308,14 @@ impl App {
                 self.paste(&text);
                 Vec::new()
             }
+            Msg::Copied { summary, result } => {
+                match result {
+                    Ok(target) => self.say(format!("{summary} → {target}"), false),
+                    Err(e) => self.say(format!("could not copy {summary}: {e}"), true),
+                }
+                self.dirty = true;
+                Vec::new()
+            }
             Msg::Tick => {
                 if self.needs_tick() {
                     self.spinner = self.spinner.wrapping_add(1);
@@ -344,6 +368,24 @@ impl App {
                     Some(Action::Quit) => return vec![Cmd::Quit],
                     Some(Action::Down) => *scroll = scroll.saturating_add(1),
                     Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+                    _ => return Vec::new(),
+                }
+                self.dirty = true;
+                Vec::new()
+            }
+            Mode::Picker { selected } => {
+                let n = ExportFormat::all().len();
+                match keymap::action_for(&k) {
+                    Some(Action::Down) => *selected = (*selected + 1) % n,
+                    Some(Action::Up) => *selected = (*selected + n - 1) % n,
+                    Some(Action::Enter) => {
+                        let fmt = ExportFormat::all()[*selected];
+                        self.mode = Mode::Normal;
+                        self.dirty = true;
+                        return self.copy(fmt);
+                    }
+                    Some(Action::Back | Action::CopyAs) => self.mode = Mode::Normal,
+                    Some(Action::Quit) => return vec![Cmd::Quit],
                     _ => return Vec::new(),
                 }
                 self.dirty = true;
@@ -415,7 +457,7 @@ impl App {
                     error: None,
                 }
             }
-            Mode::Help { .. } => return,
+            Mode::Help { .. } | Mode::Picker { .. } => return,
         }
         self.dirty = true;
     }
@@ -490,16 +532,63 @@ impl App {
                 let p = format!("sender profile: {}", self.profile.name);
                 self.say(p, false);
             }
-            Action::Copy | Action::CopyAs | Action::CopyFinding => {
-                self.say(
-                    "copying needs the export module, which this build lacks",
-                    true,
-                );
+            Action::Copy => return self.copy(ExportFormat::default()),
+            Action::CopyAs => {
+                if self.selected_report().is_some() {
+                    self.mode = Mode::Picker { selected: 0 };
+                } else {
+                    self.say("nothing to copy yet: no report is selected", true);
+                }
+            }
+            Action::CopyFinding => {
+                let finding = self
+                    .selected_report()
+                    .and_then(|r| r.findings.get(self.finding_cursor.selected));
+                match finding {
+                    Some(f) => {
+                        let r = export::render_finding(f);
+                        return vec![Cmd::Copy {
+                            text: r.text,
+                            summary: r.summary,
+                        }];
+                    }
+                    None => self.say("no finding to copy", true),
+                }
             }
             Action::Help => self.mode = Mode::Help { scroll: 0 },
             Action::Quit => return vec![Cmd::Quit],
         }
         Vec::new()
+    }
+
+    /// What `y` copies: the selected address, host or whole report,
+    /// following the focused pane.
+    pub fn selection(&self) -> Option<Selection<'_>> {
+        let r = self.selected_report()?;
+        let (h, a) = (self.host_cursor.selected, self.addr_cursor.selected);
+        Some(match self.focus {
+            Focus::Hosts if h < r.mx.len() => Selection::Host(r, h),
+            Focus::Addresses if r.mx.get(h).is_some_and(|x| a < x.addresses.len()) => {
+                Selection::Address(r, h, a)
+            }
+            _ => Selection::Report(r),
+        })
+    }
+
+    fn copy(&mut self, fmt: ExportFormat) -> Vec<Cmd> {
+        let Some(sel) = self.selection() else {
+            self.say("nothing to copy yet: no report is selected", true);
+            return Vec::new();
+        };
+        let r = export::render(&sel, fmt);
+        if r.text.is_empty() {
+            self.say(r.summary, true);
+            return Vec::new();
+        }
+        vec![Cmd::Copy {
+            text: r.text,
+            summary: r.summary,
+        }]
     }
 
     fn enter(&mut self) {

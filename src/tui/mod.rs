@@ -33,6 +33,7 @@ use guard::TerminalGuard;
 use theme::Theme;
 
 use crate::cli::Cli;
+use crate::clipboard::Clipboard;
 use crate::dns::demo::DEMO_DOMAINS;
 use crate::dns::lookup::mx_report;
 use crate::dns::upstream::resolve_args;
@@ -60,10 +61,10 @@ pub async fn run(cli: &Cli) -> anyhow::Result<()> {
     let upstream = upstreams
         .next()
         .ok_or_else(|| anyhow::anyhow!("no upstream to query"))?;
-    let mut label = upstream.label().to_string();
-    if demo.is_some() {
-        label = format!("demo server {label}");
-    }
+    let label = match &demo {
+        Some(d) => format!("demo server {}", d.addr()),
+        None => upstream.label().to_string(),
+    };
     let unused = upstreams.len();
     let mut app = App::new(label, domains, Theme::from_env());
     if unused > 0 {
@@ -74,7 +75,8 @@ pub async fn run(cli: &Cli) -> anyhow::Result<()> {
             error: false,
         });
     }
-    let result = run_app(app, started, move |domain: String| {
+    let clipboard = Clipboard::new(cli.clipboard);
+    let result = run_app(app, started, clipboard, move |domain: String| {
         let up = upstream.clone();
         async move { mx_report(&up, &domain).await }
     })
@@ -91,7 +93,12 @@ const BATCH: usize = 256;
 /// Runs `app` in the terminal until the user quits. `lookup` answers
 /// [`Cmd::Lookup`]; it runs as a tokio task per domain. Timings in the log
 /// are measured from `started`.
-pub async fn run_app<L, F>(mut app: App, started: Instant, lookup: L) -> anyhow::Result<()>
+pub async fn run_app<L, F>(
+    mut app: App,
+    started: Instant,
+    mut clipboard: Clipboard,
+    lookup: L,
+) -> anyhow::Result<()>
 where
     L: Fn(String) -> F + Send + Sync + 'static,
     F: Future<Output = MxReport> + Send + 'static,
@@ -110,7 +117,7 @@ where
         panic!("MXLENS_TEST_PANIC is set: panicking after the first frame");
     }
     let mut all_done_logged = false;
-    let mut quit = run_cmds(first, &lookup, &tx);
+    let mut quit = run_cmds(first, &lookup, &tx, &mut clipboard);
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -140,7 +147,7 @@ where
         }
         for m in batch {
             let cmds = app.update(m);
-            quit |= run_cmds(cmds, &lookup, &tx);
+            quit |= run_cmds(cmds, &lookup, &tx, &mut clipboard);
         }
         if quit {
             break;
@@ -170,10 +177,15 @@ fn to_msg(ev: Event) -> Option<Msg> {
 }
 
 /// Carries out commands; true when one of them is [`Cmd::Quit`].
+///
+/// A copy runs here, between two frames, so an OSC 52 sequence never lands
+/// inside a frame; the system clipboard answers within
+/// [`crate::clipboard::SYSTEM_TIMEOUT`] at worst.
 fn run_cmds<L, F>(
     cmds: Vec<Cmd>,
     lookup: &std::sync::Arc<L>,
     tx: &mpsc::UnboundedSender<Msg>,
+    clipboard: &mut Clipboard,
 ) -> bool
 where
     L: Fn(String) -> F + Send + Sync + 'static,
@@ -192,6 +204,14 @@ where
                         report: Box::new(report),
                     });
                 });
+            }
+            Cmd::Copy { text, summary } => {
+                let result = clipboard
+                    .copy(&text)
+                    .map(|target| target.to_string())
+                    .map_err(|e| e.to_string());
+                // The receiver lives as long as the loop that called us.
+                let _ = tx.send(Msg::Copied { summary, result });
             }
             Cmd::Quit => quit = true,
         }

@@ -15,7 +15,7 @@
 //!  key hints (or the add-domain prompt)
 //! ```
 //!
-//! Overlays (help, the add-domain prompt) sit on top. Everything that came
+//! Overlays (help, the copy format picker, the add-domain prompt) sit on top. Everything that came
 //! off the wire goes through [`esc`] before it reaches a cell.
 
 pub mod addresses;
@@ -24,6 +24,7 @@ pub mod failover;
 pub mod findings;
 pub mod help;
 pub mod hosts;
+pub mod picker;
 pub mod status;
 
 use std::borrow::Cow;
@@ -120,8 +121,10 @@ pub fn render(frame: &mut Frame, app: &App) {
     failover::render(frame, l.failover, app);
     findings::render(frame, l.findings, app);
     status::render(frame, l.status, app);
-    if let Mode::Help { .. } = app.mode {
-        help::render(frame, area, app);
+    match app.mode {
+        Mode::Help { .. } => help::render(frame, area, app),
+        Mode::Picker { .. } => picker::render(frame, area, app),
+        Mode::Normal | Mode::Input { .. } => {}
     }
 }
 
