@@ -60,6 +60,7 @@ class Server:
         self.dir.mkdir(parents=True, exist_ok=True)
         self.port = port or free_port()
         self.proc = None
+        self._pidfile = None
         self.log = self.dir / f"{self.name}.log"
 
     @property
@@ -71,6 +72,12 @@ class Server:
             self.proc = subprocess.Popen(
                 argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
             )
+        self._pidfile = None
+        rundir = os.environ.get("MXLENS_LAB_RUNDIR")
+        if rundir:
+            # .ci/run stops whatever is listed here if this process dies first.
+            self._pidfile = Path(rundir) / f"{self.name}-{self.proc.pid}.pid"
+            self._pidfile.write_text(str(self.proc.pid))
 
     def log_tail(self, lines=20):
         try:
@@ -94,14 +101,17 @@ class Server:
         raise RuntimeError(f"{self.name} did not answer on {self.addr} within {bound:.0f} s:\n{self.log_tail()}")
 
     def stop(self):
-        if self.proc is None or self.proc.poll() is not None:
+        if self.proc is None:
             return
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=5)
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        if self._pidfile:
+            self._pidfile.unlink(missing_ok=True)
 
     def __enter__(self):
         return self
