@@ -8,4 +8,7 @@
 //!   over the same core and the same DNS layer.
 
 pub mod cli;
+pub mod cmd;
+pub mod dns;
 pub mod mx;
+pub mod text;

@@ -1,7 +1,9 @@
 //! The pure core: plain data in, plain data out.
 
+pub mod checks;
 pub mod escape;
 pub mod input;
+pub mod provider;
 pub mod report;
 
 pub use report::{

@@ -1,0 +1,204 @@
+//! `mxlens check`: look up domains, run the checks, print reports.
+//!
+//! Domains are read lazily, looked up `--concurrency` at a time and printed
+//! in input order as soon as each is ready, so output streams and memory
+//! stays flat however long the input is.
+
+use std::io::Write;
+use std::path::Path;
+
+use futures_util::stream::{self, BoxStream, StreamExt};
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+use super::exit;
+use crate::cli::{CheckArgs, Format, UpstreamArgs};
+use crate::dns::demo::DEMO_DOMAINS;
+use crate::dns::lookup;
+use crate::dns::upstream::{Upstream, resolve_args};
+use crate::mx::escape::visible;
+use crate::mx::input::parse_domain;
+use crate::mx::{MxReport, Outcome, Severity};
+use crate::text::{self, Style};
+
+/// One input item: a parsed domain, or a line that could not be used.
+enum Item {
+    Domain(String),
+    Invalid(String),
+}
+
+pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i32> {
+    let (upstreams, _demo) = resolve_args(upstream).await?;
+    let mut inputs: Vec<String> = args.domains.clone();
+    if inputs.is_empty() && args.file.is_none() {
+        if upstream.demo {
+            inputs = DEMO_DOMAINS.iter().map(|d| d.to_string()).collect();
+        } else {
+            anyhow::bail!(
+                "no domain given: name one or more, use --file PATH (or - for stdin), or try --demo"
+            );
+        }
+    }
+    let from_args = stream::iter(inputs.into_iter().enumerate().map(
+        |(i, raw)| match parse_domain(&raw) {
+            Ok(d) => Item::Domain(d),
+            Err(e) => Item::Invalid(format!("argument {}: {e}", i + 1)),
+        },
+    ))
+    .boxed();
+    let items = match &args.file {
+        Some(path) => from_args.chain(read_lines(path).await?).boxed(),
+        None => from_args,
+    };
+    let style = Style::for_stdout();
+    let format = args.format;
+    let concurrency = args.concurrency as usize;
+    let mut results = items
+        .map(|item| {
+            let upstreams = upstreams.clone();
+            async move {
+                match item {
+                    Item::Domain(d) => Ok(lookup_all(&upstreams, &d).await),
+                    Item::Invalid(msg) => Err(msg),
+                }
+            }
+        })
+        .buffered(concurrency);
+
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut code = exit::OK;
+    let mut batch: Vec<MxReport> = Vec::new();
+    while let Some(result) = results.next().await {
+        let reports = match result {
+            Ok(reports) => reports,
+            Err(msg) => {
+                out.flush()?;
+                eprintln!("mxlens: skipped {msg}");
+                code = code.max(exit::USAGE_OR_LOOKUP);
+                continue;
+            }
+        };
+        for r in &reports {
+            code = code.max(exit_code(r));
+        }
+        match format {
+            Format::Json => {
+                for r in &reports {
+                    serde_json::to_writer(&mut out, r)?;
+                    out.write_all(b"\n")?;
+                }
+            }
+            Format::Text => {
+                for r in &reports {
+                    out.write_all(text::report::render(r, style).as_bytes())?;
+                }
+                if reports.len() > 1 {
+                    out.write_all(compare_text(&reports).as_bytes())?;
+                }
+            }
+            _ => batch.extend(reports),
+        }
+        out.flush()?;
+    }
+    if !batch.is_empty() {
+        anyhow::bail!("--format {format:?} is not available for check yet");
+    }
+    Ok(code)
+}
+
+/// The exit code one report calls for.
+pub fn exit_code(r: &MxReport) -> i32 {
+    if r.outcome == Outcome::Error {
+        exit::USAGE_OR_LOOKUP
+    } else if r.outcome == Outcome::Nxdomain || r.worst_severity() == Some(Severity::Error) {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    }
+}
+
+async fn lookup_all(upstreams: &[Upstream], domain: &str) -> Vec<MxReport> {
+    futures_util::future::join_all(upstreams.iter().map(|u| lookup::mx_report(u, domain))).await
+}
+
+/// Lines of `path` (`-`: standard input) as a lazy stream of items.
+async fn read_lines(path: &Path) -> anyhow::Result<BoxStream<'static, Item>> {
+    let reader: Box<dyn tokio::io::AsyncRead + Unpin + Send> = if path == Path::new("-") {
+        Box::new(tokio::io::stdin())
+    } else {
+        Box::new(
+            tokio::fs::File::open(path)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot read \"{}\": {e}", path.display()))?,
+        )
+    };
+    let name = if path == Path::new("-") {
+        "stdin".to_string()
+    } else {
+        path.display().to_string()
+    };
+    let lines = BufReader::new(reader).lines();
+    Ok(stream::unfold(
+        (Some(lines), 0usize, name),
+        |(lines, mut n, name)| async move {
+            let mut lines = lines?;
+            loop {
+                n += 1;
+                let line = match lines.next_line().await {
+                    Ok(Some(line)) => line,
+                    Ok(None) => return None,
+                    Err(e) => {
+                        // Report once, then stop: the rest cannot be read.
+                        let item = Item::Invalid(format!("{name} line {n}: cannot read: {e}"));
+                        return Some((item, (None, n, name)));
+                    }
+                };
+                let content = line.split('#').next().unwrap_or("").trim();
+                if content.is_empty() {
+                    continue;
+                }
+                let item = match parse_domain(content) {
+                    Ok(d) => Item::Domain(d),
+                    Err(e) => Item::Invalid(format!("{name} line {n}: {e}")),
+                };
+                return Some((item, (Some(lines), n, name)));
+            }
+        },
+    )
+    .boxed())
+}
+
+/// With several resolvers: a short note on whether they agree.
+fn compare_text(reports: &[MxReport]) -> String {
+    let key = |r: &MxReport| {
+        let mut hosts: Vec<(u16, String, Vec<std::net::IpAddr>)> =
+            r.mx.iter()
+                .map(|h| {
+                    (
+                        h.preference,
+                        h.exchange.clone(),
+                        h.addresses.iter().map(|a| a.ip).collect(),
+                    )
+                })
+                .collect();
+        hosts.sort();
+        (r.outcome, r.error.clone(), hosts)
+    };
+    let first = key(&reports[0]);
+    let differing: Vec<&str> = reports[1..]
+        .iter()
+        .filter(|r| key(r) != first)
+        .map(|r| r.resolver.as_str())
+        .collect();
+    let domain = visible(&reports[0].domain).into_owned();
+    if differing.is_empty() {
+        format!("= {domain}: all {} resolvers agree\n\n", reports.len())
+    } else {
+        format!(
+            "≠ {domain}: {} disagree{} with {}\n\n",
+            differing.join(", "),
+            if differing.len() == 1 { "s" } else { "" },
+            reports[0].resolver
+        )
+    }
+}

@@ -1,0 +1,10 @@
+//! Everything that touches the network.
+
+pub mod demo;
+pub mod lookup;
+pub mod upstream;
+pub mod wire;
+pub mod zone;
+
+pub use lookup::{mx_report, report_for_mx_set};
+pub use upstream::{LookupOptions, Upstream};
