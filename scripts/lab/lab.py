@@ -164,13 +164,15 @@ class Nsd(Server):
 
 class Unbound(Server):
     """Unbound caching resolver with a stub-zone per zone in `stubs`
-    ({zone name: "127.0.0.1@port"}); every other name is refused."""
+    ({zone name: "127.0.0.1@port"}); every other name is refused.
+    `local_data` records (zone-file lines) are served by Unbound itself."""
 
     name = "unbound"
 
-    def __init__(self, workdir, stubs, port=None):
+    def __init__(self, workdir, stubs, port=None, local_data=()):
         super().__init__(workdir, port)
         self.stubs = dict(stubs)
+        self.local_data = list(local_data)
 
     def start(self, probe_name=None):
         unbound = need("unbound")
@@ -199,6 +201,8 @@ class Unbound(Server):
             conf += [f'    local-zone: "{tld}" nodefault']
         for zone in self.stubs:
             conf += [f'    local-zone: "{zone}" transparent']
+        for record in self.local_data:
+            conf += [f'    local-data: "{record}"']
         conf += ["remote-control:", "    control-enable: no"]
         for zone, target in self.stubs.items():
             conf += ["stub-zone:", f'    name: "{zone}"', f"    stub-addr: {target}"]
