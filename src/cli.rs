@@ -85,6 +85,11 @@ pub struct CheckArgs {
     #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub concurrency: u32,
 
+    /// Compare with a snapshot: a file written earlier by `check --format json`.
+    /// Text output then lists what changed since.
+    #[arg(long, value_name = "PATH")]
+    pub baseline: Option<PathBuf>,
+
     /// Domains to check (with --demo and none given: every demo domain).
     pub domains: Vec<String>,
 }

@@ -4,6 +4,7 @@
 //! in input order as soon as each is ready, so output streams and memory
 //! stays flat however long the input is.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -17,7 +18,7 @@ use crate::dns::lookup;
 use crate::dns::upstream::{Upstream, resolve_args};
 use crate::mx::escape::visible;
 use crate::mx::input::parse_domain;
-use crate::mx::{MxReport, Outcome, Severity};
+use crate::mx::{MxReport, Outcome, Severity, diff};
 use crate::text::{self, Style};
 
 /// One input item: a parsed domain, or a line that could not be used.
@@ -48,6 +49,10 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
     let items = match &args.file {
         Some(path) => from_args.chain(read_lines(path).await?).boxed(),
         None => from_args,
+    };
+    let baseline = match &args.baseline {
+        Some(path) => Some(load_baseline(path)?),
+        None => None,
     };
     let style = Style::for_stdout();
     let format = args.format;
@@ -94,6 +99,9 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
                 }
                 if reports.len() > 1 {
                     out.write_all(compare_text(&reports).as_bytes())?;
+                }
+                if let Some(base) = &baseline {
+                    out.write_all(baseline_text(base, &reports[0]).as_bytes())?;
                 }
             }
             _ => batch.extend(reports),
@@ -168,37 +176,63 @@ async fn read_lines(path: &Path) -> anyhow::Result<BoxStream<'static, Item>> {
     .boxed())
 }
 
-/// With several resolvers: a short note on whether they agree.
+/// With several resolvers: whether they agree, and how they differ.
 fn compare_text(reports: &[MxReport]) -> String {
-    let key = |r: &MxReport| {
-        let mut hosts: Vec<(u16, String, Vec<std::net::IpAddr>)> =
-            r.mx.iter()
-                .map(|h| {
-                    (
-                        h.preference,
-                        h.exchange.clone(),
-                        h.addresses.iter().map(|a| a.ip).collect(),
-                    )
-                })
-                .collect();
-        hosts.sort();
-        (r.outcome, r.error.clone(), hosts)
-    };
-    let first = key(&reports[0]);
-    let differing: Vec<&str> = reports[1..]
-        .iter()
-        .filter(|r| key(r) != first)
-        .map(|r| r.resolver.as_str())
-        .collect();
     let domain = visible(&reports[0].domain).into_owned();
-    if differing.is_empty() {
-        format!("= {domain}: all {} resolvers agree\n\n", reports.len())
-    } else {
-        format!(
-            "≠ {domain}: {} disagree{} with {}\n\n",
-            differing.join(", "),
-            if differing.len() == 1 { "s" } else { "" },
-            reports[0].resolver
-        )
+    let diffs: Vec<_> = reports[1..]
+        .iter()
+        .map(|r| diff::diff(&reports[0], r, false))
+        .filter(|d| !d.is_same())
+        .collect();
+    if diffs.is_empty() {
+        return format!("= {domain}: all {} resolvers agree\n\n", reports.len());
     }
+    let mut out = String::new();
+    for d in diffs {
+        out.push_str(&format!("≠ {domain}: {} differs from {}\n", d.b, d.a));
+        for c in &d.changes {
+            out.push_str(&format!("    {c}\n"));
+        }
+    }
+    out.push('\n');
+    out
+}
+
+/// Reports of an earlier `check --format json`, by domain.
+fn load_baseline(path: &Path) -> anyhow::Result<HashMap<String, MxReport>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("cannot read the baseline \"{}\": {e}", path.display()))?;
+    let mut map = HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let report: MxReport = serde_json::from_str(line).map_err(|e| {
+            anyhow::anyhow!(
+                "the baseline \"{}\" line {} is not an mxlens report ({e}); write it with `mxlens check --format json`",
+                path.display(),
+                i + 1
+            )
+        })?;
+        map.insert(report.domain.clone(), report);
+    }
+    Ok(map)
+}
+
+/// What changed for one domain since the snapshot.
+fn baseline_text(base: &HashMap<String, MxReport>, now: &MxReport) -> String {
+    let domain = visible(&now.domain).into_owned();
+    let Some(old) = base.get(&now.domain) else {
+        return format!("± {domain}: not in the baseline\n\n");
+    };
+    let d = diff::diff(old, now, false);
+    if d.is_same() {
+        return format!("= {domain}: unchanged since the baseline\n\n");
+    }
+    let mut out = format!("± {domain}: changed since the baseline\n");
+    for c in &d.changes {
+        out.push_str(&format!("    {c}\n"));
+    }
+    out.push('\n');
+    out
 }

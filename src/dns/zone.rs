@@ -44,15 +44,18 @@ pub fn parse_zone(origin: &str, text: &str) -> Result<(Name, BTreeMap<RrKey, Rec
     Ok((origin, out))
 }
 
-/// Replaces escapes (`\DDD` or `\X`) of bytes other than letters, digits,
-/// `-` and `_` by `zqxrawDDD`, which the parser takes as plain label text.
+/// Replaces escapes (`\\DDD` or `\\X`) of bytes other than letters, digits
+/// and `-`, and bare `_` outside quoted strings and comments, by `zqxrawDDD`,
+/// which the parser takes as plain label text.
 fn protect(text: &str) -> (String, bool) {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut had = false;
+    let (mut quoted, mut comment) = (false, false);
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'\\' && i + 1 < bytes.len() {
+        let b = bytes[i];
+        if b == b'\\' && i + 1 < bytes.len() {
             let digits = i + 3 < bytes.len() && bytes[i + 1..i + 4].iter().all(u8::is_ascii_digit);
             let (value, len) = if digits {
                 (text[i + 1..i + 4].parse::<u16>().unwrap_or(256), 4)
@@ -63,15 +66,31 @@ fn protect(text: &str) -> (String, bool) {
             };
             let plain = value < 256 && {
                 let b = value as u8;
-                b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+                b.is_ascii_alphanumeric() || b == b'-'
             };
-            if value < 256 && !plain {
+            if value < 256 && !plain && !quoted && !comment {
                 out.push_str(MARK);
                 out.push_str(&format!("{value:03}"));
                 had = true;
                 i += len;
                 continue;
             }
+            out.push_str(&text[i..i + len.min(2)]);
+            i += len.min(2);
+            continue;
+        }
+        match b {
+            b'"' if !comment => quoted = !quoted,
+            b';' if !quoted => comment = true,
+            b'\n' => comment = false,
+            b'_' if !quoted && !comment => {
+                out.push_str(MARK);
+                out.push_str("095");
+                had = true;
+                i += 1;
+                continue;
+            }
+            _ => {}
         }
         let c = text[i..].chars().next().unwrap_or('\u{fffd}');
         out.push(c);

@@ -1,6 +1,7 @@
 //! The pure core: plain data in, plain data out.
 
 pub mod checks;
+pub mod diff;
 pub mod escape;
 pub mod input;
 pub mod provider;

@@ -1,0 +1,390 @@
+//! `mxlens check` as a user runs it: the real binary, real servers on loopback.
+
+mod support;
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use support::{SilentServer, TestDns};
+
+fn mxlens() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_mxlens"));
+    c.env("NO_COLOR", "1").env_remove("MXLENS_LOG");
+    c
+}
+
+/// Checks one JSON report against the `mxlens/report/v1` contract.
+fn validate(v: &Value) {
+    let obj = v.as_object().expect("report is an object");
+    let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
+    let mut want = [
+        "schema",
+        "domain",
+        "resolver",
+        "outcome",
+        "error",
+        "elapsed_ms",
+        "mx",
+        "findings",
+    ];
+    want.sort();
+    let mut got = keys.clone();
+    got.sort();
+    assert_eq!(got, want, "{v}");
+    assert_eq!(v["schema"], "mxlens/report/v1");
+    let domain = v["domain"].as_str().unwrap();
+    assert!(
+        domain.ends_with('.') && domain == domain.to_ascii_lowercase(),
+        "{domain}"
+    );
+    let outcome = v["outcome"].as_str().unwrap();
+    assert!(["mx", "implicit", "null_mx", "no_mail", "nxdomain", "error"].contains(&outcome));
+    if outcome == "error" {
+        assert!(v["error"].is_string());
+    } else {
+        assert!(v["error"].is_null());
+    }
+    assert!(v["elapsed_ms"].as_f64().unwrap() >= 0.0);
+    let mx = v["mx"].as_array().unwrap();
+    let mut last = (0u64, String::new());
+    for h in mx {
+        let mut hk: Vec<&str> = h.as_object().unwrap().keys().map(String::as_str).collect();
+        hk.sort();
+        assert_eq!(
+            hk,
+            [
+                "address_status",
+                "addresses",
+                "cname",
+                "exchange",
+                "preference",
+                "provider",
+                "ttl"
+            ]
+        );
+        let key = (
+            h["preference"].as_u64().unwrap(),
+            h["exchange"].as_str().unwrap().to_string(),
+        );
+        assert!(key >= last, "mx not sorted: {v}");
+        last = key;
+        assert!(h["ttl"].is_u64() && h["cname"].is_array());
+        assert!(h["provider"].is_null() || h["provider"].is_string());
+        let st = h["address_status"].as_str().unwrap();
+        assert!(
+            [
+                "ok", "nxdomain", "nodata", "timeout", "servfail", "refused", "error"
+            ]
+            .contains(&st)
+        );
+        for a in h["addresses"].as_array().unwrap() {
+            let ip: std::net::IpAddr = a["ip"].as_str().unwrap().parse().unwrap();
+            let fam = if ip.is_ipv4() { "ipv4" } else { "ipv6" };
+            assert_eq!(a["family"], fam);
+            assert!(a["ttl"].is_u64());
+            assert_eq!(a.as_object().unwrap().len(), 3);
+        }
+    }
+    if outcome == "implicit" {
+        assert_eq!(mx.len(), 1);
+        assert_eq!(mx[0]["preference"], 0);
+        assert_eq!(mx[0]["exchange"], v["domain"]);
+    }
+    for f in v["findings"].as_array().unwrap() {
+        let mut fk: Vec<&str> = f.as_object().unwrap().keys().map(String::as_str).collect();
+        fk.sort();
+        assert_eq!(fk, ["code", "message", "reference", "severity", "subject"]);
+        assert!(["info", "warning", "error"].contains(&f["severity"].as_str().unwrap()));
+    }
+}
+
+#[test]
+fn demo_lists_every_domain_with_outcomes() {
+    let out = mxlens().args(["check", "--demo"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "unserved.test. is refused: exit 2\n{text}"
+    );
+    for d in mxlens::dns::demo::DEMO_DOMAINS {
+        assert!(text.contains(d), "{d} missing\n{text}");
+    }
+    for word in [
+        "null_mx",
+        "implicit",
+        "no_mail",
+        "nxdomain",
+        "error",
+        "mx-target-cname",
+        "mx-shared-address",
+    ] {
+        assert!(text.contains(word), "{word} missing");
+    }
+    assert!(!text.contains('\u{1b}'), "raw escape in text output");
+    assert!(text.contains("\\027"));
+}
+
+#[test]
+fn demo_json_follows_the_contract() {
+    let out = mxlens()
+        .args(["check", "--demo", "--format", "json"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), mxlens::dns::demo::DEMO_DOMAINS.len());
+    let mut outcomes = std::collections::BTreeSet::new();
+    for (line, want) in lines.iter().zip(mxlens::dns::demo::DEMO_DOMAINS) {
+        let v: Value = serde_json::from_str(line).unwrap();
+        validate(&v);
+        assert_eq!(v["domain"], *want, "input order");
+        outcomes.insert(v["outcome"].as_str().unwrap().to_string());
+    }
+    assert_eq!(
+        outcomes.len(),
+        6,
+        "every outcome is in the demo: {outcomes:?}"
+    );
+}
+
+#[tokio::test]
+async fn exit_codes_and_bad_input() {
+    let lab = TestDns::start(&[
+        (
+            "ok.test.",
+            "@ IN MX 10 a\n@ IN MX 20 b\na IN A 192.0.2.1\na IN AAAA 2001:db8::1\nb IN A 192.0.2.2",
+        ),
+        ("bad.test.", "@ IN MX 10 missing"),
+    ])
+    .await;
+    let addr = lab.addr().to_string();
+    let run = |args: &[&str]| {
+        let mut c = mxlens();
+        c.args(["check", "--resolver", &addr]).args(args);
+        tokio::task::spawn_blocking(move || c.output().unwrap())
+    };
+    let ok = run(&["OK.test"]).await.unwrap();
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    let bad = run(&["bad.test"]).await.unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    let gone = run(&["gone.ok.test"]).await.unwrap();
+    assert_eq!(gone.status.code(), Some(1));
+    let both = run(&["--format", "json", "ok.test", "192.0.2.1", "user@bad.test"])
+        .await
+        .unwrap();
+    assert_eq!(
+        both.status.code(),
+        Some(2),
+        "an invalid argument is a usage error"
+    );
+    let err = String::from_utf8(both.stderr).unwrap();
+    assert!(err.contains("\"192.0.2.1\" is an IP address"), "{err}");
+    let reports: Vec<Value> = String::from_utf8(both.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(reports.len(), 2, "the valid domains still run");
+    assert_eq!(reports[1]["domain"], "bad.test.");
+}
+
+#[tokio::test]
+async fn file_input_skips_comments_and_reports_bad_lines() {
+    let lab = TestDns::start(&[("ok.test.", "@ IN MX 10 a\na IN A 192.0.2.1")]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("domains.txt");
+    std::fs::write(
+        &path,
+        "# my domains\n\nok.test\nbad name.test   # a space\nmailto:someone@OK.test\n\n",
+    )
+    .unwrap();
+    let mut c = mxlens();
+    c.args([
+        "check",
+        "--format",
+        "json",
+        "--resolver",
+        &lab.addr().to_string(),
+        "--file",
+    ])
+    .arg(&path);
+    let out = tokio::task::spawn_blocking(move || c.output().unwrap())
+        .await
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("line 4"), "{err}");
+    assert!(err.contains("bad name.test"), "{err}");
+    let lines: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stdin_streams_reports_before_input_ends() {
+    let lab = TestDns::start(&[("ok.test.", "@ IN MX 10 a\na IN A 192.0.2.1")]).await;
+    let mut child = mxlens()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--resolver",
+            &lab.addr().to_string(),
+            "--file",
+            "-",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    writeln!(stdin, "ok.test").unwrap();
+    stdin.flush().unwrap();
+    // The first report arrives while stdin is still open.
+    let first = rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("first report streams");
+    assert!(first.contains("\"domain\":\"ok.test.\""), "{first}");
+    writeln!(stdin, "b.ok.test").unwrap();
+    drop(stdin);
+    let second = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert!(second.contains("\"outcome\":\"nxdomain\""), "{second}");
+    assert_eq!(child.wait().unwrap().code(), Some(1));
+}
+
+#[test]
+fn unreachable_resolver_is_exit_2_within_the_timeout() {
+    let silent = SilentServer::start();
+    let started = Instant::now();
+    let out = mxlens()
+        .args([
+            "check",
+            "--timeout",
+            "0.5",
+            "--format",
+            "json",
+            "--resolver",
+        ])
+        .arg(silent.addr().to_string())
+        .arg("example.test")
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(2));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    validate(&v);
+    assert_eq!(v["error"], "timeout");
+    // 0.5 s × 2 tries, plus a margin for process start.
+    assert!(took < Duration::from_secs(3), "{took:?}");
+}
+
+#[test]
+fn usage_errors_name_the_value() {
+    let out = mxlens()
+        .args(["check", "--resolver", "dns.example", "x.test"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("\"dns.example\""), "{err}");
+    let out = mxlens().args(["check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8(out.stderr).unwrap().contains("--demo"));
+}
+
+#[tokio::test]
+async fn resolvers_are_compared_and_snapshots_diffed() {
+    let a = TestDns::start(&[("d.test.", "@ IN MX 10 mx\nmx IN A 192.0.2.1")]).await;
+    let b = TestDns::start(&[(
+        "d.test.",
+        "@ IN MX 10 mx\n@ IN MX 20 mx2\nmx IN A 192.0.2.9\nmx2 IN A 192.0.2.2",
+    )])
+    .await;
+    let (aa, ba) = (a.addr().to_string(), b.addr().to_string());
+    let mut c = mxlens();
+    c.args(["check", "--resolver", &aa, "--resolver", &ba, "d.test"]);
+    let out = tokio::task::spawn_blocking(move || c.output().unwrap())
+        .await
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(&format!("≠ d.test.: {ba} differs from {aa}")),
+        "{text}"
+    );
+    for line in [
+        "+ MX 20 mx2.d.test.",
+        "- mx.d.test. 192.0.2.1",
+        "+ mx.d.test. 192.0.2.9",
+    ] {
+        assert!(text.contains(line), "{line} missing:\n{text}");
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap.jsonl");
+    let mut c = mxlens();
+    c.args(["check", "--format", "json", "--resolver", &aa, "d.test"]);
+    let out = tokio::task::spawn_blocking(move || c.output().unwrap())
+        .await
+        .unwrap();
+    std::fs::write(&snap, &out.stdout).unwrap();
+    let mut c = mxlens();
+    c.args(["check", "--resolver", &ba, "--baseline"])
+        .arg(&snap)
+        .arg("d.test");
+    let out = tokio::task::spawn_blocking(move || c.output().unwrap())
+        .await
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("± d.test.: changed since the baseline"),
+        "{text}"
+    );
+    assert!(text.contains("+ MX 20 mx2.d.test."), "{text}");
+    let mut c = mxlens();
+    c.args(["check", "--resolver", &aa, "--baseline"])
+        .arg(&snap)
+        .arg("d.test");
+    let out = tokio::task::spawn_blocking(move || c.output().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("= d.test.: unchanged since the baseline")
+    );
+
+    std::fs::write(&snap, "not json\n").unwrap();
+    let out = mxlens()
+        .args(["check", "--resolver", &aa, "--baseline"])
+        .arg(&snap)
+        .arg("d.test")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("line 1 is not an mxlens report")
+    );
+}

@@ -1,0 +1,151 @@
+//! The DNS test lab: real servers on random loopback ports.
+//!
+//! - [`TestDns`]: the in-process hickory authoritative server with a test's
+//!   own zones (the same server as the built-in demo).
+//! - [`RcodeServer`]: answers every query with one response code (SERVFAIL,
+//!   REFUSED, …), over a real UDP socket.
+//! - [`SilentServer`]: a bound UDP socket that never answers (timeouts).
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of the lab"
+)]
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use mxlens::dns::demo::{AuthServer, ZoneText};
+use mxlens::dns::upstream::{LookupOptions, Upstream};
+
+/// Fast options for tests: failures show up within a second.
+pub fn quick() -> LookupOptions {
+    LookupOptions {
+        timeout: Duration::from_millis(400),
+        attempts: 1,
+    }
+}
+
+pub struct TestDns {
+    server: AuthServer,
+}
+
+impl TestDns {
+    /// Serves one or more zones: `(origin, text)`; text may omit SOA and NS
+    /// (they are added).
+    pub async fn start(zones: &[(&str, &str)]) -> Self {
+        let zones: Vec<ZoneText> = zones
+            .iter()
+            .map(|(origin, text)| ZoneText {
+                origin: origin.to_string(),
+                text: with_soa(origin, text),
+            })
+            .collect();
+        let server = AuthServer::start(&zones, "127.0.0.1:0".parse().unwrap())
+            .await
+            .expect("test zones load and the server binds");
+        Self { server }
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.server.addr()
+    }
+
+    pub fn upstream(&self) -> Upstream {
+        Upstream::server(self.addr(), &quick())
+    }
+}
+
+fn with_soa(origin: &str, text: &str) -> String {
+    if text.contains(" SOA ") {
+        return text.to_string();
+    }
+    format!(
+        "$ORIGIN {origin}\n$TTL 300\n@ 3600 IN SOA ns1.lab.test. hostmaster.lab.test. 1 7200 3600 1209600 60\n@ 3600 IN NS ns1.lab.test.\n{text}\n"
+    )
+}
+
+/// Answers every query with `rcode`, echoing the question (RFC 1035 §4.1.1).
+pub struct RcodeServer {
+    addr: SocketAddr,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RcodeServer {
+    pub async fn start(rcode: u8) -> Self {
+        let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let addr = socket.local_addr().unwrap();
+        let task = tokio::spawn(async move {
+            let mut buf = [0u8; 4096];
+            while let Ok((n, peer)) = socket.recv_from(&mut buf).await {
+                if n < 12 {
+                    continue;
+                }
+                let mut reply = buf[..n].to_vec();
+                reply[2] = 0x80 | (reply[2] & 0x79); // QR, keep opcode and RD
+                reply[3] = 0x80 | (rcode & 0x0f); // RA, rcode
+                // No answer, authority or additional records.
+                reply[6..12].fill(0);
+                let question_end = question_end(&reply).unwrap_or(n);
+                reply.truncate(question_end);
+                let _ = socket.send_to(&reply, peer).await;
+            }
+        });
+        Self { addr, task }
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn upstream(&self) -> Upstream {
+        Upstream::server(self.addr, &quick())
+    }
+}
+
+impl Drop for RcodeServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// End of the first question (name, type, class) after the 12-byte header.
+fn question_end(msg: &[u8]) -> Option<usize> {
+    let mut i = 12;
+    loop {
+        let len = *msg.get(i)? as usize;
+        i += 1;
+        if len == 0 {
+            break;
+        }
+        i += len;
+    }
+    Some(i + 4).filter(|&end| end <= msg.len())
+}
+
+/// A UDP port that receives and never answers.
+pub struct SilentServer {
+    socket: std::net::UdpSocket,
+}
+
+impl SilentServer {
+    pub fn start() -> Self {
+        Self {
+            socket: std::net::UdpSocket::bind("127.0.0.1:0").unwrap(),
+        }
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.socket.local_addr().unwrap()
+    }
+
+    pub fn upstream(&self) -> Upstream {
+        Upstream::server(self.addr(), &quick())
+    }
+}
+
+/// Codes of a report's findings, sorted.
+pub fn codes(report: &mxlens::mx::MxReport) -> Vec<String> {
+    let mut c: Vec<String> = report.findings.iter().map(|f| f.code.clone()).collect();
+    c.sort();
+    c.dedup();
+    c
+}
