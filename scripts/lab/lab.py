@@ -9,6 +9,7 @@ managers, or `Lab` which stops all of them).
 Python 3 standard library only.
 """
 
+import ctypes
 import os
 import shutil
 import socket
@@ -218,11 +219,64 @@ class Unbound(Server):
         return self
 
 
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def adopt_orphans():
+    """Make this process the reaper of its descendants (Linux), so a server's
+    worker that outlives its main process is ours to reap, not a zombie of init."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _own_children():
+    me = str(os.getpid())
+    kids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        if stat.rsplit(")", 1)[1].split()[1] == me:
+            kids.append(int(entry))
+    return kids
+
+
+def reap_orphans(bound=5.0):
+    """Wait (bounded) for adopted workers to exit and reap them; terminate stragglers."""
+    deadline = time.monotonic() + bound
+    signalled = False
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid:
+            continue
+        if time.monotonic() > deadline:
+            if signalled:
+                return
+            for kid in _own_children():
+                try:
+                    os.kill(kid, 15)
+                except ProcessLookupError:
+                    pass
+            signalled = True
+            deadline = time.monotonic() + bound
+        time.sleep(0.02)
+
+
 class Lab:
-    """Stops every server it started, in reverse order, whatever happens."""
+    """Stops every server it started, in reverse order, whatever happens,
+    and reaps the workers they leave behind."""
 
     def __init__(self):
         self.servers = []
+        adopt_orphans()
 
     def add(self, server):
         self.servers.append(server)
@@ -235,6 +289,7 @@ class Lab:
             except Exception as e:  # keep stopping the others
                 print(f"lab: stopping {s.name} failed: {e}")
         self.servers.clear()
+        reap_orphans()
 
     def __enter__(self):
         return self
