@@ -1,8 +1,10 @@
 """dig as an independent oracle: run it, parse what it prints.
 
-Names are returned as `str` with one character per wire octet (presentation
-escapes like `\\027` and `\\.` decoded), so `mx\\027[31m.evil.test.` becomes
-"mx\\x1b[31m.evil.test." and compares directly with mxlens's JSON strings.
+Record owners are decoded to one character per wire octet (presentation
+escapes like `\\027` and `\\.` undone); rdata stays as dig printed it.
+`report_name` turns dig's presentation form into the form mxlens reports
+names in (lower-case; octets as received, except `.` and `\\` inside a label
+written `\\.` and `\\\\`, and octets above 127 as `\\DDD`).
 """
 
 import re
@@ -29,6 +31,51 @@ def unescape(name):
             continue
         out.append(c)
         i += 1
+    return "".join(out)
+
+
+def labels(pres):
+    """The labels of a presentation-format name, each decoded to octets (as chars)."""
+    out, cur, i = [], [], 0
+    while i < len(pres):
+        c = pres[i]
+        if c == "\\" and i + 1 < len(pres):
+            digits = pres[i + 1 : i + 4]
+            if len(digits) == 3 and digits.isdigit():
+                cur.append(chr(int(digits)))
+                i += 4
+                continue
+            cur.append(pres[i + 1])
+            i += 2
+            continue
+        if c == ".":
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(c)
+        i += 1
+    if cur:
+        out.append("".join(cur))
+    return [lab for lab in out if lab != "" or len(out) == 1]
+
+
+def report_name(pres):
+    """dig's presentation name in the form mxlens writes into reports."""
+    parts = labels(pres)
+    if not parts or parts == [""]:
+        return "."
+    out = []
+    for label in parts:
+        for c in lower(label):
+            if c == ".":
+                out.append("\\.")
+            elif c == "\\":
+                out.append("\\\\")
+            elif ord(c) >= 0x80:
+                out.append(f"\\{ord(c):03d}")
+            else:
+                out.append(c)
+        out.append(".")
     return "".join(out)
 
 
@@ -91,13 +138,14 @@ def query(server, port, name, rtype, tcp=False, timeout=2, tries=1, extra=()):
 
 
 def follow(records, name, rtype):
-    """The CNAME chain from `name` and the records of `rtype` at its end."""
+    """The CNAME chain from `name` (presentation form) as dig printed its
+    targets, and the records of `rtype` at its end."""
     chain = []
-    current = lower(name)
+    current = lower(unescape(name))
     for _ in range(16):
         cname = [r for r in records if r.rtype == "CNAME" and lower(r.owner) == current]
         if not cname:
             break
+        chain.append(cname[0].rdata)
         current = lower(unescape(cname[0].rdata))
-        chain.append(current)
     return chain, current, [r for r in records if r.rtype == rtype and lower(r.owner) == current]

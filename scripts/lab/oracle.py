@@ -7,7 +7,7 @@ and the addresses (with TTLs) its exchange resolves to.
 
 import ipaddress
 
-from dig import follow, lower, query, unescape
+from dig import follow, query, report_name
 
 RCODE_WORDS = {"SERVFAIL": "servfail", "REFUSED": "refused"}
 
@@ -23,14 +23,15 @@ def _status(ans):
 
 
 def addresses(server, port, name):
-    """(address_status, [(ip, family, ttl)], cname chain) of one exchange."""
+    """(address_status, [(ip, family, ttl)], cname chain) of one exchange,
+    `name` in presentation form."""
     found = []
     statuses = []
     chain = []
     for rtype, family in (("A", "ipv4"), ("AAAA", "ipv6")):
         ans = query(server, port, name, rtype)
         c, _, recs = follow(ans.records, name, rtype)
-        chain = chain or c
+        chain = chain or [report_name(x) for x in c]
         for r in recs:
             found.append((str(ipaddress.ip_address(r.rdata)), family, r.ttl))
         statuses.append("ok" if recs else _status(ans))
@@ -59,17 +60,18 @@ def report(server, port, domain):
     if mx_records:
         for r in mx_records:
             pref, exchange = r.rdata.split(None, 1)
-            hosts.append({"preference": int(pref), "exchange": lower(unescape(exchange.strip())),
-                          "ttl": r.ttl})
+            hosts.append({"preference": int(pref), "exchange": report_name(exchange.strip()),
+                          "query": exchange.strip(), "ttl": r.ttl})
         outcome = "null_mx" if all(h["exchange"] == "." for h in hosts) else "mx"
     else:
-        hosts.append({"preference": 0, "exchange": lower(domain), "ttl": None})
+        hosts.append({"preference": 0, "exchange": report_name(domain), "query": domain, "ttl": None})
         outcome = None  # implicit or no_mail, decided by the addresses
     for h in hosts:
         if h["exchange"] == ".":
+            h.pop("query")
             h.update(address_status=None, addresses=[], cname=[])
             continue
-        status, addrs, chain = addresses(server, port, h["exchange"])
+        status, addrs, chain = addresses(server, port, h.pop("query"))
         h.update(address_status=status, addresses=addrs, cname=chain)
     if outcome is None:
         if hosts[0]["addresses"]:
@@ -77,4 +79,5 @@ def report(server, port, domain):
         else:
             outcome, hosts = "no_mail", []
     hosts.sort(key=lambda h: (h["preference"], h["exchange"]))
-    return {"outcome": outcome, "error": None, "mx": hosts, "domain_cname": domain_chain}
+    return {"outcome": outcome, "error": None, "mx": hosts,
+            "domain_cname": [report_name(x) for x in domain_chain]}
