@@ -22,22 +22,33 @@ from dig import query
 LOOPBACK = "127.0.0.1"
 
 
-def free_port():
-    """A port that is free for both UDP and TCP on 127.0.0.1 right now."""
+def free_port(host=LOOPBACK):
+    """A port that is free for both UDP and TCP on `host` right now."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
     for _ in range(100):
-        udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        udp.bind((LOOPBACK, 0))
+        udp = socket.socket(family, socket.SOCK_DGRAM)
+        udp.bind((host, 0))
         port = udp.getsockname()[1]
-        tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        tcp = socket.socket(family, socket.SOCK_STREAM)
         try:
-            tcp.bind((LOOPBACK, port))
+            tcp.bind((host, port))
         except OSError:
             continue
         finally:
             tcp.close()
             udp.close()
         return port
-    raise RuntimeError("no free loopback port found for UDP and TCP")
+    raise RuntimeError(f"no free port found on {host} for UDP and TCP")
+
+
+def ipv6_loopback():
+    """Whether ::1 can be bound here (containers may have no IPv6)."""
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
 
 
 def need(program):
@@ -56,17 +67,19 @@ class Server:
 
     name = "server"
 
-    def __init__(self, workdir, port=None):
+    def __init__(self, workdir, port=None, host=LOOPBACK):
         self.dir = Path(workdir)
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.port = port or free_port()
+        self.host = host
+        self.port = port or free_port(host)
         self.proc = None
         self._pidfile = None
         self.log = self.dir / f"{self.name}.log"
 
     @property
     def addr(self):
-        return f"{LOOPBACK}:{self.port}"
+        """As mxlens labels it: 127.0.0.1:PORT or [::1]:PORT."""
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
 
     def _spawn(self, argv):
         with open(self.log, "ab") as log:
@@ -94,7 +107,7 @@ class Server:
                 raise RuntimeError(
                     f"{self.name} exited with status {self.proc.returncode}:\n{self.log_tail()}"
                 )
-            ans = query(LOOPBACK, self.port, probe_name, probe_type, timeout=1, tries=1)
+            ans = query(self.host, self.port, probe_name, probe_type, timeout=1, tries=1)
             if ans.rcode is not None:
                 return
             time.sleep(0.05)
@@ -122,12 +135,12 @@ class Server:
 
 
 class Nsd(Server):
-    """NSD serving `zones` ({zone name: zone file path}) on 127.0.0.1:port."""
+    """NSD serving `zones` ({zone name: zone file path}) on host:port."""
 
     name = "nsd"
 
-    def __init__(self, workdir, zones, port=None):
-        super().__init__(workdir, port)
+    def __init__(self, workdir, zones, port=None, host=LOOPBACK):
+        super().__init__(workdir, port, host)
         self.zones = dict(zones)
 
     def start(self, probe_zone=None):
@@ -136,7 +149,7 @@ class Nsd(Server):
         zdir.mkdir(exist_ok=True)
         conf = [
             "server:",
-            f"    ip-address: {LOOPBACK}@{self.port}",
+            f"    ip-address: {self.host}@{self.port}",
             '    username: ""',
             '    chroot: ""',
             '    database: ""',
