@@ -76,10 +76,11 @@ impl Commands {
         } else {
             ""
         };
-        self.lines.push(format!(
-            "dig +noall +answer {flag}{name} {rtype}{}",
-            self.server
-        ));
+        let line = format!("dig +noall +answer {flag}{name} {rtype}{}", self.server);
+        // An exchange listed in several records is queried once.
+        if !self.lines.contains(&line) {
+            self.lines.push(line);
+        }
     }
 
     fn addresses(&mut self, host: &MxHost) {
