@@ -207,6 +207,13 @@ fn demo_session_end_to_end() {
     });
     assert!(row_of(&s, "added.example.").contains("nxdomain"), "{s}");
 
+    // Resize below the usable size and back, any time.
+    t.tmux(&["resize-window", "-t", "e2e", "-x", "40", "-y", "12"]);
+    t.wait_for("too small", |s| s.contains("terminal too small"));
+    t.tmux(&["resize-window", "-t", "e2e", "-x", "1", "-y", "1"]);
+    t.tmux(&["resize-window", "-t", "e2e", "-x", "120", "-y", "34"]);
+    t.wait_for("full size again", |s| s.contains("Domains (14)"));
+
     // Help opens and closes.
     t.keys(&["?"]);
     t.wait_for("help", |s| s.contains("Help") && s.contains("drill down"));

@@ -129,3 +129,27 @@ fn too_small_never_panics() {
     }
     let _ = Focus::Domains;
 }
+
+#[test]
+fn selection_shows_without_colour() {
+    use ratatui::style::Modifier;
+    let mut app = loaded(vec![two_tier(), shuffled()]);
+    app.update(key('j'));
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| ui::render(f, &app)).unwrap();
+    let buf = t.backend().buffer();
+    let l = ui::layout(buf.area);
+    // Second domain row: top border, header, first row, then ours.
+    let y = l.domains.y + 3;
+    let row: String = (l.domains.x + 1..l.domains.x + 20)
+        .map(|x| buf[(x, y)].symbol().to_string())
+        .collect();
+    assert!(row.starts_with("▶"), "marker on the selected row: {row:?}");
+    let cell = &buf[(l.domains.x + 4, y)];
+    assert!(cell.modifier.contains(Modifier::REVERSED), "{cell:?}");
+    assert_eq!(
+        cell.fg,
+        ratatui::style::Color::Reset,
+        "no colour under NO_COLOR"
+    );
+}
