@@ -321,3 +321,19 @@ fn a_silent_upstream_shows_a_timeout_and_the_app_stays_usable() {
     t.assert_terminal_sane();
     drop(silent);
 }
+
+#[test]
+fn without_a_terminal_it_points_to_check() {
+    let out = Command::new(BIN)
+        .args(["--demo"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("needs a terminal") && err.contains("mxlens check"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty(), "no escape sequences on a pipe");
+}

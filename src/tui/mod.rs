@@ -18,7 +18,7 @@ pub mod theme;
 pub mod ui;
 
 use std::future::Future;
-use std::io;
+use std::io::{self, IsTerminal};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, EventStream};
@@ -46,6 +46,11 @@ use crate::mx::input::parse_domain;
 /// and no domain, every demo domain is shown.
 pub async fn run(cli: &Cli) -> anyhow::Result<()> {
     let started = Instant::now();
+    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
+        anyhow::bail!(
+            "the interactive UI needs a terminal; for scripts and pipes use \"mxlens check\" (e.g. mxlens check --format json example.com)"
+        );
+    }
     let mut domains = Vec::new();
     for d in &cli.domains {
         let name = parse_domain(d).map_err(|e| {
