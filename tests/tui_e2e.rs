@@ -57,13 +57,18 @@ impl Tmux {
         self.tmux(&["send-keys", "-t", "e2e", "-l", text]);
     }
 
-    /// Polls the screen until `ok` holds; fails after 15 s with the screen.
+    /// Polls the screen until `ok` holds on a settled screen (two captures
+    /// alike, so never half a frame); fails after 15 s with the screen.
     fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
             let s = self.screen();
             if ok(&s) {
-                return s;
+                std::thread::sleep(Duration::from_millis(20));
+                if self.screen() == s {
+                    return s;
+                }
+                continue;
             }
             assert!(
                 Instant::now() < deadline,
