@@ -232,7 +232,8 @@ fn demo_session_end_to_end() {
 #[test]
 fn terminal_is_restored_after_a_panic() {
     let t = Tmux::start("panic", 100, 30);
-    t.type_text("export MXLENS_TEST_PANIC=1");
+    // No backtrace, so the message stays on the screen.
+    t.type_text("export MXLENS_TEST_PANIC=1 RUST_BACKTRACE=0");
     t.keys(&["Enter"]);
     run(&t, "--demo healthy.example");
     let s = t.wait_for("the panic message", |s| {
