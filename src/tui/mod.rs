@@ -14,6 +14,7 @@
 pub mod app;
 pub mod guard;
 pub mod keymap;
+mod nav;
 pub mod theme;
 pub mod ui;
 
