@@ -9,11 +9,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent
 use ratatui::layout::Rect;
 
 use super::keymap::{self, Action};
+pub use super::nav::Cursor;
 use super::theme::Theme;
-use super::ui;
 use crate::export::{self, ExportFormat, Selection};
 use crate::mx::failover::{HostSim, Outages, Simulation, simulate};
-use crate::mx::input::parse_domain;
 use crate::mx::profile::Profile;
 use crate::mx::{Address, MxHost, MxReport};
 
@@ -103,36 +102,6 @@ pub enum Mode {
     Picker {
         selected: usize,
     },
-}
-
-/// A selection in a list plus its scroll position.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Cursor {
-    pub selected: usize,
-    pub offset: usize,
-}
-
-impl Cursor {
-    /// Selects row `i` of `len`, scrolling so it shows in `view` rows.
-    pub fn set(&mut self, i: usize, len: usize, view: usize) {
-        if len == 0 {
-            *self = Cursor::default();
-            return;
-        }
-        self.selected = i.min(len - 1);
-        let view = view.max(1);
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + view {
-            self.offset = self.selected + 1 - view;
-        }
-        self.offset = self.offset.min(len.saturating_sub(view));
-    }
-
-    fn step(&mut self, delta: isize, len: usize, view: usize) {
-        let i = self.selected.saturating_add_signed(delta);
-        self.set(i, len, view);
-    }
 }
 
 /// One domain in the list.
@@ -326,7 +295,7 @@ impl App {
         }
     }
 
-    fn lookup(&mut self, i: usize) -> Cmd {
+    pub(super) fn lookup(&mut self, i: usize) -> Cmd {
         let generation = self.next_generation;
         self.next_generation += 1;
         let entry = &mut self.domains[i];
@@ -399,88 +368,6 @@ impl App {
                 None => Vec::new(),
             },
         }
-    }
-
-    fn input_key(&mut self, k: KeyEvent) -> Vec<Cmd> {
-        let Mode::Input { text, error } = &mut self.mode else {
-            return Vec::new();
-        };
-        self.dirty = true;
-        match k.code {
-            KeyCode::Esc => {
-                self.mode = Mode::Normal;
-                self.say("add cancelled", false);
-            }
-            KeyCode::Enter => match parse_domain(text) {
-                Ok(name) => {
-                    self.mode = Mode::Normal;
-                    return self.add_domain(name);
-                }
-                Err(e) => *error = Some(e.to_string()),
-            },
-            KeyCode::Backspace => {
-                text.pop();
-                *error = None;
-            }
-            KeyCode::Char('u') if k.modifiers.contains(KeyModifiers::CONTROL) => {
-                text.clear();
-                *error = None;
-            }
-            KeyCode::Char(c)
-                if !k
-                    .modifiers
-                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-            {
-                if text.chars().count() < 512 {
-                    text.push(c);
-                }
-                *error = None;
-            }
-            _ => self.dirty = false,
-        }
-        Vec::new()
-    }
-
-    /// Pasted text goes into the add prompt (opening it when needed), so a
-    /// pasted name is never read as a string of commands.
-    fn paste(&mut self, pasted: &str) {
-        let line = pasted.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-        let line = line.trim();
-        match &mut self.mode {
-            Mode::Input { text, error } => {
-                text.push_str(line);
-                *error = None;
-            }
-            Mode::Normal => {
-                self.mode = Mode::Input {
-                    text: line.to_string(),
-                    error: None,
-                }
-            }
-            Mode::Help { .. } | Mode::Picker { .. } => return,
-        }
-        self.dirty = true;
-    }
-
-    /// Adds (or, when listed already, selects) a parsed domain.
-    pub fn add_domain(&mut self, name: String) -> Vec<Cmd> {
-        self.dirty = true;
-        if let Some(i) = self.domains.iter().position(|d| d.name == name) {
-            self.select_domain(i);
-            self.say(format!("{name} is listed already"), false);
-            return Vec::new();
-        }
-        self.domains.push(DomainEntry {
-            name: name.clone(),
-            report: None,
-            pending: None,
-            outages: Outages::default(),
-        });
-        let i = self.domains.len() - 1;
-        self.select_domain(i);
-        self.focus = Focus::Domains;
-        self.say(format!("added {name}"), false);
-        vec![self.lookup(i)]
     }
 
     fn action(&mut self, action: Action) -> Vec<Cmd> {
@@ -666,150 +553,11 @@ impl App {
         self.say(format!("{shown} marked {word}"), false);
     }
 
-    fn say(&mut self, text: impl Into<String>, error: bool) {
+    pub(super) fn say(&mut self, text: impl Into<String>, error: bool) {
         self.status = Some(Status {
             text: text.into(),
             error,
         });
-    }
-
-    /// Number of rows in a pane's list.
-    fn len(&self, pane: Focus) -> usize {
-        match pane {
-            Focus::Domains => self.domains.len(),
-            Focus::Hosts => self.selected_report().map_or(0, |r| r.mx.len()),
-            Focus::Addresses => self.selected_host().map_or(0, |h| h.addresses.len()),
-            Focus::Findings => self.selected_report().map_or(0, |r| r.findings.len()),
-            Focus::Failover => 0,
-        }
-    }
-
-    /// Rows a pane shows at once.
-    fn view(&self, pane: Focus) -> usize {
-        let rect = ui::layout(self.area).pane(pane);
-        usize::from(rect.height.saturating_sub(ui::LIST_CHROME)).max(1)
-    }
-
-    fn step(&mut self, delta: isize) {
-        match self.focus {
-            Focus::Failover => {
-                self.failover_scroll = if delta < 0 {
-                    self.failover_scroll
-                        .saturating_sub(delta.unsigned_abs() as u16)
-                } else {
-                    self.failover_scroll.saturating_add(delta.min(200) as u16)
-                }
-            }
-            pane => {
-                let (len, view) = (self.len(pane), self.view(pane));
-                let mut c = *self.cursor(pane);
-                c.step(delta, len, view);
-                self.set_cursor(pane, c.selected);
-            }
-        }
-    }
-
-    fn cursor(&self, pane: Focus) -> &Cursor {
-        match pane {
-            Focus::Domains => &self.domain_cursor,
-            Focus::Hosts => &self.host_cursor,
-            Focus::Addresses => &self.addr_cursor,
-            Focus::Findings | Focus::Failover => &self.finding_cursor,
-        }
-    }
-
-    /// Selects row `i` of `pane`, resetting what hangs below it.
-    fn set_cursor(&mut self, pane: Focus, i: usize) {
-        let (len, view) = (self.len(pane), self.view(pane));
-        match pane {
-            Focus::Domains => self.select_domain(i),
-            Focus::Hosts => {
-                let before = self.host_cursor.selected;
-                self.host_cursor.set(i, len, view);
-                if self.host_cursor.selected != before {
-                    self.addr_cursor = Cursor::default();
-                }
-            }
-            Focus::Addresses => self.addr_cursor.set(i, len, view),
-            Focus::Findings => self.finding_cursor.set(i, len, view),
-            Focus::Failover => {}
-        }
-    }
-
-    fn select_domain(&mut self, i: usize) {
-        let before = self.domain_cursor.selected;
-        let (len, view) = (self.len(Focus::Domains), self.view(Focus::Domains));
-        self.domain_cursor.set(i, len, view);
-        if self.domain_cursor.selected != before || len <= 1 {
-            self.host_cursor = Cursor::default();
-            self.addr_cursor = Cursor::default();
-            self.finding_cursor = Cursor::default();
-            self.failover_scroll = 0;
-        }
-    }
-
-    /// Keeps every cursor inside its list after the data or the size changed.
-    fn refit(&mut self) {
-        for pane in [
-            Focus::Domains,
-            Focus::Hosts,
-            Focus::Addresses,
-            Focus::Findings,
-        ] {
-            let (len, view) = (self.len(pane), self.view(pane));
-            let c = match pane {
-                Focus::Domains => &mut self.domain_cursor,
-                Focus::Hosts => &mut self.host_cursor,
-                Focus::Addresses => &mut self.addr_cursor,
-                _ => &mut self.finding_cursor,
-            };
-            let sel = c.selected;
-            c.set(sel, len, view);
-        }
-    }
-
-    fn mouse(&mut self, m: MouseEvent) {
-        use crossterm::event::{MouseButton, MouseEventKind};
-        let layout = ui::layout(self.area);
-        let Some(pane) = layout.pane_at(m.column, m.row) else {
-            return;
-        };
-        match m.kind {
-            MouseEventKind::Down(MouseButton::Left) => {
-                if !matches!(self.mode, Mode::Normal) {
-                    if matches!(self.mode, Mode::Help { .. }) {
-                        self.mode = Mode::Normal;
-                        self.dirty = true;
-                    }
-                    return;
-                }
-                self.focus = pane;
-                self.dirty = true;
-                let rect = layout.pane(pane);
-                let first = rect.y + ui::LIST_CHROME - 1;
-                if m.row >= first && m.row < rect.bottom().saturating_sub(1) {
-                    let i = self.cursor(pane).offset + usize::from(m.row - first);
-                    if i < self.len(pane) {
-                        self.set_cursor(pane, i);
-                    }
-                }
-            }
-            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp
-                if matches!(self.mode, Mode::Normal) =>
-            {
-                let delta = if m.kind == MouseEventKind::ScrollDown {
-                    1
-                } else {
-                    -1
-                };
-                let keep = self.focus;
-                self.focus = pane;
-                self.step(delta);
-                self.focus = keep;
-                self.dirty = true;
-            }
-            _ => {}
-        }
     }
 }
 

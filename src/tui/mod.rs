@@ -1,6 +1,8 @@
 //! The interactive terminal UI: `mxlens` with no subcommand.
 //!
-//! - [`app`]: all state and the pure `update(Msg) -> Vec<Cmd>`.
+//! - [`app`]: all state and the pure `update(Msg) -> Vec<Cmd>`; `nav`
+//!   (cursors, scrolling, mouse) and `prompt` (the add-domain prompt) hold
+//!   the rest of it.
 //! - [`keymap`]: the key table behind dispatch, help and hints.
 //! - [`ui`]: one render function per pane.
 //! - [`theme`]: colours that work on dark, light and `NO_COLOR` terminals.
@@ -14,6 +16,8 @@
 pub mod app;
 pub mod guard;
 pub mod keymap;
+mod nav;
+mod prompt;
 pub mod theme;
 pub mod ui;
 

@@ -1,0 +1,178 @@
+//! Moving around: cursors and scrolling, focus, mouse hits. Part of
+//! [`App`]'s transition function, split out of app.rs by concern.
+
+use crossterm::event::MouseEvent;
+
+use super::app::{App, Focus, Mode};
+use super::ui;
+
+/// A selection in a list plus its scroll position.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub selected: usize,
+    pub offset: usize,
+}
+
+impl Cursor {
+    /// Selects row `i` of `len`, scrolling so it shows in `view` rows.
+    pub fn set(&mut self, i: usize, len: usize, view: usize) {
+        if len == 0 {
+            *self = Cursor::default();
+            return;
+        }
+        self.selected = i.min(len - 1);
+        let view = view.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + view {
+            self.offset = self.selected + 1 - view;
+        }
+        self.offset = self.offset.min(len.saturating_sub(view));
+    }
+
+    pub(super) fn step(&mut self, delta: isize, len: usize, view: usize) {
+        let i = self.selected.saturating_add_signed(delta);
+        self.set(i, len, view);
+    }
+}
+
+impl App {
+    /// Number of rows in a pane's list.
+    pub(super) fn len(&self, pane: Focus) -> usize {
+        match pane {
+            Focus::Domains => self.domains.len(),
+            Focus::Hosts => self.selected_report().map_or(0, |r| r.mx.len()),
+            Focus::Addresses => self.selected_host().map_or(0, |h| h.addresses.len()),
+            Focus::Findings => self.selected_report().map_or(0, |r| r.findings.len()),
+            Focus::Failover => 0,
+        }
+    }
+
+    /// Rows a pane shows at once.
+    pub(super) fn view(&self, pane: Focus) -> usize {
+        let rect = ui::layout(self.area).pane(pane);
+        usize::from(rect.height.saturating_sub(ui::LIST_CHROME)).max(1)
+    }
+
+    pub(super) fn step(&mut self, delta: isize) {
+        match self.focus {
+            Focus::Failover => {
+                self.failover_scroll = if delta < 0 {
+                    self.failover_scroll
+                        .saturating_sub(delta.unsigned_abs() as u16)
+                } else {
+                    self.failover_scroll.saturating_add(delta.min(200) as u16)
+                }
+            }
+            pane => {
+                let (len, view) = (self.len(pane), self.view(pane));
+                let mut c = *self.cursor(pane);
+                c.step(delta, len, view);
+                self.set_cursor(pane, c.selected);
+            }
+        }
+    }
+
+    pub(super) fn cursor(&self, pane: Focus) -> &Cursor {
+        match pane {
+            Focus::Domains => &self.domain_cursor,
+            Focus::Hosts => &self.host_cursor,
+            Focus::Addresses => &self.addr_cursor,
+            Focus::Findings | Focus::Failover => &self.finding_cursor,
+        }
+    }
+
+    /// Selects row `i` of `pane`, resetting what hangs below it.
+    pub(super) fn set_cursor(&mut self, pane: Focus, i: usize) {
+        let (len, view) = (self.len(pane), self.view(pane));
+        match pane {
+            Focus::Domains => self.select_domain(i),
+            Focus::Hosts => {
+                let before = self.host_cursor.selected;
+                self.host_cursor.set(i, len, view);
+                if self.host_cursor.selected != before {
+                    self.addr_cursor = Cursor::default();
+                }
+            }
+            Focus::Addresses => self.addr_cursor.set(i, len, view),
+            Focus::Findings => self.finding_cursor.set(i, len, view),
+            Focus::Failover => {}
+        }
+    }
+
+    pub(super) fn select_domain(&mut self, i: usize) {
+        let before = self.domain_cursor.selected;
+        let (len, view) = (self.len(Focus::Domains), self.view(Focus::Domains));
+        self.domain_cursor.set(i, len, view);
+        if self.domain_cursor.selected != before || len <= 1 {
+            self.host_cursor = Cursor::default();
+            self.addr_cursor = Cursor::default();
+            self.finding_cursor = Cursor::default();
+            self.failover_scroll = 0;
+        }
+    }
+
+    /// Keeps every cursor inside its list after the data or the size changed.
+    pub(super) fn refit(&mut self) {
+        for pane in [
+            Focus::Domains,
+            Focus::Hosts,
+            Focus::Addresses,
+            Focus::Findings,
+        ] {
+            let (len, view) = (self.len(pane), self.view(pane));
+            let c = match pane {
+                Focus::Domains => &mut self.domain_cursor,
+                Focus::Hosts => &mut self.host_cursor,
+                Focus::Addresses => &mut self.addr_cursor,
+                _ => &mut self.finding_cursor,
+            };
+            let sel = c.selected;
+            c.set(sel, len, view);
+        }
+    }
+
+    pub(super) fn mouse(&mut self, m: MouseEvent) {
+        use crossterm::event::{MouseButton, MouseEventKind};
+        let layout = ui::layout(self.area);
+        let Some(pane) = layout.pane_at(m.column, m.row) else {
+            return;
+        };
+        match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                if !matches!(self.mode, Mode::Normal) {
+                    if matches!(self.mode, Mode::Help { .. }) {
+                        self.mode = Mode::Normal;
+                        self.dirty = true;
+                    }
+                    return;
+                }
+                self.focus = pane;
+                self.dirty = true;
+                let rect = layout.pane(pane);
+                let first = rect.y + ui::LIST_CHROME - 1;
+                if m.row >= first && m.row < rect.bottom().saturating_sub(1) {
+                    let i = self.cursor(pane).offset + usize::from(m.row - first);
+                    if i < self.len(pane) {
+                        self.set_cursor(pane, i);
+                    }
+                }
+            }
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp
+                if matches!(self.mode, Mode::Normal) =>
+            {
+                let delta = if m.kind == MouseEventKind::ScrollDown {
+                    1
+                } else {
+                    -1
+                };
+                let keep = self.focus;
+                self.focus = pane;
+                self.step(delta);
+                self.focus = keep;
+                self.dirty = true;
+            }
+            _ => {}
+        }
+    }
+}
