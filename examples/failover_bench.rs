@@ -71,7 +71,7 @@ fn main() {
     );
     for (shared, sizes) in [
         (false, vec![3, 8, 16, 64, 256, 1000, 4000]),
-        (true, vec![3, 8, 12, 14, 15, 16, 17, 18, 32]),
+        (true, vec![3, 8, 16, 19, 20, 21, 22, 32, 64]),
     ] {
         for n in sizes {
             let (r, o) = tier(n, shared);
