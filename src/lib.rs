@@ -8,7 +8,9 @@
 //!   over the same core and the same DNS layer.
 
 pub mod cli;
+pub mod clipboard;
 pub mod cmd;
 pub mod dns;
+pub mod export;
 pub mod mx;
 pub mod text;

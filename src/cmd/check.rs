@@ -72,7 +72,7 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut code = exit::OK;
-    let mut batch: Vec<MxReport> = Vec::new();
+    let mut export = crate::export::ReportStream::new(format.into());
     while let Some(result) = results.next().await {
         let reports = match result {
             Ok(reports) => reports,
@@ -104,12 +104,13 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
                     out.write_all(baseline_text(base, &reports[0]).as_bytes())?;
                 }
             }
-            _ => batch.extend(reports),
+            _ => {
+                for r in &reports {
+                    out.write_all(export.push(r).as_bytes())?;
+                }
+            }
         }
         out.flush()?;
-    }
-    if !batch.is_empty() {
-        anyhow::bail!("--format {format:?} is not available for check yet");
     }
     Ok(code)
 }

@@ -161,7 +161,8 @@ pub async fn resolve_args(
             );
         }
         let demo = DemoServer::start().await?;
-        let up = Upstream::server(demo.addr(), &opts);
+        // Reports say "demo": the port is random and dies with the process.
+        let up = Upstream::server(demo.addr(), &opts).with_label("demo");
         return Ok((vec![up], Some(demo)));
     }
     if args.resolvers.is_empty() {
