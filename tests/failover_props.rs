@@ -210,6 +210,53 @@ proptest! {
         prop_assert!(p_delivery(&simulate(&r, &o, &Profile::rfc())) >= p_delivery(&at(limit)) - 1e-12);
     }
 
+    /// With the `rfc` profile mail is delivered exactly when some address is
+    /// up, and the first tier with a reachable host splits it evenly.
+    #[test]
+    fn rfc_delivers_iff_an_address_is_up(l in layout(9, 3, 12)) {
+        let r = report(&l);
+        let o = outages(&l, &r);
+        let s = simulate(&r, &o, &Profile::rfc());
+        let down = o.down_addresses(&r);
+        let any_up = r.mx.iter().flat_map(|h| &h.addresses).any(|a| !down.contains(&a.ip));
+        prop_assert_eq!(s.outcome == SimOutcome::Delivered, any_up);
+        let no_address = r.mx.iter().all(|h| h.addresses.is_empty());
+        let want = match (any_up, no_address) {
+            (true, _) => (SimOutcome::Delivered, 0.0),
+            // MX records, none usable: an error, not a retry (RFC 5321 §5.1).
+            (false, true) => (SimOutcome::Bounced, 0.0),
+            (false, false) => (SimOutcome::Deferred, 1.0),
+        };
+        prop_assert_eq!((s.outcome, s.deferral_probability), want);
+        if any_up {
+            let first = s.hosts.iter()
+                .find(|h| matches!(h.state, HostState::Up | HostState::Partial))
+                .unwrap().preference;
+            let k = s.hosts.iter().filter(|h| h.preference == first
+                && matches!(h.state, HostState::Up | HostState::Partial)).count();
+            prop_assert_eq!(s.receivers.len(), k);
+            for x in &s.receivers {
+                prop_assert_eq!(x.share, 1.0 / k as f64);
+            }
+        }
+        if o.is_empty() {
+            prop_assert_eq!(s.expected_failed_attempts, 0.0);
+        }
+    }
+
+    /// A limit that never cuts a delivery attempt short changes nothing.
+    #[test]
+    fn a_limit_that_never_binds_is_invisible(l in layout(9, 3, 12), p in profiles()) {
+        let r = report(&l);
+        let o = outages(&l, &r);
+        let limited = simulate(&r, &o, &p);
+        if limited.outcome == SimOutcome::Delivered && limited.deferral_probability == 0.0 {
+            let free = simulate(&r, &o, &Profile::rfc());
+            prop_assert_eq!(&limited.receivers, &free.receivers);
+            prop_assert!((limited.expected_failed_attempts - free.expected_failed_attempts).abs() < 1e-9);
+        }
+    }
+
     /// The order of the records in the report does not matter.
     #[test]
     fn record_order_is_irrelevant(l in layout(9, 3, 12), p in profiles(), rot in 0usize..9) {

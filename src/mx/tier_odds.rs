@@ -120,8 +120,13 @@ pub fn tier_odds(hosts: &[SenderHost], seen: &HashSet<IpAddr>, budget: Option<us
     } else {
         sampled(hosts, seen, budget)
     };
-    if budget.is_none() && odds.method != Method::Sampled {
+    if odds.method != Method::Sampled && (budget.is_none() || odds.limit < 1e-12) {
+        // The limit never binds: each reachable host is first with
+        // probability exactly 1/u; the sums above only round.
         odds.limit = 0.0;
+        for (i, _) in &p.up {
+            odds.accept[*i] = 1.0 / p.up.len() as f64;
+        }
     }
     odds
 }
@@ -261,6 +266,13 @@ fn subsets(p: &Prepared, n_hosts: usize, budget: Option<usize>) -> TierOdds {
                 accept[*i] += w;
                 failed_mass += w * f as f64;
             }
+        }
+    }
+    if budget.is_none() {
+        // Without a limit the first reachable host accepts whatever came
+        // before it: exactly 1/u each (the sum above only rounds).
+        for (i, _) in &leads {
+            accept[*i] = 1.0 / u;
         }
     }
     let limit = (1.0 - accept.iter().sum::<f64>()).max(0.0);
