@@ -179,6 +179,9 @@ proptest! {
             let reachable = s.hosts.iter().any(|h| h.preference == t.preference
                 && matches!(h.state, HostState::Up | HostState::Partial));
             prop_assert_eq!(t.state == TierState::Down, !reachable);
+            let all = s.hosts.iter().filter(|h| h.preference == t.preference)
+                .all(|h| matches!(h.state, HostState::Up | HostState::Partial));
+            prop_assert_eq!(t.state == TierState::Up, all);
         }
     }
 

@@ -77,9 +77,10 @@ pub struct Receiver {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TierState {
-    /// Every address of every host is up.
+    /// Every host is reachable (some of its addresses may be down: see
+    /// `hosts[].state`).
     Up,
-    /// Some host is reachable, but something in the tier is down or unresolved.
+    /// Some hosts are reachable, others are down or have no address.
     Partial,
     /// No host of the tier is reachable.
     Down,
@@ -456,12 +457,10 @@ fn skeleton(
                 .map(|h| h.state)
                 .collect();
             next += t.hosts.len();
-            let state = if states.iter().all(|s| *s == HostState::Up) {
+            let reachable = |s: &HostState| matches!(s, HostState::Up | HostState::Partial);
+            let state = if states.iter().all(reachable) {
                 TierState::Up
-            } else if states
-                .iter()
-                .any(|s| matches!(s, HostState::Up | HostState::Partial))
-            {
+            } else if states.iter().any(reachable) {
                 TierState::Partial
             } else {
                 TierState::Down
