@@ -6,33 +6,47 @@
 //! fallback tier):
 //! - `disjoint`: every host has its own two addresses (closed form; with a
 //!   limit, the DP);
-//! - `shared`: the down hosts also share one address, which forces exact
-//!   subset enumeration (2^δ subsets, δ = n − 1 down hosts) up to δ = 16,
-//!   and sampling beyond.
+//! - `shared`: the down hosts also share one address (the shared-address DP,
+//!   O(δ²·2^k·(b+1)) with k = 1);
+//! - `mesh`: down host i shares an address with host i+1 (k = δ − 1 shared
+//!   addresses): the DP while 2^k stays small, then subset enumeration
+//!   (2^δ), then sampling: the worst case.
 //!
 //! For each, the median of repeated `simulate` calls.
 //!
 //! Measured 2026-11-26 on the 2-core build machine (shared with other
-//! builds, so figures are noisy):
+//! builds, so figures are noisy); `ClosedForm` is the DP when a limit is set:
 //!
-//! | tier | hosts | rfc | postfix |
-//! | --- | ---: | ---: | ---: |
-//! | disjoint | 8 | 0.014 ms | 0.022 ms |
-//! | disjoint | 1000 | 2.3 ms | 2.4 ms |
-//! | disjoint | 4000 | 8.4 ms | 10.1 ms |
-//! | shared | 8 | 0.018 ms | 0.027 ms |
-//! | shared | 16 | 0.51 ms | 1.1 ms |
-//! | shared | 19 | 3.8 ms | 7.3 ms |
-//! | shared | 20 | 7.8 ms | 15.1 ms |
-//! | shared (sampled) | 22 | 54 ms | 97 ms |
+//! | tier | hosts | rfc | postfix | method |
+//! | --- | ---: | ---: | ---: | --- |
+//! | disjoint | 8 | 0.006 ms | 0.011 ms | closed form / DP |
+//! | disjoint | 1000 | 1.3 ms | 1.5 ms | closed form / DP |
+//! | disjoint | 4000 | 8.5 ms | 7.2 ms | closed form / DP |
+//! | shared | 8 | 0.014 ms | 0.015 ms | shared-address DP |
+//! | shared | 256 | 0.65 ms | 1.1 ms | shared-address DP |
+//! | shared | 1000 | 5.2 ms | 12.2 ms | shared-address DP |
+//! | mesh | 8 | 0.034 ms | 0.064 ms | shared-address DP |
+//! | mesh | 20 | 3.8 ms | 7.0 ms | subset enumeration |
+//! | mesh | 21 | 9.0 ms | 16.0 ms | subset enumeration |
+//! | mesh | 22 | 64 ms | 92 ms | sampled |
 
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use mxlens::mx::failover::{Outages, simulate};
 use mxlens::mx::profile::Profile;
+use mxlens::mx::sender::SenderList;
+use mxlens::mx::tier_odds::tier_odds;
 use mxlens::mx::{Address, MxHost, MxReport, Outcome};
 
-fn tier(n: usize, shared: bool) -> (MxReport, Outages) {
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Disjoint,
+    Shared,
+    Mesh,
+}
+
+fn tier(n: usize, kind: Kind) -> (MxReport, Outages) {
     let mut r = MxReport::new("bench.test.", "bench");
     r.outcome = Outcome::Mx;
     let mut o = Outages::default();
@@ -45,9 +59,19 @@ fn tier(n: usize, shared: bool) -> (MxReport, Outages) {
         h.addresses
             .push(Address::new(format!("10.{a}.{b}.2").parse().unwrap(), 60));
         if i > 0 {
-            if shared {
-                h.addresses
-                    .push(Address::new("192.0.2.99".parse().unwrap(), 60));
+            match kind {
+                Kind::Disjoint => {}
+                Kind::Shared => h
+                    .addresses
+                    .push(Address::new("192.0.2.99".parse().unwrap(), 60)),
+                Kind::Mesh => {
+                    // Host i's first address is also host i+1's third.
+                    let prev = i - 1;
+                    let ip = format!("10.{}.{}.1", prev / 250, prev % 250);
+                    if prev > 0 {
+                        h.addresses.push(Address::new(ip.parse().unwrap(), 60));
+                    }
+                }
             }
             o.hosts.insert(h.exchange.clone());
         }
@@ -83,23 +107,25 @@ fn main() {
         "{:<9} {:>6}  {:<8} {:>12}  method",
         "tier", "hosts", "profile", "median"
     );
-    for (shared, sizes) in [
-        (false, vec![3, 8, 16, 64, 256, 1000, 4000]),
-        (true, vec![3, 8, 16, 19, 20, 21, 22, 32, 64]),
+    for (kind, sizes) in [
+        (Kind::Disjoint, vec![3, 8, 16, 64, 256, 1000, 4000]),
+        (Kind::Shared, vec![3, 8, 16, 64, 256, 1000]),
+        (Kind::Mesh, vec![3, 8, 12, 16, 20, 21, 22, 32]),
     ] {
         for n in sizes {
-            let (r, o) = tier(n, shared);
+            let (r, o) = tier(n, kind);
+            let list = SenderList::build(&r, &o);
             for p in [&rfc, &postfix] {
-                let (t, exact) = median(&r, &o, p);
-                let method = match (shared, exact) {
-                    (false, _) if p.address_limit.is_none() => "closed form",
-                    (false, _) => "DP over (subset size, addresses)",
-                    (true, true) => "subset enumeration",
-                    (true, false) => "sampled (200,000 orders)",
-                };
+                let (t, _) = median(&r, &o, p);
+                let budget = p.address_limit.map(|l| l as usize);
+                let method = tier_odds(&list.tiers[0].hosts, &HashSet::new(), budget).method;
                 println!(
-                    "{:<9} {n:>6}  {:<8} {:>9.3} ms  {method}",
-                    if shared { "shared" } else { "disjoint" },
+                    "{:<9} {n:>6}  {:<8} {:>9.3} ms  {method:?}",
+                    match kind {
+                        Kind::Disjoint => "disjoint",
+                        Kind::Shared => "shared",
+                        Kind::Mesh => "mesh",
+                    },
                     p.name,
                     t.as_secs_f64() * 1e3
                 );

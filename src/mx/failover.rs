@@ -8,8 +8,9 @@
 //! every earlier one failed, so the addresses already tried and the attempts
 //! spent are fixed when it is entered. Cost: O(Σ tier cost), where a tier
 //! without shared addresses costs O(h) (no limit) or O(h·b²) (limit b); one
-//! with shared addresses O(2^δ·a) for δ ≤ 20 down hosts, else a fixed
-//! 200,000-order sample.
+//! with k shared addresses O(δ²·2^k·(b+1)) for δ down hosts (k ≤ 12), else
+//! O(2^δ·a) for δ ≤ 20, else a fixed 200,000-order sample (the only
+//! inexact case, flagged by `exact: false` and `error_bound`).
 //!
 //! Cases (each with its source):
 //! - null MX (RFC 7505 §3), no MX and no address (RFC 5321 §5.1), NXDOMAIN:

@@ -10,6 +10,7 @@ pub mod provider;
 pub mod report;
 pub mod sender;
 pub mod tier_odds;
+pub mod tier_shared;
 pub mod walk;
 pub mod whatif;
 

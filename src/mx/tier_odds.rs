@@ -21,6 +21,8 @@
 //!   the tier's hosts: `F = Σ_{h∈V} n_h + ℓ_w`. Without a limit
 //!   `E[F] = mean(ℓ_w) + Σ n_h/(u+1)`; with one, a DP over (subset size,
 //!   address count ≤ b) in O(δ·b²).
+//! - **shared-address DP** (exact, [`super::tier_shared`]) when addresses are
+//!   shared but few (≤ 12) and the DP stays small: O(δ²·2^k·(b+1)).
 //! - **subset enumeration** (exact) when addresses are shared and
 //!   `δ ≤ 20` (down hosts with addresses not yet tried): all 2^δ subsets,
 //!   O(2^δ·(Σ|A(h)| + Σ|L(w)|)).
@@ -44,6 +46,8 @@ const ALPHA: f64 = 0.001;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     ClosedForm,
+    /// DP over the shared addresses' coverage (exact).
+    SharedMask,
     Subsets,
     Sampled,
 }
@@ -62,11 +66,11 @@ pub struct TierOdds {
     pub error_bound: f64,
 }
 
-struct Prepared {
+pub(crate) struct Prepared {
     /// (host index, leading down addresses not yet tried)
-    up: Vec<(usize, Vec<IpAddr>)>,
+    pub(crate) up: Vec<(usize, Vec<IpAddr>)>,
     /// down hosts' addresses not yet tried
-    down: Vec<Vec<IpAddr>>,
+    pub(crate) down: Vec<Vec<IpAddr>>,
 }
 
 fn prepare(hosts: &[SenderHost], seen: &HashSet<IpAddr>) -> Prepared {
@@ -115,6 +119,8 @@ pub fn tier_odds(hosts: &[SenderHost], seen: &HashSet<IpAddr>, budget: Option<us
             .all(|(_, lead)| lead.iter().all(|ip| !down_set.contains(ip)));
     let mut odds = if disjoint {
         closed_form(&p, hosts.len(), budget)
+    } else if let Some(odds) = super::tier_shared::masked(&p, hosts.len(), budget) {
+        odds
     } else if p.down.len() <= MAX_ENUMERATED_DOWN_HOSTS {
         subsets(&p, hosts.len(), budget)
     } else {
@@ -132,7 +138,7 @@ pub fn tier_odds(hosts: &[SenderHost], seen: &HashSet<IpAddr>, budget: Option<us
 }
 
 /// `p_j` for j = 0..=δ.
-fn prefix_sizes(u: usize, d: usize) -> Vec<f64> {
+pub(crate) fn prefix_sizes(u: usize, d: usize) -> Vec<f64> {
     let mut p = vec![0.0; d + 1];
     p[0] = u as f64 / (d + u) as f64;
     for j in 1..=d {
@@ -354,26 +360,53 @@ mod tests {
         }
     }
 
-    /// A tier where two down hosts share an address, solved both by subset
-    /// enumeration and by brute force over every order.
+    /// Tiers where down hosts share addresses (with each other and with a
+    /// reachable host's leading addresses), solved by the shared-address DP,
+    /// by subset enumeration and by brute force over every order.
     #[test]
-    fn subsets_match_every_order() {
-        let hosts = vec![
-            host("a", &[("192.0.2.1", true), ("192.0.2.2", true)]),
-            host("b", &[("192.0.2.2", true)]),
-            host("c", &[("192.0.2.2", true), ("192.0.2.3", false)]),
-            host("d", &[("192.0.2.4", false)]),
+    fn shared_methods_match_every_order() {
+        let tiers = [
+            vec![
+                host("a", &[("192.0.2.1", true), ("192.0.2.2", true)]),
+                host("b", &[("192.0.2.2", true)]),
+                host("c", &[("192.0.2.2", true), ("192.0.2.3", false)]),
+                host("d", &[("192.0.2.4", false)]),
+            ],
+            vec![
+                host("a", &[("192.0.2.1", true), ("192.0.2.5", true)]),
+                host("b", &[("192.0.2.1", true), ("192.0.2.6", true)]),
+                host(
+                    "c",
+                    &[
+                        ("192.0.2.5", true),
+                        ("192.0.2.6", true),
+                        ("192.0.2.7", true),
+                    ],
+                ),
+                host("d", &[("192.0.2.6", true), ("192.0.2.8", false)]),
+                host("e", &[("192.0.2.9", true), ("192.0.2.10", false)]),
+                host("f", &[("192.0.2.11", false)]),
+            ],
         ];
         let seen = HashSet::new();
-        for budget in [None, Some(1), Some(2), Some(3)] {
-            let got = tier_odds(&hosts, &seen, budget);
-            assert_eq!(got.method, Method::Subsets);
-            let want = brute(&hosts, budget);
-            for (g, w) in got.accept.iter().zip(&want.accept) {
-                assert!((g - w).abs() < 1e-12, "{budget:?}: {got:?} vs {want:?}");
+        for hosts in &tiers {
+            for budget in [None, Some(1), Some(2), Some(3), Some(5)] {
+                let got = tier_odds(hosts, &seen, budget);
+                assert_eq!(got.method, Method::SharedMask);
+                let p = prepare(hosts, &seen);
+                let enumerated = subsets(&p, hosts.len(), budget);
+                let want = brute(hosts, budget);
+                for odds in [&got, &enumerated] {
+                    for (g, w) in odds.accept.iter().zip(&want.accept) {
+                        assert!((g - w).abs() < 1e-12, "{budget:?}: {odds:?} vs {want:?}");
+                    }
+                    assert!(
+                        (odds.failed_mass - want.failed_mass).abs() < 1e-12,
+                        "{budget:?}"
+                    );
+                    assert!((odds.limit - want.limit).abs() < 1e-12);
+                }
             }
-            assert!((got.failed_mass - want.failed_mass).abs() < 1e-12);
-            assert!((got.limit - want.limit).abs() < 1e-12);
         }
     }
 
@@ -425,7 +458,7 @@ mod tests {
         let seen: HashSet<IpAddr> = ["192.0.2.9".parse().unwrap()].into();
         for budget in [None, Some(2)] {
             let exact = tier_odds(&hosts, &seen, budget);
-            assert_eq!(exact.method, Method::Subsets);
+            assert_eq!(exact.method, Method::SharedMask);
             let est = sampled(&hosts, &seen, budget);
             for (e, x) in est.accept.iter().zip(&exact.accept) {
                 assert!(
