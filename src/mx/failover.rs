@@ -292,7 +292,7 @@ pub fn simulate(report: &MxReport, outages: &Outages, profile: &Profile) -> Simu
     sim.error_bound = o.error_bound;
     for pref in &o.sampled_tiers {
         sim.notes.push(format!(
-            "tier {pref} shares addresses among more than {} down hosts: its odds are estimated from {} seeded orders, each within ±{:.4} at 99.9 % confidence",
+            "tier {pref} has more than {} down hosts sharing many addresses: its odds are estimated from {} seeded orders, each within ±{:.4} at 99.9 % confidence",
             super::tier_odds::MAX_ENUMERATED_DOWN_HOSTS,
             super::tier_odds::SAMPLES,
             o.error_bound
