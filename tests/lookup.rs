@@ -212,3 +212,40 @@ async fn mx_set_what_if_resolves_live() {
     assert_eq!(r.mx[0].addresses.len(), 2);
     assert_eq!(r.mx[1].exchange, "mx2.w.test.");
 }
+
+#[tokio::test]
+async fn answers_to_another_question_are_ignored() {
+    // NOERROR answers whose question differs from ours: never accepted.
+    let spoof = RcodeServer::start_mismatched(0).await;
+    let r = mx_report(&spoof.upstream(), "victim.test.").await;
+    assert_eq!(
+        (r.outcome, r.error.clone()),
+        (Outcome::Error, Some(LookupError::Timeout))
+    );
+}
+
+#[tokio::test]
+async fn many_concurrent_reports_share_the_sockets() {
+    let mut zone = String::new();
+    for i in 0..200 {
+        zone.push_str(&format!(
+            "d{i} IN MX 10 mx{i}\nmx{i} IN A 192.0.2.{}\n",
+            i % 250 + 1
+        ));
+    }
+    let lab = TestDns::start(&[("many.test.", &zone)]).await;
+    let up = lab.upstream();
+    let reports = futures_util::future::join_all((0..200).map(|i| {
+        let up = up.clone();
+        async move { mx_report(&up, &format!("d{i}.many.test.")).await }
+    }))
+    .await;
+    for (i, r) in reports.iter().enumerate() {
+        assert_eq!(r.outcome, Outcome::Mx, "d{i}: {:?}", r.error);
+        assert_eq!(r.mx[0].exchange, format!("mx{i}.many.test."));
+        assert_eq!(
+            r.mx[0].addresses[0].ip.to_string(),
+            format!("192.0.2.{}", i % 250 + 1)
+        );
+    }
+}

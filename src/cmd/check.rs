@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
+use futures_util::FutureExt;
 use futures_util::stream::{self, BoxStream, StreamExt};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
@@ -70,10 +71,20 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
         .buffered(concurrency);
 
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut code = exit::OK;
     let mut export = crate::export::ReportStream::new(format.into());
-    while let Some(result) = results.next().await {
+    loop {
+        // Flush only when the next report is not ready yet: output streams
+        // without a write per report in a bulk run.
+        let next = match results.next().now_or_never() {
+            Some(next) => next,
+            None => {
+                out.flush()?;
+                results.next().await
+            }
+        };
+        let Some(result) = next else { break };
         let reports = match result {
             Ok(reports) => reports,
             Err(msg) => {
@@ -110,8 +121,8 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
                 }
             }
         }
-        out.flush()?;
     }
+    out.flush()?;
     Ok(code)
 }
 

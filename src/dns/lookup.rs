@@ -6,11 +6,10 @@ use std::net::IpAddr;
 use std::time::Instant;
 
 use futures_util::future::join_all;
-use hickory_resolver::lookup::Lookup;
-use hickory_resolver::proto::rr::{Name, RData, RecordType};
+use hickory_resolver::proto::rr::{Name, RData, Record, RecordType};
 
 use crate::dns::upstream::Upstream;
-use crate::dns::wire::{Failure, classify, name_to_string};
+use crate::dns::wire::{Failure, name_to_string};
 use crate::mx::{Address, AddressStatus, LookupError, MxHost, MxReport, Outcome, checks, provider};
 
 /// Looks up `domain` (already parsed: lower-case ASCII with a trailing dot)
@@ -25,11 +24,11 @@ pub async fn mx_report(up: &Upstream, domain: &str) -> MxReport {
     };
 
     let mx_started = Instant::now();
-    let mx = up.resolver().lookup(name.clone(), RecordType::MX).await;
+    let mx = up.query(&name, RecordType::MX).await;
     report.mx_query_ms = ms(mx_started);
     match mx {
-        Ok(lookup) => {
-            let answers = parse_answers(&lookup, &name);
+        Ok(records) => {
+            let answers = parse_answers(&records, &name);
             report.domain_cname = answers.cname;
             for (preference, exchange, ttl) in answers.mx {
                 report.mx.push(MxHost::new(preference, exchange, ttl));
@@ -45,7 +44,7 @@ pub async fn mx_report(up: &Upstream, domain: &str) -> MxReport {
                 resolve_exchanges(up, &mut report).await;
             }
         }
-        Err(err) => match classify(&err) {
+        Err(failure) => match failure {
             Failure::NxDomain(ttl) => {
                 report.outcome = Outcome::Nxdomain;
                 report.negative_ttl = ttl;
@@ -113,12 +112,12 @@ struct Answers {
 
 /// Reads the answer section, following the CNAME chain from `qname` so that
 /// records for other owners (there should be none) are not mistaken for ours.
-fn parse_answers(lookup: &Lookup, qname: &Name) -> Answers {
+fn parse_answers(records: &[Record], qname: &Name) -> Answers {
     let mut out = Answers::default();
     let mut owner = qname.clone();
     // Walk the chain: each CNAME whose owner is the current name moves it on.
     for _ in 0..16 {
-        let next = lookup.answers().iter().find_map(|r| match &r.data {
+        let next = records.iter().find_map(|r| match &r.data {
             RData::CNAME(target) if r.name == owner => Some(target.0.clone()),
             _ => None,
         });
@@ -130,7 +129,7 @@ fn parse_answers(lookup: &Lookup, qname: &Name) -> Answers {
             _ => break,
         }
     }
-    for r in lookup.answers() {
+    for r in records {
         if r.name != owner {
             continue;
         }
@@ -158,8 +157,8 @@ struct Resolved {
 async fn resolve_name(up: &Upstream, name: Name) -> Resolved {
     let started = Instant::now();
     let (a, aaaa) = futures_util::join!(
-        up.resolver().lookup(name.clone(), RecordType::A),
-        up.resolver().lookup(name.clone(), RecordType::AAAA),
+        up.query(&name, RecordType::A),
+        up.query(&name, RecordType::AAAA),
     );
     let mut out = Resolved {
         cname: Vec::new(),
@@ -170,8 +169,8 @@ async fn resolve_name(up: &Upstream, name: Name) -> Resolved {
     };
     for (result, status) in [(a, &mut out.a_status), (aaaa, &mut out.aaaa_status)] {
         match result {
-            Ok(lookup) => {
-                let answers = parse_answers(&lookup, &name);
+            Ok(records) => {
+                let answers = parse_answers(&records, &name);
                 if answers.cname.len() > out.cname.len() {
                     out.cname = answers.cname;
                 }
@@ -180,7 +179,7 @@ async fn resolve_name(up: &Upstream, name: Name) -> Resolved {
                 }
                 out.addresses.extend(answers.addresses);
             }
-            Err(err) => *status = classify(&err).address_status(),
+            Err(failure) => *status = failure.address_status(),
         }
     }
     out.addresses.sort_by_key(|a| (a.family, a.ip));

@@ -11,11 +11,14 @@ use std::time::Duration;
 
 use hickory_resolver::config::{NameServerConfig, ResolveHosts, ResolverConfig, ResolverOpts};
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
+use hickory_resolver::proto::rr::{Name, Record, RecordType};
 use hickory_resolver::{Resolver, TokioResolver};
 use thiserror::Error;
 
 use crate::cli::UpstreamArgs;
 use crate::dns::demo::DemoServer;
+use crate::dns::udp::{self, UdpPool};
+use crate::dns::wire::{Failure, classify};
 
 /// How patient lookups are.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -58,6 +61,8 @@ pub enum UpstreamError {
 #[derive(Clone)]
 pub struct Upstream {
     resolver: Arc<TokioResolver>,
+    /// Long-lived UDP sockets, for a single pinned server.
+    pool: Option<Arc<UdpPool>>,
     label: Arc<str>,
     options: LookupOptions,
 }
@@ -88,8 +93,10 @@ impl Upstream {
         for conn in &mut ns.connections {
             conn.port = addr.port();
         }
-        Self::build(vec![ns], format_addr(addr), opts)
-            .expect("a resolver for a single address always builds")
+        let mut up = Self::build(vec![ns], format_addr(addr), opts)
+            .expect("a resolver for a single address always builds");
+        up.pool = Some(Arc::new(UdpPool::new(addr, opts.timeout, opts.attempts)));
+        up
     }
 
     fn build(
@@ -115,6 +122,7 @@ impl Upstream {
             .map_err(|e| UpstreamError::Build(label.clone(), e.to_string()))?;
         Ok(Self {
             resolver: Arc::new(resolver),
+            pool: None,
             label: label.into(),
             options: *opts,
         })
@@ -135,8 +143,24 @@ impl Upstream {
         &self.options
     }
 
-    pub(crate) fn resolver(&self) -> &TokioResolver {
-        &self.resolver
+    /// The answer records for `name`/`rtype`, or what the failure means.
+    /// Alias chains are followed; a truncated answer is retried over TCP.
+    pub(crate) async fn query(
+        &self,
+        name: &Name,
+        rtype: RecordType,
+    ) -> Result<Vec<Record>, Failure> {
+        if let Some(pool) = &self.pool {
+            match pool.query(name, rtype).await {
+                udp::Outcome::Answer(records) => return Ok(records),
+                udp::Outcome::Failure(f) => return Err(f),
+                udp::Outcome::Fallback => {}
+            }
+        }
+        match self.resolver.lookup(name.clone(), rtype).await {
+            Ok(lookup) => Ok(lookup.answers().to_vec()),
+            Err(e) => Err(classify(&e)),
+        }
     }
 }
 

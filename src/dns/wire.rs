@@ -71,7 +71,7 @@ pub fn classify(err: &NetError) -> Failure {
     }
 }
 
-fn rcode_error(code: ResponseCode) -> LookupError {
+pub fn rcode_error(code: ResponseCode) -> LookupError {
     match code {
         ResponseCode::ServFail => LookupError::Servfail,
         ResponseCode::Refused => LookupError::Refused,

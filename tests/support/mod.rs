@@ -71,6 +71,16 @@ pub struct RcodeServer {
 
 impl RcodeServer {
     pub async fn start(rcode: u8) -> Self {
+        Self::start_with(rcode, false).await
+    }
+
+    /// Like [`RcodeServer::start`], but the echoed question names another
+    /// name (an off-path answer): a client must ignore it.
+    pub async fn start_mismatched(rcode: u8) -> Self {
+        Self::start_with(rcode, true).await
+    }
+
+    async fn start_with(rcode: u8, mismatch: bool) -> Self {
         let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
         let addr = socket.local_addr().unwrap();
         let task = tokio::spawn(async move {
@@ -86,6 +96,9 @@ impl RcodeServer {
                 reply[6..12].fill(0);
                 let question_end = question_end(&reply).unwrap_or(n);
                 reply.truncate(question_end);
+                if mismatch && reply.len() > 13 {
+                    reply[13] ^= 0x01; // first letter of the question name
+                }
                 let _ = socket.send_to(&reply, peer).await;
             }
         });
