@@ -5,6 +5,7 @@ pub mod diff;
 pub mod escape;
 pub mod failover;
 pub mod input;
+pub mod name;
 pub mod profile;
 pub mod provider;
 pub mod report;
