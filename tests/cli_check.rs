@@ -9,6 +9,13 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use support::{SilentServer, TestDns};
 
+/// Runs `c` off the async runtime, so the in-process server keeps answering.
+async fn output(mut c: Command) -> std::process::Output {
+    tokio::task::spawn_blocking(move || c.output().unwrap())
+        .await
+        .unwrap()
+}
+
 fn mxlens() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_mxlens"));
     c.env("NO_COLOR", "1").env_remove("MXLENS_LOG");
@@ -216,9 +223,7 @@ async fn file_input_skips_comments_and_reports_bad_lines() {
         "--file",
     ])
     .arg(&path);
-    let out = tokio::task::spawn_blocking(move || c.output().unwrap())
-        .await
-        .unwrap();
+    let out = output(c).await;
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("line 4"), "{err}");
     assert!(err.contains("bad name.test"), "{err}");
@@ -324,9 +329,7 @@ async fn resolvers_are_compared_and_snapshots_diffed() {
     let (aa, ba) = (a.addr().to_string(), b.addr().to_string());
     let mut c = mxlens();
     c.args(["check", "--resolver", &aa, "--resolver", &ba, "d.test"]);
-    let out = tokio::task::spawn_blocking(move || c.output().unwrap())
-        .await
-        .unwrap();
+    let out = output(c).await;
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
         text.contains(&format!("≠ d.test.: {ba} differs from {aa}")),
@@ -344,17 +347,13 @@ async fn resolvers_are_compared_and_snapshots_diffed() {
     let snap = dir.path().join("snap.jsonl");
     let mut c = mxlens();
     c.args(["check", "--format", "json", "--resolver", &aa, "d.test"]);
-    let out = tokio::task::spawn_blocking(move || c.output().unwrap())
-        .await
-        .unwrap();
+    let out = output(c).await;
     std::fs::write(&snap, &out.stdout).unwrap();
     let mut c = mxlens();
     c.args(["check", "--resolver", &ba, "--baseline"])
         .arg(&snap)
         .arg("d.test");
-    let out = tokio::task::spawn_blocking(move || c.output().unwrap())
-        .await
-        .unwrap();
+    let out = output(c).await;
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
         text.contains("± d.test.: changed since the baseline"),
@@ -365,9 +364,7 @@ async fn resolvers_are_compared_and_snapshots_diffed() {
     c.args(["check", "--resolver", &aa, "--baseline"])
         .arg(&snap)
         .arg("d.test");
-    let out = tokio::task::spawn_blocking(move || c.output().unwrap())
-        .await
-        .unwrap();
+    let out = output(c).await;
     assert!(
         String::from_utf8(out.stdout)
             .unwrap()

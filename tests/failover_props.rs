@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-use mxlens::mx::failover::{HostState, Outages, SimOutcome, Simulation, TierState, simulate, walk};
+use mxlens::mx::failover::{HostState, Outages, SimOutcome, Simulation, TierState, simulate};
 use mxlens::mx::profile::Profile;
+use mxlens::mx::walk::Walker;
 use mxlens::mx::{Address, MxHost, MxReport, Outcome};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
@@ -31,9 +32,18 @@ fn pool(i: u8) -> IpAddr {
 }
 
 fn layout(max_hosts: usize, max_addrs: usize, pool_size: u8) -> impl Strategy<Value = Layout> {
+    layout_in(&[10, 20, 30], max_hosts, max_addrs, pool_size)
+}
+
+fn layout_in(
+    prefs: &[u16],
+    max_hosts: usize,
+    max_addrs: usize,
+    pool_size: u8,
+) -> impl Strategy<Value = Layout> {
     prop::collection::vec(
         (
-            prop::sample::select(vec![10u16, 20, 30]),
+            prop::sample::select(prefs.to_vec()),
             prop::collection::vec(0..pool_size, 0..=max_addrs),
         ),
         1..=max_hosts,
@@ -89,9 +99,14 @@ fn outages(l: &Layout, r: &MxReport) -> Outages {
 }
 
 fn profiles() -> impl Strategy<Value = Profile> {
+    limited(1..=7)
+}
+
+/// `rfc`, or `postfix` with an address limit from `limits`.
+fn limited(limits: std::ops::RangeInclusive<u32>) -> impl Strategy<Value = Profile> {
     prop_oneof![
         Just(Profile::rfc()),
-        (1u32..=7).prop_map(|l| Profile::postfix()
+        limits.prop_map(|l| Profile::postfix()
             .with_overrides(Some(l), None, None, None, None)
             .unwrap()),
     ]
@@ -164,6 +179,9 @@ proptest! {
             let reachable = s.hosts.iter().any(|h| h.preference == t.preference
                 && matches!(h.state, HostState::Up | HostState::Partial));
             prop_assert_eq!(t.state == TierState::Down, !reachable);
+            let all = s.hosts.iter().filter(|h| h.preference == t.preference)
+                .all(|h| matches!(h.state, HostState::Up | HostState::Partial));
+            prop_assert_eq!(t.state == TierState::Up, all);
         }
     }
 
@@ -195,6 +213,53 @@ proptest! {
         prop_assert!(p_delivery(&simulate(&r, &o, &Profile::rfc())) >= p_delivery(&at(limit)) - 1e-12);
     }
 
+    /// With the `rfc` profile mail is delivered exactly when some address is
+    /// up, and the first tier with a reachable host splits it evenly.
+    #[test]
+    fn rfc_delivers_iff_an_address_is_up(l in layout(9, 3, 12)) {
+        let r = report(&l);
+        let o = outages(&l, &r);
+        let s = simulate(&r, &o, &Profile::rfc());
+        let down = o.down_addresses(&r);
+        let any_up = r.mx.iter().flat_map(|h| &h.addresses).any(|a| !down.contains(&a.ip));
+        prop_assert_eq!(s.outcome == SimOutcome::Delivered, any_up);
+        let no_address = r.mx.iter().all(|h| h.addresses.is_empty());
+        let want = match (any_up, no_address) {
+            (true, _) => (SimOutcome::Delivered, 0.0),
+            // MX records, none usable: an error, not a retry (RFC 5321 §5.1).
+            (false, true) => (SimOutcome::Bounced, 0.0),
+            (false, false) => (SimOutcome::Deferred, 1.0),
+        };
+        prop_assert_eq!((s.outcome, s.deferral_probability), want);
+        if any_up {
+            let first = s.hosts.iter()
+                .find(|h| matches!(h.state, HostState::Up | HostState::Partial))
+                .unwrap().preference;
+            let k = s.hosts.iter().filter(|h| h.preference == first
+                && matches!(h.state, HostState::Up | HostState::Partial)).count();
+            prop_assert_eq!(s.receivers.len(), k);
+            for x in &s.receivers {
+                prop_assert_eq!(x.share, 1.0 / k as f64);
+            }
+        }
+        if o.is_empty() {
+            prop_assert_eq!(s.expected_failed_attempts, 0.0);
+        }
+    }
+
+    /// A limit that never cuts a delivery attempt short changes nothing.
+    #[test]
+    fn a_limit_that_never_binds_is_invisible(l in layout(9, 3, 12), p in profiles()) {
+        let r = report(&l);
+        let o = outages(&l, &r);
+        let limited = simulate(&r, &o, &p);
+        if limited.outcome == SimOutcome::Delivered && limited.deferral_probability == 0.0 {
+            let free = simulate(&r, &o, &Profile::rfc());
+            prop_assert_eq!(&limited.receivers, &free.receivers);
+            prop_assert!((limited.expected_failed_attempts - free.expected_failed_attempts).abs() < 1e-9);
+        }
+    }
+
     /// The order of the records in the report does not matter.
     #[test]
     fn record_order_is_irrelevant(l in layout(9, 3, 12), p in profiles(), rot in 0usize..9) {
@@ -208,19 +273,26 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(12))]
+    #![proptest_config(config(32))]
 
-    /// The exact odds match 100,000 seeded walks within 1 %.
+    /// The exact odds match 100,000 seeded walks within 1 %. Small address
+    /// pools make shared addresses (subset enumeration) common; large ones
+    /// make them rare (closed form and DP).
     #[test]
-    fn exact_odds_match_the_walker(l in layout(6, 2, 8), p in profiles()) {
+    fn exact_odds_match_the_walker(
+        l in prop_oneof![layout_in(&[10, 20], 7, 2, 8), layout_in(&[10, 20], 7, 2, 120)],
+        // Small limits, so that the limit often cuts a tier short.
+        p in limited(1..=4),
+    ) {
         let r = report(&l);
         let o = outages(&l, &r);
         let s = simulate(&r, &o, &p);
         const N: u64 = 100_000;
         let mut wins: BTreeMap<String, u64> = BTreeMap::new();
         let (mut delivered, mut failed) = (0u64, 0u64);
+        let walker = Walker::new(&r, &o, &p);
         for seed in 0..N {
-            let w = walk(&r, &o, &p, seed);
+            let w = walker.walk(seed);
             if let Some(rx) = w.receiver {
                 *wins.entry(rx).or_default() += 1;
                 delivered += 1;

@@ -276,7 +276,9 @@ fn what_if_with_inline_addresses_needs_no_dns() {
         "json",
     ]));
     assert_eq!(receivers(&v), [("a.example.test.".to_string(), 1.0)]);
-    assert_eq!(v["tiers"][0]["state"], "partial");
+    assert_eq!(v["tiers"][0]["state"], "up");
+    assert_eq!(v["hosts"][0]["state"], "partial");
+    assert_eq!(v["expected_failed_attempts"], 0.0);
     let out = run(&[
         "simulate",
         "example.test",

@@ -43,8 +43,10 @@ pub async fn run(args: &SimulateArgs, upstream: &UpstreamArgs) -> anyhow::Result
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {
-            serde_json::to_writer(&mut out, &sim)?;
-            out.write_all(b"\n")?;
+            // Serialise first, so a closed pipe surfaces as an io::Error.
+            let mut line = serde_json::to_string(&sim)?;
+            line.push('\n');
+            out.write_all(line.as_bytes())?;
         }
         _ => out.write_all(text::simulation::render(&sim, Style::for_stdout()).as_bytes())?,
     }

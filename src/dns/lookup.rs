@@ -261,29 +261,7 @@ async fn implicit(up: &Upstream, report: &mut MxReport, name: &Name, negative_tt
 
 /// Parses a name as `name_to_string` wrote it (escapes included).
 fn parse_wire_name(s: &str) -> Option<Name> {
-    let mut labels: Vec<Vec<u8>> = vec![Vec::new()];
-    let mut bytes = s.bytes().peekable();
-    while let Some(b) = bytes.next() {
-        match b {
-            b'\\' => {
-                let mut digits = Vec::new();
-                while digits.len() < 3 && bytes.peek().is_some_and(u8::is_ascii_digit) {
-                    digits.push(bytes.next()?);
-                }
-                let byte = if digits.is_empty() {
-                    bytes.next()?
-                } else {
-                    std::str::from_utf8(&digits).ok()?.parse::<u8>().ok()?
-                };
-                labels.last_mut()?.push(byte);
-            }
-            b'.' => labels.push(Vec::new()),
-            b => labels.last_mut()?.push(b),
-        }
-    }
-    if labels.last().is_some_and(Vec::is_empty) {
-        labels.pop();
-    }
+    let labels = crate::mx::name::name_labels(s)?;
     let mut name = Name::from_labels(labels.iter().map(Vec::as_slice)).ok()?;
     name.set_fqdn(true);
     Some(name)

@@ -31,7 +31,8 @@ use thiserror::Error;
 use crate::mx::escape::visible;
 use crate::mx::{Address, Finding, MxHost, MxReport, Outcome};
 
-pub use zone::{master_file_name, name_labels};
+pub use crate::mx::name::name_labels;
+pub use zone::master_file_name;
 
 /// The text formats a selection can be rendered in. The default, what `y`
 /// copies, is [`ExportFormat::Zone`].

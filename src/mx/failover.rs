@@ -7,7 +7,10 @@
 //! [`super::tier_odds`]. Tiers are independent: a tier is entered only when
 //! every earlier one failed, so the addresses already tried and the attempts
 //! spent are fixed when it is entered. Cost: O(Σ tier cost), where a tier
-//! without shared addresses costs O(h) (no limit) or O(δ²·b) (limit b).
+//! without shared addresses costs O(h) (no limit) or O(h·b²) (limit b); one
+//! with k shared addresses O(δ²·2^k·(b+1)) for δ down hosts (k ≤ 12), else
+//! O(2^δ·a) for δ ≤ 20, else a fixed 200,000-order sample (the only
+//! inexact case, flagged by `exact: false` and `error_bound`).
 //!
 //! Cases (each with its source):
 //! - null MX (RFC 7505 §3), no MX and no address (RFC 5321 §5.1), NXDOMAIN:
@@ -75,9 +78,10 @@ pub struct Receiver {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TierState {
-    /// Every address of every host is up.
+    /// Every host is reachable (some of its addresses may be down: see
+    /// `hosts[].state`).
     Up,
-    /// Some host is reachable, but something in the tier is down or unresolved.
+    /// Some hosts are reachable, others are down or have no address.
     Partial,
     /// No host of the tier is reachable.
     Down,
@@ -288,7 +292,7 @@ pub fn simulate(report: &MxReport, outages: &Outages, profile: &Profile) -> Simu
     sim.error_bound = o.error_bound;
     for pref in &o.sampled_tiers {
         sim.notes.push(format!(
-            "tier {pref} shares addresses among more than {} down hosts: its odds are estimated from {} seeded orders, each within ±{:.4} at 99.9 % confidence",
+            "tier {pref} has more than {} down hosts sharing many addresses: its odds are estimated from {} seeded orders, each within ±{:.4} at 99.9 % confidence",
             super::tier_odds::MAX_ENUMERATED_DOWN_HOSTS,
             super::tier_odds::SAMPLES,
             o.error_bound
@@ -443,26 +447,21 @@ fn skeleton(
             }
         })
         .collect();
+    let mut next = 0;
     let tiers = list
         .tiers
         .iter()
         .map(|t| {
-            let states: Vec<HostState> = t
-                .hosts
+            // `hosts` lists the tiers' hosts in order.
+            let states: Vec<HostState> = hosts[next..next + t.hosts.len()]
                 .iter()
-                .map(|h| {
-                    hosts
-                        .iter()
-                        .find(|x| x.exchange == h.exchange)
-                        .map_or(HostState::NoAddress, |x| x.state)
-                })
+                .map(|h| h.state)
                 .collect();
-            let state = if states.iter().all(|s| *s == HostState::Up) {
+            next += t.hosts.len();
+            let reachable = |s: &HostState| matches!(s, HostState::Up | HostState::Partial);
+            let state = if states.iter().all(reachable) {
                 TierState::Up
-            } else if states
-                .iter()
-                .any(|s| matches!(s, HostState::Up | HostState::Partial))
-            {
+            } else if states.iter().any(reachable) {
                 TierState::Partial
             } else {
                 TierState::Down

@@ -5,11 +5,13 @@ pub mod diff;
 pub mod escape;
 pub mod failover;
 pub mod input;
+pub mod name;
 pub mod profile;
 pub mod provider;
 pub mod report;
 pub mod sender;
 pub mod tier_odds;
+pub mod tier_shared;
 pub mod walk;
 pub mod whatif;
 

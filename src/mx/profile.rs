@@ -3,6 +3,14 @@
 //! Every parameter carries its source. `rfc` is the letter of RFC 5321;
 //! `postfix` is Postfix's shipped defaults (postconf(5)). A profile can be
 //! overridden field by field ([`Profile::with_overrides`]).
+//!
+//! Not modelled (both profiles follow the RFC 5321 §5.1 order: hosts of
+//! equal preference shuffled, each host's addresses in order): Postfix's
+//! `smtp_randomize_addresses` (default yes, shuffles equal-preference
+//! *addresses* rather than hosts), `smtp_balance_inet_protocols` and
+//! `smtp_address_preference` (mixing of IPv4 and IPv6 within the limit), and
+//! `smtp_mx_session_limit` (which counts sessions that connect, not dead
+//! addresses).
 
 use serde::Serialize;
 use thiserror::Error;

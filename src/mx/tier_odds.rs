@@ -20,9 +20,12 @@
 //! - **closed form / DP** (exact, any size) when no address is shared among
 //!   the tier's hosts: `F = Σ_{h∈V} n_h + ℓ_w`. Without a limit
 //!   `E[F] = mean(ℓ_w) + Σ n_h/(u+1)`; with one, a DP over (subset size,
-//!   address count ≤ b) in O(δ²·b).
+//!   address count ≤ b) in O(δ·b²).
+//! - **shared-address DP** (exact, [`super::tier_shared`]) when addresses are
+//!   shared but few (≤ 12) and the DP stays small: O(δ²·2^k·(b+1)).
 //! - **subset enumeration** (exact) when addresses are shared and
-//!   `δ ≤ 16`: all 2^δ subsets, O(2^δ·Σ|L(w)|).
+//!   `δ ≤ 20` (down hosts with addresses not yet tried): all 2^δ subsets,
+//!   O(2^δ·(Σ|A(h)| + Σ|L(w)|)).
 //! - **sampling** otherwise: 200,000 orders from a fixed seed; every
 //!   probability is within ±0.0044 of the exact value with 99.9 %
 //!   confidence (Hoeffding: √(ln(2/0.001)/(2·200000))).
@@ -34,7 +37,7 @@ use super::sender::SenderHost;
 use super::walk::SplitMix64;
 
 /// Shared-address tiers with at most this many down hosts are enumerated.
-pub const MAX_ENUMERATED_DOWN_HOSTS: usize = 16;
+pub const MAX_ENUMERATED_DOWN_HOSTS: usize = 20;
 /// Orders sampled for larger shared-address tiers.
 pub const SAMPLES: u32 = 200_000;
 /// Confidence level of the sampling bound.
@@ -43,6 +46,8 @@ const ALPHA: f64 = 0.001;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     ClosedForm,
+    /// DP over the shared addresses' coverage (exact).
+    SharedMask,
     Subsets,
     Sampled,
 }
@@ -61,11 +66,11 @@ pub struct TierOdds {
     pub error_bound: f64,
 }
 
-struct Prepared {
+pub(crate) struct Prepared {
     /// (host index, leading down addresses not yet tried)
-    up: Vec<(usize, Vec<IpAddr>)>,
+    pub(crate) up: Vec<(usize, Vec<IpAddr>)>,
     /// down hosts' addresses not yet tried
-    down: Vec<Vec<IpAddr>>,
+    pub(crate) down: Vec<Vec<IpAddr>>,
 }
 
 fn prepare(hosts: &[SenderHost], seen: &HashSet<IpAddr>) -> Prepared {
@@ -82,13 +87,18 @@ fn prepare(hosts: &[SenderHost], seen: &HashSet<IpAddr>) -> Prepared {
                 .collect();
             up.push((i, lead));
         } else {
-            down.push(
-                h.addresses
-                    .iter()
-                    .map(|&(ip, _)| ip)
-                    .filter(|ip| !seen.contains(ip))
-                    .collect(),
-            );
+            let new: Vec<IpAddr> = h
+                .addresses
+                .iter()
+                .map(|&(ip, _)| ip)
+                .filter(|ip| !seen.contains(ip))
+                .collect();
+            // A down host with nothing new to try costs nothing wherever it
+            // stands, and the order induced on the other hosts is still
+            // uniform: leave it out.
+            if !new.is_empty() {
+                down.push(new);
+            }
         }
     }
     Prepared { up, down }
@@ -109,19 +119,26 @@ pub fn tier_odds(hosts: &[SenderHost], seen: &HashSet<IpAddr>, budget: Option<us
             .all(|(_, lead)| lead.iter().all(|ip| !down_set.contains(ip)));
     let mut odds = if disjoint {
         closed_form(&p, hosts.len(), budget)
+    } else if let Some(odds) = super::tier_shared::masked(&p, hosts.len(), budget) {
+        odds
     } else if p.down.len() <= MAX_ENUMERATED_DOWN_HOSTS {
         subsets(&p, hosts.len(), budget)
     } else {
         sampled(hosts, seen, budget)
     };
-    if budget.is_none() && odds.method != Method::Sampled {
+    if odds.method != Method::Sampled && (budget.is_none() || odds.limit < 1e-12) {
+        // The limit never binds: each reachable host is first with
+        // probability exactly 1/u; the sums above only round.
         odds.limit = 0.0;
+        for (i, _) in &p.up {
+            odds.accept[*i] = 1.0 / p.up.len() as f64;
+        }
     }
     odds
 }
 
 /// `p_j` for j = 0..=δ.
-fn prefix_sizes(u: usize, d: usize) -> Vec<f64> {
+pub(crate) fn prefix_sizes(u: usize, d: usize) -> Vec<f64> {
     let mut p = vec![0.0; d + 1];
     p[0] = u as f64 / (d + u) as f64;
     for j in 1..=d {
@@ -152,12 +169,15 @@ fn closed_form(p: &Prepared, n_hosts: usize, budget: Option<usize>) -> TierOdds 
     // q[j][s]: fraction of the j-subsets of the down hosts seen so far whose
     // address count is s (s ≤ b; larger sums can never deliver).
     let d = p.down.len();
-    let mut q = vec![vec![0.0f64; b + 1]; d + 1];
+    // Every down host left adds at least one address, and only sums up to b
+    // matter, so subsets larger than b never count: j ≤ min(d, b).
+    let jmax = d.min(b);
+    let mut q = vec![vec![0.0f64; b + 1]; jmax + 1];
     q[0][0] = 1.0;
     for (m, host) in p.down.iter().enumerate() {
         let n = host.len();
         let m1 = (m + 1) as f64;
-        for j in (0..=m + 1).rev() {
+        for j in (0..=(m + 1).min(jmax)).rev() {
             for s in (0..=b).rev() {
                 let keep = q[j][s] * (m + 1 - j) as f64 / m1;
                 let add = if j >= 1 && s >= n {
@@ -254,6 +274,13 @@ fn subsets(p: &Prepared, n_hosts: usize, budget: Option<usize>) -> TierOdds {
             }
         }
     }
+    if budget.is_none() {
+        // Without a limit the first reachable host accepts whatever came
+        // before it: exactly 1/u each (the sum above only rounds).
+        for (i, _) in &leads {
+            accept[*i] = 1.0 / u;
+        }
+    }
     let limit = (1.0 - accept.iter().sum::<f64>()).max(0.0);
     TierOdds {
         accept,
@@ -265,29 +292,45 @@ fn subsets(p: &Prepared, n_hosts: usize, budget: Option<usize>) -> TierOdds {
 }
 
 fn sampled(hosts: &[SenderHost], seen: &HashSet<IpAddr>, budget: Option<usize>) -> TierOdds {
+    // Addresses as small ids; `stamp[id] == round` marks "tried this round".
+    let mut ids: HashMap<IpAddr, usize> = HashMap::new();
+    let plan: Vec<Vec<(usize, bool)>> = hosts
+        .iter()
+        .map(|h| {
+            h.addresses
+                .iter()
+                .filter(|(ip, _)| !seen.contains(ip))
+                .map(|&(ip, down)| {
+                    let next = ids.len();
+                    (*ids.entry(ip).or_insert(next), down)
+                })
+                .collect()
+        })
+        .collect();
+    let mut stamp = vec![u32::MAX; ids.len()];
     let mut rng = SplitMix64::new(0x6d78_6c65_6e73);
     let mut order: Vec<usize> = (0..hosts.len()).collect();
     let mut accept = vec![0.0; hosts.len()];
     let mut failed_mass = 0.0;
-    let mut tried: HashSet<IpAddr> = HashSet::new();
     let weight = 1.0 / f64::from(SAMPLES);
-    for _ in 0..SAMPLES {
+    for round in 0..SAMPLES {
         rng.shuffle(&mut order);
-        tried.clear();
+        let mut tried = 0usize;
         'order: for &i in &order {
-            for &(ip, down) in &hosts[i].addresses {
-                if seen.contains(&ip) || tried.contains(&ip) {
+            for &(id, down) in &plan[i] {
+                if stamp[id] == round {
                     continue;
                 }
-                if budget.is_some_and(|b| tried.len() >= b) {
+                if budget.is_some_and(|b| tried >= b) {
                     break 'order;
                 }
                 if !down {
                     accept[i] += weight;
-                    failed_mass += weight * tried.len() as f64;
+                    failed_mass += weight * tried as f64;
                     break 'order;
                 }
-                tried.insert(ip);
+                stamp[id] = round;
+                tried += 1;
             }
         }
     }
@@ -317,26 +360,53 @@ mod tests {
         }
     }
 
-    /// A tier where two down hosts share an address, solved both by subset
-    /// enumeration and by brute force over every order.
+    /// Tiers where down hosts share addresses (with each other and with a
+    /// reachable host's leading addresses), solved by the shared-address DP,
+    /// by subset enumeration and by brute force over every order.
     #[test]
-    fn subsets_match_every_order() {
-        let hosts = vec![
-            host("a", &[("192.0.2.1", true), ("192.0.2.2", true)]),
-            host("b", &[("192.0.2.2", true)]),
-            host("c", &[("192.0.2.2", true), ("192.0.2.3", false)]),
-            host("d", &[("192.0.2.4", false)]),
+    fn shared_methods_match_every_order() {
+        let tiers = [
+            vec![
+                host("a", &[("192.0.2.1", true), ("192.0.2.2", true)]),
+                host("b", &[("192.0.2.2", true)]),
+                host("c", &[("192.0.2.2", true), ("192.0.2.3", false)]),
+                host("d", &[("192.0.2.4", false)]),
+            ],
+            vec![
+                host("a", &[("192.0.2.1", true), ("192.0.2.5", true)]),
+                host("b", &[("192.0.2.1", true), ("192.0.2.6", true)]),
+                host(
+                    "c",
+                    &[
+                        ("192.0.2.5", true),
+                        ("192.0.2.6", true),
+                        ("192.0.2.7", true),
+                    ],
+                ),
+                host("d", &[("192.0.2.6", true), ("192.0.2.8", false)]),
+                host("e", &[("192.0.2.9", true), ("192.0.2.10", false)]),
+                host("f", &[("192.0.2.11", false)]),
+            ],
         ];
         let seen = HashSet::new();
-        for budget in [None, Some(1), Some(2), Some(3)] {
-            let got = tier_odds(&hosts, &seen, budget);
-            assert_eq!(got.method, Method::Subsets);
-            let want = brute(&hosts, budget);
-            for (g, w) in got.accept.iter().zip(&want.accept) {
-                assert!((g - w).abs() < 1e-12, "{budget:?}: {got:?} vs {want:?}");
+        for hosts in &tiers {
+            for budget in [None, Some(1), Some(2), Some(3), Some(5)] {
+                let got = tier_odds(hosts, &seen, budget);
+                assert_eq!(got.method, Method::SharedMask);
+                let p = prepare(hosts, &seen);
+                let enumerated = subsets(&p, hosts.len(), budget);
+                let want = brute(hosts, budget);
+                for odds in [&got, &enumerated] {
+                    for (g, w) in odds.accept.iter().zip(&want.accept) {
+                        assert!((g - w).abs() < 1e-12, "{budget:?}: {odds:?} vs {want:?}");
+                    }
+                    assert!(
+                        (odds.failed_mass - want.failed_mass).abs() < 1e-12,
+                        "{budget:?}"
+                    );
+                    assert!((odds.limit - want.limit).abs() < 1e-12);
+                }
             }
-            assert!((got.failed_mass - want.failed_mass).abs() < 1e-12);
-            assert!((got.limit - want.limit).abs() < 1e-12);
         }
     }
 
@@ -355,6 +425,7 @@ mod tests {
                     ("192.0.2.9", true),
                 ],
             ),
+            host("z", &[]),
         ];
         let seen = HashSet::new();
         for budget in [None, Some(1), Some(2), Some(4), Some(5), Some(9)] {
@@ -368,6 +439,38 @@ mod tests {
                 (got.failed_mass - want.failed_mass).abs() < 1e-12,
                 "{budget:?}"
             );
+        }
+    }
+
+    /// Sampling agrees with exact enumeration within its stated bound, and
+    /// hosts with nothing new to try (no address, or only addresses already
+    /// tried in an earlier tier) change nothing.
+    #[test]
+    fn sampling_is_within_its_bound() {
+        let hosts = vec![
+            host("a", &[("192.0.2.1", true), ("192.0.2.2", true)]),
+            host("b", &[("192.0.2.2", true)]),
+            host("c", &[("192.0.2.2", true), ("192.0.2.3", false)]),
+            host("d", &[("192.0.2.4", false)]),
+            host("e", &[]),
+            host("f", &[("192.0.2.9", true)]),
+        ];
+        let seen: HashSet<IpAddr> = ["192.0.2.9".parse().unwrap()].into();
+        for budget in [None, Some(2)] {
+            let exact = tier_odds(&hosts, &seen, budget);
+            assert_eq!(exact.method, Method::SharedMask);
+            let est = sampled(&hosts, &seen, budget);
+            for (e, x) in est.accept.iter().zip(&exact.accept) {
+                assert!(
+                    (e - x).abs() <= est.error_bound,
+                    "{budget:?}: {est:?} vs {exact:?}"
+                );
+            }
+            let want = brute(&hosts[..4], budget);
+            for (g, w) in exact.accept.iter().zip(&want.accept) {
+                assert!((g - w).abs() < 1e-12, "{budget:?}: {exact:?} vs {want:?}");
+            }
+            assert!((exact.failed_mass - want.failed_mass).abs() < 1e-12);
         }
     }
 

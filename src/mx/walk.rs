@@ -120,7 +120,35 @@ pub struct Walk {
 
 /// One concrete delivery attempt for `seed`.
 pub fn walk(report: &MxReport, outages: &Outages, profile: &Profile, seed: u64) -> Walk {
-    let list = SenderList::build(report, outages);
+    Walker::new(report, outages, profile).walk(seed)
+}
+
+/// A prepared sender, for many walks over the same configuration.
+#[derive(Debug, Clone)]
+pub struct Walker {
+    list: SenderList,
+    route: Route,
+    profile: Profile,
+}
+
+impl Walker {
+    pub fn new(report: &MxReport, outages: &Outages, profile: &Profile) -> Self {
+        let list = SenderList::build(report, outages);
+        let route = route(report, &list);
+        Self {
+            list,
+            route,
+            profile: profile.clone(),
+        }
+    }
+
+    /// One delivery attempt drawn from `seed`.
+    pub fn walk(&self, seed: u64) -> Walk {
+        walk_list(&self.list, &self.route, &self.profile, seed)
+    }
+}
+
+fn walk_list(list: &SenderList, route: &Route, profile: &Profile, seed: u64) -> Walk {
     let mut w = Walk {
         seed,
         tiers: Vec::new(),
@@ -131,10 +159,10 @@ pub fn walk(report: &MxReport, outages: &Outages, profile: &Profile, seed: u64) 
         elapsed_s: 0.0,
         rule: rules::QUEUE.to_string(),
     };
-    match route(report, &list) {
+    match route {
         Route::Bounced(reason) => {
             w.outcome = SimOutcome::Bounced;
-            w.rule = reason;
+            w.rule = reason.clone();
             return w;
         }
         Route::Deferred(reason) => {

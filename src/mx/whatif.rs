@@ -291,16 +291,40 @@ impl ProposedMx {
             list.dedup();
             for h in report.mx.iter_mut().filter(|h| h.exchange == rec.exchange) {
                 h.addresses = list.clone();
+                h.cname.clear();
                 h.address_status = AddressStatus::Ok;
+                h.a_status = AddressStatus::Ok;
+                h.aaaa_status = AddressStatus::Ok;
             }
         }
         report.sort_mx();
+        // The findings must describe the proposal as simulated.
+        report.findings = crate::mx::checks::run(report);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inline_addresses_replace_lookup_findings() {
+        let p = parse_mx_list("10 a.example.test=192.0.2.1, 20 b.example.test=192.0.2.2").unwrap();
+        let mut r = MxReport::new("example.test.", "demo");
+        r.outcome = crate::mx::Outcome::Mx;
+        for (pref, ex) in [(10, "a.example.test."), (20, "b.example.test.")] {
+            let mut h = crate::mx::MxHost::new(pref, ex, 0);
+            h.address_status = AddressStatus::Nxdomain;
+            h.a_status = AddressStatus::Nxdomain;
+            h.aaaa_status = AddressStatus::Nxdomain;
+            r.mx.push(h);
+        }
+        r.findings = crate::mx::checks::run(&r);
+        assert!(r.findings.iter().any(|f| f.code == "mx-target-nxdomain"));
+        p.apply_inline(&mut r);
+        let codes: Vec<&str> = r.findings.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(codes, ["no-ipv6"]);
+    }
 
     #[test]
     fn list_with_inline_addresses() {

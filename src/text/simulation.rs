@@ -169,7 +169,8 @@ pub fn render(s: &Simulation, st: Style) -> String {
             }
         }
     }
-    if s.outcome != SimOutcome::Bounced {
+    // Nothing to connect to (the lookup failed): no attempt figures to show.
+    if s.outcome != SimOutcome::Bounced && !s.hosts.is_empty() {
         let _ = writeln!(out);
         let label = if s.outcome == SimOutcome::Deferred {
             "failed attempts per try"
