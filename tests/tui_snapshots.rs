@@ -94,6 +94,11 @@ fn help_and_prompt() {
     let mut app = loaded(vec![two_tier()]);
     app.update(key('?'));
     insta::assert_snapshot!("help_80x24", screen(&app, 80, 24));
+    let wide = screen(&app, 120, 34);
+    for b in mxlens::tui::keymap::BINDINGS {
+        assert!(wide.contains(b.help), "help lists {:?}:\n{wide}", b.label);
+    }
+    insta::assert_snapshot!("help_120x34", wide);
     app.update(code(KeyCode::Esc));
     app.update(key('a'));
     for c in "bad..name".chars() {

@@ -25,12 +25,12 @@ use crate::text::simulation::{duration, outcome_sentence};
 use crate::tui::app::{App, Focus};
 use crate::tui::theme::Theme;
 
-/// Width of the share bars.
+/// Widest share bar.
 const BAR: usize = 16;
 
-fn bar(share: f64) -> String {
-    let filled = ((share * BAR as f64).round() as usize).min(BAR);
-    format!("{}{}", "█".repeat(filled), "·".repeat(BAR - filled))
+fn bar(share: f64, width: usize) -> String {
+    let filled = ((share * width as f64).round() as usize).min(width);
+    format!("{}{}", "█".repeat(filled), "·".repeat(width - filled))
 }
 
 fn number(x: f64) -> String {
@@ -38,15 +38,15 @@ fn number(x: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// The pane's text for one simulation.
-pub fn lines(sim: &Simulation, t: &Theme) -> Vec<Line<'static>> {
+/// The pane's text for one simulation, for a pane `width` cells wide inside.
+pub fn lines(sim: &Simulation, t: &Theme, width: usize) -> Vec<Line<'static>> {
     let (badge, style) = match sim.outcome {
         SimOutcome::Delivered => ("✓ DELIVERED", t.ok),
         SimOutcome::Deferred => ("↻ DEFERRED", t.warning),
         SimOutcome::Bounced => ("✗ BOUNCED", t.error),
     };
     let down = if sim.down.is_empty() {
-        "nothing down: Space marks a host or an address".to_string()
+        "nothing down (Space marks a host)".to_string()
     } else {
         format!(
             "down: {}",
@@ -63,16 +63,18 @@ pub fn lines(sim: &Simulation, t: &Theme) -> Vec<Line<'static>> {
         Span::styled(down, t.dim),
     ])];
     if !sim.receivers.is_empty() {
-        let width = sim
+        let name_w = sim
             .receivers
             .iter()
             .map(|r| esc(&r.exchange).chars().count())
             .max()
             .unwrap_or(0);
+        // name, space, bar, " 100.0 %": the bar takes what is left.
+        let bar_w = width.saturating_sub(name_w + 9).clamp(4, BAR);
         for r in &sim.receivers {
             out.push(Line::from(vec![
-                Span::raw(format!("{:<width$} ", esc(&r.exchange))),
-                Span::styled(bar(r.share), t.ok),
+                Span::raw(format!("{:<name_w$} ", esc(&r.exchange))),
+                Span::styled(bar(r.share, bar_w), t.ok),
                 Span::raw(format!(" {:>5.1} %", r.share * 100.0)),
             ]));
         }
@@ -175,16 +177,21 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         note(frame, area, b, Line::styled(text, app.theme.dim));
         return;
     };
-    let text = lines(sim, &app.theme);
-    // Rows the wrapped text needs (words may wrap a little earlier).
     let inner_w = usize::from(area.width.saturating_sub(2)).max(1);
+    let text = lines(sim, &app.theme, inner_w);
+    // Rows the wrapped text needs (words may wrap a little earlier).
     let rows: usize = text
         .iter()
         .map(|l| l.width().max(1).div_ceil(inner_w))
         .sum();
     let shown = usize::from(area.height.saturating_sub(2)) + usize::from(app.failover_scroll);
     let b = if rows > shown {
-        b.title_bottom(Line::styled(" ▼ more: Tab here, then ↓ ", app.theme.dim))
+        let how = if app.focus == Focus::Failover {
+            " ▼ more: ↓ "
+        } else {
+            " ▼ more: Tab here, then ↓ "
+        };
+        b.title_bottom(Line::styled(how, app.theme.dim))
     } else {
         b
     };

@@ -1,27 +1,29 @@
 //! The help overlay, generated from the key table.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout as RLayout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
 use crate::tui::app::{App, Mode};
 use crate::tui::keymap::{BINDINGS, Group};
 
-/// The help text, one line per binding, grouped.
-pub fn lines(app: &App) -> Vec<Line<'static>> {
-    let mut out = Vec::new();
-    for g in Group::ALL {
-        out.push(Line::styled(g.title(), app.theme.header));
-        for b in BINDINGS.iter().filter(|b| b.group == g) {
-            out.push(Line::from(vec![
-                Span::styled(format!("  {:<8}", b.label), app.theme.key),
-                Span::raw(b.help),
-            ]));
-        }
-        out.push(Line::from(""));
+/// One group of bindings: a title, a line per binding, a blank line.
+fn group(app: &App, g: Group) -> Vec<Line<'static>> {
+    let mut out = vec![Line::styled(g.title(), app.theme.header)];
+    for b in BINDINGS.iter().filter(|b| b.group == g) {
+        out.push(Line::from(vec![
+            Span::styled(format!("  {:<8}", b.label), app.theme.key),
+            Span::raw(b.help),
+        ]));
     }
-    out.push(Line::styled("Marks", app.theme.header));
+    out.push(Line::from(""));
+    out
+}
+
+/// The legend of the domain marks, and the mouse.
+fn legend(app: &App) -> Vec<Line<'static>> {
+    let mut out = vec![Line::styled("Marks", app.theme.header)];
     for (mark, style, what) in [
         ("✓", app.theme.ok, "no finding above info"),
         ("!", app.theme.warning, "a warning"),
@@ -47,16 +49,39 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     out
 }
 
+/// The help text in one column: every group, then the legend.
+pub fn lines(app: &App) -> Vec<Line<'static>> {
+    let mut out: Vec<Line<'static>> = Group::ALL.iter().flat_map(|g| group(app, *g)).collect();
+    out.extend(legend(app));
+    out
+}
+
+/// Two columns, for wide terminals: moving around and the legend on the
+/// left, what the keys do to domains on the right.
+fn columns(app: &App) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
+    let mut left = group(app, Group::Move);
+    left.extend(legend(app));
+    let right = [Group::Domains, Group::Failover, Group::Copy, Group::App]
+        .iter()
+        .flat_map(|g| group(app, *g))
+        .collect();
+    (left, right)
+}
+
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let scroll = match app.mode {
         Mode::Help { scroll } => scroll,
         _ => 0,
     };
-    let text = lines(app);
-    let want_h = u16::try_from(text.len())
-        .unwrap_or(u16::MAX)
-        .saturating_add(2);
-    let w = area.width.saturating_sub(4).min(64);
+    let two = area.width >= 118;
+    let (left, right) = if two {
+        columns(app)
+    } else {
+        (lines(app), Vec::new())
+    };
+    let tall = left.len().max(right.len());
+    let want_h = u16::try_from(tall).unwrap_or(u16::MAX).saturating_add(2);
+    let w = area.width.saturating_sub(4).min(if two { 114 } else { 64 });
     let h = area.height.saturating_sub(2).min(want_h);
     let popup = Rect {
         x: area.x + (area.width - w) / 2,
@@ -64,21 +89,27 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         width: w,
         height: h,
     };
-    let max_scroll = want_h.saturating_sub(h);
+    let scroll = scroll.min(want_h.saturating_sub(h));
+    let hint = if want_h > h {
+        " ? or Esc closes · ↑/↓ scroll "
+    } else {
+        " ? or Esc closes "
+    };
     let block = Block::new()
         .borders(Borders::ALL)
         .border_type(BorderType::Double)
         .border_style(app.theme.border_focused)
         .title(Line::styled(" Help ", app.theme.title))
-        .title_bottom(Line::styled(
-            " ? or Esc closes · ↑/↓ scroll ",
-            app.theme.dim,
-        ));
+        .title_bottom(Line::styled(hint, app.theme.dim));
+    let inner = block.inner(popup);
     frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(text)
-            .block(block)
-            .scroll((scroll.min(max_scroll), 0)),
-        popup,
-    );
+    frame.render_widget(block, popup);
+    if two {
+        let [l, r] =
+            RLayout::horizontal([Constraint::Length(53), Constraint::Fill(1)]).areas(inner);
+        frame.render_widget(Paragraph::new(left).scroll((scroll, 0)), l);
+        frame.render_widget(Paragraph::new(right).scroll((scroll, 0)), r);
+    } else {
+        frame.render_widget(Paragraph::new(left).scroll((scroll, 0)), inner);
+    }
 }

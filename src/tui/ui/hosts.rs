@@ -105,7 +105,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             app.theme.dim,
         ));
     }
-    let show_ttl = area.width >= 48;
+    let show_ttl = area.width >= 64;
     let show_share = area.width >= 40;
     let show_provider = area.width >= 64;
     let rows = report.mx.iter().enumerate().map(|(i, h)| {

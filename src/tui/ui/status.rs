@@ -28,7 +28,11 @@ pub fn summary(app: &App) -> Line<'static> {
     }
     spans.push(Span::raw(super::esc(&app.upstream).into_owned()));
     spans.push(Span::styled(" · ", t.dim));
-    spans.push(Span::raw(format!("{} domains", app.domains.len())));
+    let n = app.domains.len();
+    spans.push(Span::raw(format!(
+        "{n} domain{}",
+        if n == 1 { "" } else { "s" }
+    )));
     let count = |s: Standing| app.domains.iter().filter(|d| Standing::of(d) == s).count();
     for (s, word, style) in [
         (Standing::Pending, "pending", t.pending),
