@@ -158,3 +158,16 @@ fn selection_shows_without_colour() {
         "no colour under NO_COLOR"
     );
 }
+
+#[test]
+fn idn_shows_its_unicode_form_beside_the_ascii_one() {
+    let mut r = two_tier();
+    r.domain = "xn--bcher-kva.example.".into();
+    let app = loaded(vec![r]);
+    let text = screen(&app, 100, 30);
+    assert!(
+        text.contains("MX hosts · xn--bcher-kva.example. (bücher.example.)"),
+        "{text}"
+    );
+    assert_eq!(ui::hosts::unicode_form("plain.example."), None);
+}

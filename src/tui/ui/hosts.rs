@@ -28,6 +28,16 @@ pub fn tier_glyph(mx: &[MxHost], i: usize) -> &'static str {
     }
 }
 
+/// The Unicode spelling of an IDN (`xn--bcher-kva.example.` → `bücher.example.`),
+/// when it differs from the ASCII one and decodes cleanly.
+pub fn unicode_form(name: &str) -> Option<String> {
+    if !name.split('.').any(|l| l.starts_with("xn--")) {
+        return None;
+    }
+    let (u, result) = idna::domain_to_unicode(name);
+    (result.is_ok() && u != name).then_some(u)
+}
+
 /// Whether any tier holds more than one host.
 pub fn has_shuffled_tier(mx: &[MxHost]) -> bool {
     mx.windows(2).any(|w| w[0].preference == w[1].preference)
@@ -85,10 +95,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         );
         return;
     };
-    let title = vec![
+    let mut title = vec![
         Span::raw("MX hosts · "),
         Span::raw(esc(&entry.name).into_owned()),
     ];
+    if let Some(u) = unicode_form(&entry.name) {
+        title.push(Span::styled(format!(" ({})", esc(&u)), app.theme.dim));
+    }
     let mut b = block(title, Focus::Hosts, app);
     let Some(report) = &entry.report else {
         let text = format!("{} looking up {}…", spinner(app.spinner), esc(&entry.name));
