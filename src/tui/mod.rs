@@ -96,6 +96,8 @@ pub async fn run(cli: &Cli) -> anyhow::Result<()> {
 
 /// Spinner speed.
 const TICK: Duration = Duration::from_millis(100);
+/// Lookups in flight at once (the same default as `mxlens check --concurrency`).
+const LOOKUPS_AT_ONCE: usize = 64;
 /// Most messages handled between two draws, so a flood cannot starve the screen.
 const BATCH: usize = 256;
 
@@ -117,7 +119,17 @@ where
     let size = terminal.size()?;
     app.update(Msg::Resize(size.width, size.height));
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
-    let lookup = std::sync::Arc::new(lookup);
+    // At most LOOKUPS_AT_ONCE lookups run together (a long domain list must
+    // not flood the resolver); the rest wait their turn, spinners showing.
+    let limit = std::sync::Arc::new(tokio::sync::Semaphore::new(LOOKUPS_AT_ONCE));
+    let lookup = std::sync::Arc::new(move |domain: String| {
+        let (limit, fut) = (limit.clone(), lookup(domain));
+        async move {
+            // The semaphore is never closed, so acquiring cannot fail.
+            let _permit = limit.acquire_owned().await;
+            fut.await
+        }
+    });
     let first = app.start();
     draw(&mut terminal, &mut app)?;
     tracing::info!(ms = started.elapsed().as_secs_f64() * 1e3, "first frame");
