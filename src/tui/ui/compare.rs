@@ -119,7 +119,15 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         }
         spans.push(Span::raw(format!("  {}", answer(d, i))));
         out.push(Line::from(spans));
-        for c in d.changes_of(i).unwrap_or_default() {
+        // An upstream whose lookup failed lacks every record the primary
+        // has: its outcome and error say all there is.
+        let failed = d.report_of(i).is_some_and(|r| r.outcome == Outcome::Error);
+        let changes = d
+            .changes_of(i)
+            .unwrap_or_default()
+            .iter()
+            .filter(|c| !failed || matches!(c, Change::Outcome { .. } | Change::Error { .. }));
+        for c in changes {
             // Display escapes the names in it.
             out.push(Line::styled(format!("    {c}"), change_style(app, c)));
         }

@@ -34,6 +34,16 @@ pub fn summary(app: &App) -> Line<'static> {
         "{n} domain{}",
         if n == 1 { "" } else { "s" }
     )));
+    let differ = app
+        .domains
+        .iter()
+        .filter(|d| matches!(d.agreement(), Agreement::Differ(_)))
+        .count();
+    if differ > 0 {
+        let verb = if differ == 1 { "differs" } else { "differ" };
+        spans.push(Span::styled(" · ", t.dim));
+        spans.push(Span::styled(format!("{differ} {verb}"), t.warning));
+    }
     let count = |s: Standing| app.domains.iter().filter(|d| Standing::of(d) == s).count();
     for (s, word, style) in [
         (Standing::Pending, "pending", t.pending),
@@ -46,19 +56,6 @@ pub fn summary(app: &App) -> Line<'static> {
             spans.push(Span::styled(" · ", t.dim));
             spans.push(Span::styled(format!("{n} {word}"), style));
         }
-    }
-    let differ = app
-        .domains
-        .iter()
-        .filter(|d| matches!(d.agreement(), Agreement::Differ(_)))
-        .count();
-    if differ > 0 {
-        let verb = if differ == 1 { "differs" } else { "differ" };
-        spans.push(Span::styled(" · ", t.dim));
-        spans.push(Span::styled(
-            format!("{differ} {verb} between resolvers"),
-            t.warning,
-        ));
     }
     Line::from(spans)
 }
