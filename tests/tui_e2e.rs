@@ -4,6 +4,8 @@
 //!
 //! Each test has its own tmux server (`tmux -L <unique>`), killed on drop.
 
+mod support;
+
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -346,6 +348,75 @@ fn a_silent_upstream_shows_a_timeout_and_the_app_stays_usable() {
     t.keys(&["q"]);
     t.assert_terminal_sane();
     drop(silent);
+}
+
+#[test]
+fn two_resolvers_that_disagree_are_compared() {
+    // Two real servers in this process: the second publishes a backup MX
+    // for cmp.test. that the first does not; both agree on same.test.
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let same = "@ MX 10 mx\nmx A 192.0.2.5";
+    let (a, b) = rt.block_on(async {
+        let a = support::TestDns::start(&[
+            ("cmp.test.", "@ MX 10 mx1\nmx1 A 192.0.2.1"),
+            ("same.test.", same),
+        ])
+        .await;
+        let b = support::TestDns::start(&[
+            (
+                "cmp.test.",
+                "@ MX 10 mx1\n@ MX 20 mx2\nmx1 A 192.0.2.1\nmx2 A 192.0.2.2",
+            ),
+            ("same.test.", same),
+        ])
+        .await;
+        (a, b)
+    });
+    let (a, b) = (a.addr(), b.addr());
+    let t = Tmux::start("compare", 120, 34);
+    run(
+        &t,
+        &format!("--resolver {a} --resolver {b} cmp.test same.test"),
+    );
+    let s = t.wait_for("both resolvers' answers", |s| {
+        s.contains("Domains (2)") && !s.contains("pending")
+    });
+    assert!(row_of(&s, "cmp.test.").contains('≠'), "{s}");
+    assert!(row_of(&s, "same.test.").contains('='), "{s}");
+    assert!(
+        s.contains(&format!("2 resolvers: {a}, {b} · 2 domains · 1 differs")),
+        "{s}"
+    );
+    // The panes show the primary: one host.
+    assert!(s.contains("MX hosts · cmp.test."), "{s}");
+    assert!(!s.contains("mx2.cmp.test."), "{s}");
+
+    t.keys(&["="]);
+    let s = t.wait_for("the compare view", |s| s.contains("Resolvers · cmp.test."));
+    assert!(s.contains(&format!("• {a} (primary)  mx · 1 host")), "{s}");
+    assert!(s.contains(&format!("≠ {b}  mx · 2 hosts")), "{s}");
+    assert!(s.contains("+ MX 20 mx2.cmp.test."), "{s}");
+    assert!(s.contains("+ mx2.cmp.test. 192.0.2.2"), "{s}");
+    t.keys(&["Escape"]);
+    t.wait_for("the view closed", |s| !s.contains("Resolvers ·"));
+
+    // The other domain: they agree.
+    t.keys(&["j"]);
+    t.wait_for("same.test. selected", |s| {
+        s.contains("MX hosts · same.test.")
+    });
+    t.keys(&["="]);
+    t.wait_for("agreement", |s| s.contains("= all 2 resolvers agree"));
+    t.keys(&["="]);
+    t.wait_for("the view closed", |s| !s.contains("Resolvers ·"));
+
+    t.keys(&["q"]);
+    t.assert_terminal_sane();
+    drop(rt);
 }
 
 #[test]
