@@ -163,11 +163,14 @@ fn two_answers_that_disagree_are_flagged_and_the_panes_keep_the_primary() {
     assert!(row(&s, "tier.test.").contains('='), "{s}");
     assert!(
         s.contains(
-            "2 resolvers: 127.0.0.1:5301, 127.0.0.1:5302 · 2 domains · 1 differs · 1 with errors"
+            "2 domains · 1 differs · 1 with errors · 2 resolvers: 127.0.0.1:5301, 127.0.0.1:5302"
         ),
         "{s}"
     );
-    assert!(s.contains("· 2 domains · 1 differs ·"), "{s}");
+    assert!(
+        s.lines().any(|l| l.starts_with(" 2 domains · 1 differs ·")),
+        "{s}"
+    );
     assert!(
         s.contains("= compare"),
         "the hint shows with several resolvers: {s}"

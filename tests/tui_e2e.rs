@@ -388,7 +388,7 @@ fn two_resolvers_that_disagree_are_compared() {
     assert!(row_of(&s, "cmp.test.").contains('≠'), "{s}");
     assert!(row_of(&s, "same.test.").contains('='), "{s}");
     assert!(
-        s.contains(&format!("2 resolvers: {a}, {b} · 2 domains · 1 differs")),
+        s.contains(&format!("2 domains · 1 differs · 2 resolvers: {a}, {b}")),
         "{s}"
     );
     // The panes show the primary: one host.

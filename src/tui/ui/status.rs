@@ -11,7 +11,8 @@ use crate::tui::app::{App, Mode};
 use crate::tui::compare::Agreement;
 use crate::tui::keymap::{Action, BINDINGS, Binding};
 
-/// The first row: the last message, then upstream and counts.
+/// The first row: the last message, then upstream and counts (with
+/// several resolvers, counts first).
 pub fn summary(app: &App) -> Line<'static> {
     let t = &app.theme;
     let mut spans = vec![Span::raw(" ")];
@@ -27,8 +28,12 @@ pub fn summary(app: &App) -> Line<'static> {
         ));
         spans.push(Span::styled(" │ ", t.dim));
     }
-    spans.push(Span::raw(upstreams(app)));
-    spans.push(Span::styled(" · ", t.dim));
+    // Several resolvers make a long list: it goes last, after the counts.
+    let comparing = app.upstreams.len() > 1;
+    if !comparing {
+        spans.push(Span::raw(upstreams(app)));
+        spans.push(Span::styled(" · ", t.dim));
+    }
     let n = app.domains.len();
     spans.push(Span::raw(format!(
         "{n} domain{}",
@@ -44,7 +49,11 @@ pub fn summary(app: &App) -> Line<'static> {
         spans.push(Span::styled(" · ", t.dim));
         spans.push(Span::styled(format!("{differ} {verb}"), t.warning));
     }
-    let count = |s: Standing| app.domains.iter().filter(|d| Standing::of(d) == s).count();
+    let count = |s: Standing| match s {
+        // Pending until every resolver answered, whatever the primary said.
+        Standing::Pending => app.domains.iter().filter(|d| d.any_pending()).count(),
+        _ => app.domains.iter().filter(|d| Standing::of(d) == s).count(),
+    };
     for (s, word, style) in [
         (Standing::Pending, "pending", t.pending),
         (Standing::Failed, "failed", t.error),
@@ -56,6 +65,10 @@ pub fn summary(app: &App) -> Line<'static> {
             spans.push(Span::styled(" · ", t.dim));
             spans.push(Span::styled(format!("{n} {word}"), style));
         }
+    }
+    if comparing {
+        spans.push(Span::styled(" · ", t.dim));
+        spans.push(Span::raw(upstreams(app)));
     }
     Line::from(spans)
 }
