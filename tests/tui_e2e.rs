@@ -18,8 +18,12 @@ struct Tmux {
 }
 
 impl Tmux {
-    /// A shell in a detached `w`×`h` session.
-    fn start(name: &str, w: u16, h: u16) -> Tmux {
+    /// A shell in a detached `w`×`h` session; `None` (test skipped) when
+    /// tmux is not installed outside CI.
+    fn start(name: &str, w: u16, h: u16) -> Option<Tmux> {
+        if !support::have_tool("tmux", "tmux") {
+            return None;
+        }
         let socket = format!("mxlens-{name}-{}", std::process::id());
         let dir = tempfile::tempdir().unwrap();
         let t = Tmux { socket, dir };
@@ -31,7 +35,7 @@ impl Tmux {
             .expect("tmux is installed");
         assert!(ok.success(), "tmux new-session failed");
         t.wait_for("shell prompt", |s| s.contains("READY$"));
-        t
+        Some(t)
     }
 
     fn tmux(&self, args: &[&str]) -> String {
@@ -145,7 +149,9 @@ fn row_of<'a>(screen: &'a str, name: &str) -> &'a str {
 
 #[test]
 fn demo_session_end_to_end() {
-    let t = Tmux::start("demo", 120, 34);
+    let Some(t) = Tmux::start("demo", 120, 34) else {
+        return;
+    };
     run(&t, "--demo");
     // The first frame comes before the lookups finish, then every report.
     let s = t.wait_for("every demo report", |s| {
@@ -253,7 +259,9 @@ fn demo_session_end_to_end() {
 
 #[test]
 fn terminal_is_restored_after_a_panic() {
-    let t = Tmux::start("panic", 100, 30);
+    let Some(t) = Tmux::start("panic", 100, 30) else {
+        return;
+    };
     // No backtrace, so the message stays on the screen.
     t.type_text("export MXLENS_TEST_PANIC=1 RUST_BACKTRACE=0");
     t.keys(&["Enter"]);
@@ -267,7 +275,9 @@ fn terminal_is_restored_after_a_panic() {
 
 #[test]
 fn bad_domain_is_refused_before_the_terminal_changes() {
-    let t = Tmux::start("baddomain", 100, 20);
+    let Some(t) = Tmux::start("baddomain", 100, 20) else {
+        return;
+    };
     run(&t, "--demo 'bad..name'");
     let s = t.wait_for("the error", |s| s.contains("mxlens:"));
     assert!(s.contains("\"bad..name\""), "{s}");
@@ -276,7 +286,9 @@ fn bad_domain_is_refused_before_the_terminal_changes() {
 
 #[test]
 fn y_copies_a_host_as_zone_lines_through_osc52_into_tmux() {
-    let t = Tmux::start("osc52", 120, 34);
+    let Some(t) = Tmux::start("osc52", 120, 34) else {
+        return;
+    };
     t.tmux(&["set", "-g", "set-clipboard", "on"]);
     run(&t, "--demo --clipboard osc52 healthy.example");
     t.wait_for("the report", |s| s.contains("mx2.healthy.example."));
@@ -323,7 +335,9 @@ fn a_silent_upstream_shows_a_timeout_and_the_app_stays_usable() {
     // A bound UDP socket that never answers: every query times out.
     let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     let addr = silent.local_addr().unwrap();
-    let t = Tmux::start("timeout", 100, 30);
+    let Some(t) = Tmux::start("timeout", 100, 30) else {
+        return;
+    };
     run(
         &t,
         &format!("--resolver {addr} --timeout 0.3 a.example b.example"),
@@ -377,7 +391,9 @@ fn two_resolvers_that_disagree_are_compared() {
         (a, b)
     });
     let (a, b) = (a.addr(), b.addr());
-    let t = Tmux::start("compare", 120, 34);
+    let Some(t) = Tmux::start("compare", 120, 34) else {
+        return;
+    };
     run(
         &t,
         &format!("--resolver {a} --resolver {b} cmp.test same.test"),
