@@ -137,6 +137,10 @@ impl Drop for Tmux {
 #[test]
 fn tmux_with_set_clipboard_on_stores_the_text() {
     if Command::new("tmux").arg("-V").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "a tool this test needs is missing under CI"
+        );
         eprintln!("skipped: tmux is not installed");
         return;
     }

@@ -44,6 +44,10 @@ fn records(text: &str) -> BTreeSet<Rec> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dig_commands_print_the_zone_lines() {
     if Command::new("dig").arg("-v").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "a tool this test needs is missing under CI"
+        );
         eprintln!("skipped: dig is not installed (Debian package bind9-dnsutils)");
         return;
     }

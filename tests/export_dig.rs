@@ -135,6 +135,10 @@ fn qname(packet: &[u8]) -> Vec<Vec<u8>> {
 #[test]
 fn real_dig_sends_the_exact_octets_of_hostile_names() {
     if Command::new("dig").arg("-v").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "a tool this test needs is missing under CI"
+        );
         eprintln!("skipped: dig is not installed (Debian package bind9-dnsutils)");
         return;
     }

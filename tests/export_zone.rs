@@ -164,6 +164,10 @@ fn parse_nsd_print(printed: &str) -> Vec<Rec> {
 #[test]
 fn nsd_checkzone_reads_back_every_report_hostile_names_included() {
     if Command::new("nsd-checkzone").arg("-h").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "a tool this test needs is missing under CI"
+        );
         eprintln!("skipped: nsd-checkzone is not installed (Debian package nsd)");
         return;
     }
