@@ -423,3 +423,94 @@ fn c_and_every_format_reach_tmux_through_osc52_escaped() {
     t.keys(&["q"]);
     t.assert_terminal_sane();
 }
+
+/// A display number no X server listens on (no socket, no lock file).
+fn dead_display() -> String {
+    (7391..7491)
+        .find(|n| {
+            !std::path::Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                && !std::path::Path::new(&format!("/tmp/.X{n}-lock")).exists()
+        })
+        .map(|n| format!(":{n}"))
+        .expect("a free display number")
+}
+
+#[test]
+fn auto_uses_the_x11_clipboard_when_the_display_answers() {
+    let Some(x) = Xvfb::start() else { return };
+    let Some(t) = tmux_on_display("auto-x11", &x) else {
+        return;
+    };
+    // Were auto to pick OSC 52 here, tmux would store it.
+    t.tmux(&["set", "-g", "set-clipboard", "on"]);
+    let healthy = &demo_reports(&["healthy.example."])[0];
+    t.run("--demo healthy.example");
+    t.wait_for("the report", |s| s.contains("mx2.healthy.example."));
+    t.keys(&["y"]);
+    let s = t.wait_for("the copy", |s| s.contains("records as zone lines →"));
+    assert!(
+        status_row(&s).starts_with("6 records as zone lines → system clipboard"),
+        "{s}"
+    );
+    let want = render(&Selection::Report(healthy), ExportFormat::Zone).text;
+    assert_eq!(x.clipboard(), Some(want));
+    assert_eq!(t.buffer(), None, "not also sent as OSC 52");
+    t.keys(&["q"]);
+    t.assert_terminal_sane();
+}
+
+#[test]
+fn an_unreachable_display_means_osc52_for_auto_and_a_clear_error_for_system() {
+    let Some(t) = Tmux::start(
+        "dead-display",
+        80,
+        24,
+        &["-u", "DISPLAY", "-u", "WAYLAND_DISPLAY"],
+    ) else {
+        return;
+    };
+    t.tmux(&["set", "-g", "set-clipboard", "on"]);
+    let healthy = &demo_reports(&["healthy.example."])[0];
+    let want = render(&Selection::Report(healthy), ExportFormat::Zone).text;
+    let display = format!("DISPLAY={}", dead_display());
+
+    // auto: DISPLAY is set but nothing answers, so the terminal gets it.
+    t.run_env(&display, "--demo healthy.example");
+    t.wait_for("the report", |s| s.contains("mx2.healthy.example."));
+    let pressed = Instant::now();
+    t.keys(&["y"]);
+    let s = t.wait_for("the copy", |s| s.contains("records as zone lines →"));
+    assert!(pressed.elapsed() < Duration::from_secs(3), "no hang");
+    assert!(
+        status_row(&s).starts_with("6 records as zone lines → terminal (OSC 52)"),
+        "{s}"
+    );
+    assert_eq!(t.buffer().map(String::from_utf8), Some(Ok(want)));
+    // The failed display is not tried again: the next copy goes the same way.
+    t.keys(&["Tab", "y"]);
+    t.wait_for("the second copy", |s| {
+        s.contains("3 records as zone lines → terminal (OSC 52)")
+    });
+    t.keys(&["q"]);
+    t.assert_terminal_sane();
+
+    // system: an error naming the remedy, readable at 80 columns.
+    t.clear_buffers();
+    t.run_env(&display, "--demo --clipboard system healthy.example");
+    t.wait_for("the report", |s| s.contains("mx2.healthy.example."));
+    let pressed = Instant::now();
+    t.keys(&["y"]);
+    let s = t.wait_for("the error", |s| s.contains("could not copy"));
+    eprintln!("unreachable display: error after {:?}", pressed.elapsed());
+    assert!(pressed.elapsed() < Duration::from_secs(3), "no hang");
+    let status = status_rows(&s);
+    assert!(
+        status.starts_with(
+            "✗ could not copy 6 records as zone lines: the system clipboard is not available; use --clipboard osc52"
+        ),
+        "{s}"
+    );
+    assert_eq!(t.buffer(), None, "nothing went to the terminal instead");
+    t.keys(&["q"]);
+    t.assert_terminal_sane();
+}

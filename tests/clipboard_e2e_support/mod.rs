@@ -89,6 +89,17 @@ impl Tmux {
         out.status.success().then_some(out.stdout)
     }
 
+    /// Deletes every paste buffer.
+    pub fn clear_buffers(&self) {
+        for _ in 0..100 {
+            if self.buffer().is_none() {
+                return;
+            }
+            self.tmux(&["delete-buffer"]);
+        }
+        panic!("tmux keeps a paste buffer after 100 deletions");
+    }
+
     /// Polls the screen until `ok` holds on a settled screen (two captures
     /// alike, so never half a frame); fails after [`WAIT`] with the screen.
     pub fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
@@ -115,13 +126,13 @@ impl Tmux {
 
     /// Starts mxlens in the shell.
     pub fn run(&self, args: &str) {
-        self.tmux(&[
-            "send-keys",
-            "-t",
-            "e2e",
-            "-l",
-            &format!("NO_COLOR= {BIN} {args}"),
-        ]);
+        self.run_env("", args);
+    }
+
+    /// Starts mxlens in the shell with `env` (`VAR=value …`) before it.
+    pub fn run_env(&self, env: &str, args: &str) {
+        let line = format!("{env} NO_COLOR= {BIN} {args}");
+        self.tmux(&["send-keys", "-t", "e2e", "-l", line.trim_start()]);
         self.keys(&["Enter"]);
     }
 
