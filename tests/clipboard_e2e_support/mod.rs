@@ -28,9 +28,9 @@ pub fn poll<T>(what: &str, mut probe: impl FnMut() -> Option<T>, last: impl Fn()
     }
 }
 
-/// A private tmux server (`tmux -L <unique>`, no user config), killed on drop.
+/// A private tmux server (its own socket, no user config), killed on drop.
 pub struct Tmux {
-    socket: String,
+    socket: PathBuf,
     dir: tempfile::TempDir,
 }
 
@@ -43,11 +43,17 @@ impl Tmux {
             eprintln!("skipped: tmux is not installed (Debian package tmux)");
             return None;
         }
-        let socket = format!("mxlens-clip-{name}-{}", std::process::id());
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("mxlens-clip-{name}-"))
+            .tempdir()
+            .unwrap();
+        // The socket lives in the temporary directory and goes with it.
+        let socket = dir.path().join("tmux.sock");
         let t = Tmux { socket, dir };
         let ok = Command::new("tmux")
-            .args(["-L", &t.socket, "-f", "/dev/null", "new-session", "-d"])
+            .arg("-S")
+            .arg(&t.socket)
+            .args(["-f", "/dev/null", "new-session", "-d"])
             .args(["-s", "e2e", "-x", &w.to_string(), "-y", &h.to_string()])
             .arg("env")
             .args(env)
@@ -61,7 +67,8 @@ impl Tmux {
 
     pub fn cmd(&self, args: &[&str]) -> std::process::Output {
         Command::new("tmux")
-            .args(["-L", &self.socket])
+            .arg("-S")
+            .arg(&self.socket)
             .args(args)
             .output()
             .unwrap()
@@ -170,7 +177,9 @@ impl Tmux {
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
+            .arg("-S")
+            .arg(&self.socket)
+            .arg("kill-server")
             .stderr(Stdio::null())
             .status();
     }
