@@ -18,14 +18,22 @@
 
 use std::time::{Duration, Instant};
 
+use mxlens::clipboard::ClipboardError;
 use mxlens::dns::demo::DemoServer;
 use mxlens::dns::lookup::mx_report;
 use mxlens::dns::upstream::{LookupOptions, Upstream};
 use mxlens::export::{ExportFormat, Selection, render, render_finding};
 use mxlens::mx::MxReport;
+use mxlens::tui::app::{App, Msg, Status};
+use mxlens::tui::theme::Theme;
+use mxlens::tui::ui;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 
 mod clipboard_e2e_support;
+mod tui_common;
 use clipboard_e2e_support::{Tmux, Xvfb, status_row, status_rows};
+use tui_common::buffer_text;
 
 /// Reports for `domains`, looked up like `mxlens --demo` does (label "demo").
 fn demo_reports(domains: &[&str]) -> Vec<MxReport> {
@@ -513,4 +521,31 @@ fn an_unreachable_display_means_osc52_for_auto_and_a_clear_error_for_system() {
     assert_eq!(t.buffer(), None, "nothing went to the terminal instead");
     t.keys(&["q"]);
     t.assert_terminal_sane();
+}
+
+/// The status bar itself: a copy error too long for its row wraps over the
+/// hint row so its remedy shows; one that fits leaves the hints alone.
+#[test]
+fn a_long_copy_error_wraps_over_both_status_rows() {
+    let text = format!(
+        "could not copy 3 records as zone lines: {}",
+        ClipboardError::NoDisplay
+    );
+    for (w, wrapped) in [(80, true), (120, true), (200, false)] {
+        let mut app = App::new("demo", vec![], Theme::mono());
+        app.update(Msg::Resize(w, 24));
+        app.status = Some(Status {
+            text: text.clone(),
+            error: true,
+        });
+        let mut term = Terminal::new(TestBackend::new(w, 24)).unwrap();
+        term.draw(|f| ui::render(f, &app)).unwrap();
+        let screen = buffer_text(term.backend().buffer());
+        let rows = status_rows(&screen);
+        assert!(
+            rows.starts_with(&format!("✗ {text}")),
+            "{w} columns:\n{screen}"
+        );
+        assert_eq!(rows.contains("? help"), !wrapped, "{w} columns:\n{screen}");
+    }
 }
