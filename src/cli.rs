@@ -42,7 +42,7 @@ pub struct UpstreamArgs {
     #[arg(long, global = true)]
     pub demo: bool,
 
-    /// Resolver to query, ADDR or ADDR:PORT ([v6]:PORT for IPv6); repeat to compare.
+    /// Resolver to query: ADDR or ADDR:PORT (an IPv6 address in brackets when a port follows); repeat to compare.
     #[arg(long = "resolver", value_name = "ADDR[:PORT]", value_parser = parse_resolver, global = true)]
     pub resolvers: Vec<SocketAddr>,
 

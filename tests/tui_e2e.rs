@@ -4,6 +4,8 @@
 //!
 //! Each test has its own tmux server (`tmux -L <unique>`), killed on drop.
 
+mod support;
+
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -16,8 +18,12 @@ struct Tmux {
 }
 
 impl Tmux {
-    /// A shell in a detached `w`×`h` session.
-    fn start(name: &str, w: u16, h: u16) -> Tmux {
+    /// A shell in a detached `w`×`h` session; `None` (test skipped) when
+    /// tmux is not installed outside CI.
+    fn start(name: &str, w: u16, h: u16) -> Option<Tmux> {
+        if !support::have_tool("tmux", "tmux") {
+            return None;
+        }
         let socket = format!("mxlens-{name}-{}", std::process::id());
         let dir = tempfile::tempdir().unwrap();
         let t = Tmux { socket, dir };
@@ -29,7 +35,7 @@ impl Tmux {
             .expect("tmux is installed");
         assert!(ok.success(), "tmux new-session failed");
         t.wait_for("shell prompt", |s| s.contains("READY$"));
-        t
+        Some(t)
     }
 
     fn tmux(&self, args: &[&str]) -> String {
@@ -143,7 +149,9 @@ fn row_of<'a>(screen: &'a str, name: &str) -> &'a str {
 
 #[test]
 fn demo_session_end_to_end() {
-    let t = Tmux::start("demo", 120, 34);
+    let Some(t) = Tmux::start("demo", 120, 34) else {
+        return;
+    };
     run(&t, "--demo");
     // The first frame comes before the lookups finish, then every report.
     let s = t.wait_for("every demo report", |s| {
@@ -251,7 +259,9 @@ fn demo_session_end_to_end() {
 
 #[test]
 fn terminal_is_restored_after_a_panic() {
-    let t = Tmux::start("panic", 100, 30);
+    let Some(t) = Tmux::start("panic", 100, 30) else {
+        return;
+    };
     // No backtrace, so the message stays on the screen.
     t.type_text("export MXLENS_TEST_PANIC=1 RUST_BACKTRACE=0");
     t.keys(&["Enter"]);
@@ -265,7 +275,9 @@ fn terminal_is_restored_after_a_panic() {
 
 #[test]
 fn bad_domain_is_refused_before_the_terminal_changes() {
-    let t = Tmux::start("baddomain", 100, 20);
+    let Some(t) = Tmux::start("baddomain", 100, 20) else {
+        return;
+    };
     run(&t, "--demo 'bad..name'");
     let s = t.wait_for("the error", |s| s.contains("mxlens:"));
     assert!(s.contains("\"bad..name\""), "{s}");
@@ -274,7 +286,9 @@ fn bad_domain_is_refused_before_the_terminal_changes() {
 
 #[test]
 fn y_copies_a_host_as_zone_lines_through_osc52_into_tmux() {
-    let t = Tmux::start("osc52", 120, 34);
+    let Some(t) = Tmux::start("osc52", 120, 34) else {
+        return;
+    };
     t.tmux(&["set", "-g", "set-clipboard", "on"]);
     run(&t, "--demo --clipboard osc52 healthy.example");
     t.wait_for("the report", |s| s.contains("mx2.healthy.example."));
@@ -321,7 +335,9 @@ fn a_silent_upstream_shows_a_timeout_and_the_app_stays_usable() {
     // A bound UDP socket that never answers: every query times out.
     let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     let addr = silent.local_addr().unwrap();
-    let t = Tmux::start("timeout", 100, 30);
+    let Some(t) = Tmux::start("timeout", 100, 30) else {
+        return;
+    };
     run(
         &t,
         &format!("--resolver {addr} --timeout 0.3 a.example b.example"),
@@ -346,6 +362,77 @@ fn a_silent_upstream_shows_a_timeout_and_the_app_stays_usable() {
     t.keys(&["q"]);
     t.assert_terminal_sane();
     drop(silent);
+}
+
+#[test]
+fn two_resolvers_that_disagree_are_compared() {
+    // Two real servers in this process: the second publishes a backup MX
+    // for cmp.test. that the first does not; both agree on same.test.
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let same = "@ MX 10 mx\nmx A 192.0.2.5";
+    let (a, b) = rt.block_on(async {
+        let a = support::TestDns::start(&[
+            ("cmp.test.", "@ MX 10 mx1\nmx1 A 192.0.2.1"),
+            ("same.test.", same),
+        ])
+        .await;
+        let b = support::TestDns::start(&[
+            (
+                "cmp.test.",
+                "@ MX 10 mx1\n@ MX 20 mx2\nmx1 A 192.0.2.1\nmx2 A 192.0.2.2",
+            ),
+            ("same.test.", same),
+        ])
+        .await;
+        (a, b)
+    });
+    let (a, b) = (a.addr(), b.addr());
+    let Some(t) = Tmux::start("compare", 120, 34) else {
+        return;
+    };
+    run(
+        &t,
+        &format!("--resolver {a} --resolver {b} cmp.test same.test"),
+    );
+    let s = t.wait_for("both resolvers' answers", |s| {
+        s.contains("Domains (2)") && !s.contains("pending")
+    });
+    assert!(row_of(&s, "cmp.test.").contains('≠'), "{s}");
+    assert!(row_of(&s, "same.test.").contains('='), "{s}");
+    assert!(
+        s.contains(&format!("2 domains · 1 differs · 2 resolvers: {a}, {b}")),
+        "{s}"
+    );
+    // The panes show the primary: one host.
+    assert!(s.contains("MX hosts · cmp.test."), "{s}");
+    assert!(!s.contains("mx2.cmp.test."), "{s}");
+
+    t.keys(&["="]);
+    let s = t.wait_for("the compare view", |s| s.contains("Resolvers · cmp.test."));
+    assert!(s.contains(&format!("• {a} (primary)  mx · 1 host")), "{s}");
+    assert!(s.contains(&format!("≠ {b}  mx · 2 hosts")), "{s}");
+    assert!(s.contains("+ MX 20 mx2.cmp.test."), "{s}");
+    assert!(s.contains("+ mx2.cmp.test. 192.0.2.2"), "{s}");
+    t.keys(&["Escape"]);
+    t.wait_for("the view closed", |s| !s.contains("Resolvers ·"));
+
+    // The other domain: they agree.
+    t.keys(&["j"]);
+    t.wait_for("same.test. selected", |s| {
+        s.contains("MX hosts · same.test.")
+    });
+    t.keys(&["="]);
+    t.wait_for("agreement", |s| s.contains("= all 2 resolvers agree"));
+    t.keys(&["="]);
+    t.wait_for("the view closed", |s| !s.contains("Resolvers ·"));
+
+    t.keys(&["q"]);
+    t.assert_terminal_sane();
+    drop(rt);
 }
 
 #[test]

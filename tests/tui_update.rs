@@ -11,7 +11,9 @@ use tui_common::*;
 fn lookups(cmds: &[Cmd]) -> Vec<(u64, String)> {
     cmds.iter()
         .filter_map(|c| match c {
-            Cmd::Lookup { generation, domain } => Some((*generation, domain.clone())),
+            Cmd::Lookup {
+                generation, domain, ..
+            } => Some((*generation, domain.clone())),
             Cmd::Copy { .. } | Cmd::Quit => None,
         })
         .collect()
@@ -33,6 +35,7 @@ fn start_looks_every_domain_up_and_reports_fill_them_in() {
     r.domain = "b.test.".into();
     app.update(Msg::Report {
         generation: l[1].0,
+        upstream: 0,
         report: Box::new(r),
     });
     assert!(app.domains[1].report.is_some());
@@ -41,6 +44,7 @@ fn start_looks_every_domain_up_and_reports_fill_them_in() {
     assert!(app.needs_tick());
     app.update(Msg::Report {
         generation: l[0].0,
+        upstream: 0,
         report: Box::new(failed("a.test.")),
     });
     assert!(!app.needs_tick(), "no tick once every report is in");
@@ -58,6 +62,7 @@ fn stale_results_are_dropped_by_generation() {
     // The older request answers last: it must not replace anything.
     app.update(Msg::Report {
         generation: old[0].0,
+        upstream: 0,
         report: Box::new(failed("two.test.")),
     });
     assert!(!app.dirty, "a stale result changes nothing");
@@ -69,6 +74,7 @@ fn stale_results_are_dropped_by_generation() {
     );
     app.update(Msg::Report {
         generation: new[0].0,
+        upstream: 0,
         report: Box::new(failed("two.test.")),
     });
     assert_eq!(
@@ -216,6 +222,7 @@ fn remove_drops_the_domain_and_its_late_answer() {
     assert_eq!(app.selected_domain().unwrap().name, "tier.test.");
     app.update(Msg::Report {
         generation: l[0].0,
+        upstream: 0,
         report: Box::new(two_tier()),
     });
     assert_eq!(app.domains.len(), 1, "a removed domain does not come back");

@@ -8,6 +8,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
 use ratatui::layout::Rect;
 
+use super::compare::Side;
 use super::keymap::{self, Action};
 pub use super::nav::Cursor;
 use super::theme::Theme;
@@ -22,9 +23,11 @@ pub enum Msg {
     Key(KeyEvent),
     Mouse(MouseEvent),
     Resize(u16, u16),
-    /// A lookup finished; `generation` is the one its [`Cmd::Lookup`] carried.
+    /// A lookup finished; `generation` and `upstream` are the ones its
+    /// [`Cmd::Lookup`] carried.
     Report {
         generation: u64,
+        upstream: usize,
         report: Box<MxReport>,
     },
     /// Text pasted into the terminal (bracketed paste).
@@ -41,9 +44,11 @@ pub enum Msg {
 /// Work for the runner.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cmd {
-    /// Look `domain` (parsed, FQDN) up and answer with [`Msg::Report`].
+    /// Look `domain` (parsed, FQDN) up on upstream number `upstream` (an
+    /// index into [`App::upstreams`]) and answer with [`Msg::Report`].
     Lookup {
         generation: u64,
+        upstream: usize,
         domain: String,
     },
     /// Put `text` on the clipboard and answer with [`Msg::Copied`];
@@ -102,6 +107,10 @@ pub enum Mode {
     Picker {
         selected: usize,
     },
+    /// What each resolver answered for the selected domain (`=`).
+    Compare {
+        scroll: u16,
+    },
 }
 
 /// One domain in the list.
@@ -115,6 +124,22 @@ pub struct DomainEntry {
     pub pending: Option<u64>,
     /// What the user marked down (Space), for the failover what-if.
     pub outages: Outages,
+    /// The other upstreams' answers when comparing resolvers, in
+    /// [`App::upstreams`] order after the primary; empty with one upstream.
+    pub others: Vec<Side>,
+}
+
+impl DomainEntry {
+    /// A domain not looked up yet, with a place for `upstreams` answers.
+    pub fn new(name: String, upstreams: usize) -> Self {
+        DomainEntry {
+            name,
+            report: None,
+            pending: None,
+            outages: Outages::default(),
+            others: vec![Side::default(); upstreams.saturating_sub(1)],
+        }
+    }
 }
 
 /// A line for the status bar.
@@ -140,8 +165,10 @@ pub struct App {
     /// The failover simulation of the selected domain under its outages,
     /// kept in step with the state by [`App::update`].
     pub simulation: Option<Simulation>,
-    /// Where lookups go, e.g. `demo` or `127.0.0.1:5354`.
-    pub upstream: String,
+    /// Where lookups go, e.g. `demo` or `127.0.0.1:5354`; never empty.
+    /// The first is the primary, whose reports the panes show; with
+    /// several, every domain is looked up on each and they are compared.
+    pub upstreams: Vec<String>,
     pub status: Option<Status>,
     /// Spinner frame; advances on [`Msg::Tick`].
     pub spinner: usize,
@@ -157,6 +184,19 @@ impl App {
     /// An app on `domains` (already parsed); call [`App::start`] for the
     /// first lookups.
     pub fn new(upstream: impl Into<String>, domains: Vec<String>, theme: Theme) -> Self {
+        Self::comparing(upstream.into(), Vec::new(), domains, theme)
+    }
+
+    /// An app that looks every domain up on `primary` and on each of
+    /// `others`, and compares their answers.
+    pub fn comparing(
+        primary: String,
+        others: Vec<String>,
+        domains: Vec<String>,
+        theme: Theme,
+    ) -> Self {
+        let mut upstreams = vec![primary];
+        upstreams.extend(others);
         let mut app = App {
             domains: Vec::new(),
             focus: Focus::Domains,
@@ -168,7 +208,7 @@ impl App {
             failover_scroll: 0,
             profile: Profile::rfc(),
             simulation: None,
-            upstream: upstream.into(),
+            upstreams,
             status: None,
             spinner: 0,
             theme,
@@ -176,27 +216,25 @@ impl App {
             dirty: true,
             next_generation: 1,
         };
+        let n = app.upstreams.len();
         for d in domains {
             if !app.domains.iter().any(|e| e.name == d) {
-                app.domains.push(DomainEntry {
-                    name: d,
-                    report: None,
-                    pending: None,
-                    outages: Outages::default(),
-                });
+                app.domains.push(DomainEntry::new(d, n));
             }
         }
         app
     }
 
-    /// Lookups for every domain: the runner's first commands.
+    /// Lookups for every domain on every upstream: the runner's first commands.
     pub fn start(&mut self) -> Vec<Cmd> {
-        (0..self.domains.len()).map(|i| self.lookup(i)).collect()
+        (0..self.domains.len())
+            .flat_map(|i| self.lookup(i))
+            .collect()
     }
 
     /// Whether something animates (a spinner), so the runner must tick.
     pub fn needs_tick(&self) -> bool {
-        self.domains.iter().any(|d| d.pending.is_some())
+        self.domains.iter().any(DomainEntry::any_pending)
     }
 
     pub fn selected_domain(&self) -> Option<&DomainEntry> {
@@ -239,6 +277,13 @@ impl App {
             .is_some_and(|d| d.outages.address_down(exchange, ip))
     }
 
+    /// A generation no lookup has carried yet.
+    pub(super) fn new_generation(&mut self) -> u64 {
+        let g = self.next_generation;
+        self.next_generation += 1;
+        g
+    }
+
     /// The one transition function.
     pub fn update(&mut self, msg: Msg) -> Vec<Cmd> {
         let cmds = self.handle(msg);
@@ -269,8 +314,12 @@ impl App {
                 self.dirty = true;
                 Vec::new()
             }
-            Msg::Report { generation, report } => {
-                self.report(generation, *report);
+            Msg::Report {
+                generation,
+                upstream,
+                report,
+            } => {
+                self.report(generation, upstream, *report);
                 Vec::new()
             }
             Msg::Paste(text) => {
@@ -293,32 +342,6 @@ impl App {
                 Vec::new()
             }
         }
-    }
-
-    pub(super) fn lookup(&mut self, i: usize) -> Cmd {
-        let generation = self.next_generation;
-        self.next_generation += 1;
-        let entry = &mut self.domains[i];
-        entry.pending = Some(generation);
-        Cmd::Lookup {
-            generation,
-            domain: entry.name.clone(),
-        }
-    }
-
-    fn report(&mut self, generation: u64, report: MxReport) {
-        // Stale answers (re-queried since, or the domain was removed) go.
-        let Some(entry) = self
-            .domains
-            .iter_mut()
-            .find(|d| d.pending == Some(generation))
-        else {
-            return;
-        };
-        entry.pending = None;
-        entry.report = Some(report);
-        self.refit();
-        self.dirty = true;
     }
 
     fn key(&mut self, k: KeyEvent) -> Vec<Cmd> {
@@ -360,6 +383,7 @@ impl App {
                 self.dirty = true;
                 Vec::new()
             }
+            Mode::Compare { .. } => self.compare_key(&k),
             Mode::Normal => match keymap::action_for(&k) {
                 Some(action) => {
                     self.dirty = true;
@@ -389,22 +413,9 @@ impl App {
                 }
             }
             Action::Remove => self.remove(),
-            Action::Requery => {
-                if self.domains.is_empty() {
-                    self.say("no domain to look up: press a to add one", true);
-                } else {
-                    let i = self.domain_cursor.selected;
-                    self.say(format!("looking up {} again", self.domains[i].name), false);
-                    return vec![self.lookup(i)];
-                }
-            }
-            Action::RequeryAll => {
-                self.say(
-                    format!("looking up {} domains again", self.domains.len()),
-                    false,
-                );
-                return (0..self.domains.len()).map(|i| self.lookup(i)).collect();
-            }
+            Action::Requery => return self.requery(),
+            Action::RequeryAll => return self.requery_all(),
+            Action::Compare => self.open_compare(),
             Action::ToggleDown => self.toggle_down(),
             Action::ClearOutages => {
                 if let Some(d) = self.domains.get_mut(self.domain_cursor.selected) {

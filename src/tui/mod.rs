@@ -1,8 +1,8 @@
 //! The interactive terminal UI: `mxlens` with no subcommand.
 //!
 //! - [`app`]: all state and the pure `update(Msg) -> Vec<Cmd>`; `nav`
-//!   (cursors, scrolling, mouse) and `prompt` (the add-domain prompt) hold
-//!   the rest of it.
+//!   (cursors, scrolling, mouse), `prompt` (the add-domain prompt) and
+//!   [`compare`] (lookups, answers, several resolvers) hold the rest of it.
 //! - [`keymap`]: the key table behind dispatch, help and hints.
 //! - [`ui`]: one render function per pane.
 //! - [`theme`]: colours that work on dark, light and `NO_COLOR` terminals.
@@ -14,6 +14,7 @@
 //! once per batch, only when something changed.
 
 pub mod app;
+pub mod compare;
 pub mod guard;
 pub mod keymap;
 mod nav;
@@ -66,27 +67,23 @@ pub async fn run(cli: &Cli) -> anyhow::Result<()> {
         domains = DEMO_DOMAINS.iter().map(|d| (*d).to_string()).collect();
     }
     let (upstreams, demo) = resolve_args(&cli.upstream).await?;
-    let mut upstreams = upstreams.into_iter();
-    let upstream = upstreams
-        .next()
-        .ok_or_else(|| anyhow::anyhow!("no upstream to query"))?;
+    let Some(primary) = upstreams.first() else {
+        anyhow::bail!("no upstream to query");
+    };
     let label = match &demo {
         Some(d) => format!("demo server {}", d.addr()),
-        None => upstream.label().to_string(),
+        None => primary.label().to_string(),
     };
-    let unused = upstreams.len();
-    let mut app = App::new(label, domains, Theme::from_env());
-    if unused > 0 {
-        app.status = Some(app::Status {
-            text: format!(
-                "the TUI queries the first resolver; {unused} more ignored (compare them with mxlens check)"
-            ),
-            error: false,
-        });
-    }
+    let others = upstreams[1..]
+        .iter()
+        .map(|u| u.label().to_string())
+        .collect();
+    let app = App::comparing(label, others, domains, Theme::from_env());
     let clipboard = Clipboard::new(cli.clipboard);
-    let result = run_app(app, started, clipboard, move |domain: String| {
-        let up = upstream.clone();
+    // The app asks only for upstreams it was given: indexes into this list.
+    let upstreams = std::sync::Arc::new(upstreams);
+    let result = run_app(app, started, clipboard, move |i: usize, domain: String| {
+        let up = upstreams[i].clone();
         async move { mx_report(&up, &domain).await }
     })
     .await;
@@ -101,9 +98,9 @@ const LOOKUPS_AT_ONCE: usize = 64;
 /// Most messages handled between two draws, so a flood cannot starve the screen.
 const BATCH: usize = 256;
 
-/// Runs `app` in the terminal until the user quits. `lookup` answers
-/// [`Cmd::Lookup`]; it runs as a tokio task per domain. Timings in the log
-/// are measured from `started`.
+/// Runs `app` in the terminal until the user quits. `lookup(upstream,
+/// domain)` answers [`Cmd::Lookup`]; it runs as a tokio task per domain and
+/// upstream. Timings in the log are measured from `started`.
 pub async fn run_app<L, F>(
     mut app: App,
     started: Instant,
@@ -111,7 +108,7 @@ pub async fn run_app<L, F>(
     lookup: L,
 ) -> anyhow::Result<()>
 where
-    L: Fn(String) -> F + Send + Sync + 'static,
+    L: Fn(usize, String) -> F + Send + Sync + 'static,
     F: Future<Output = MxReport> + Send + 'static,
 {
     let _guard = TerminalGuard::enter()?;
@@ -122,8 +119,8 @@ where
     // At most LOOKUPS_AT_ONCE lookups run together (a long domain list must
     // not flood the resolver); the rest wait their turn, spinners showing.
     let limit = std::sync::Arc::new(tokio::sync::Semaphore::new(LOOKUPS_AT_ONCE));
-    let lookup = std::sync::Arc::new(move |domain: String| {
-        let (limit, fut) = (limit.clone(), lookup(domain));
+    let lookup = std::sync::Arc::new(move |upstream: usize, domain: String| {
+        let (limit, fut) = (limit.clone(), lookup(upstream, domain));
         async move {
             // The semaphore is never closed, so acquiring cannot fail.
             let _permit = limit.acquire_owned().await;
@@ -209,19 +206,24 @@ fn run_cmds<L, F>(
     clipboard: &mut Clipboard,
 ) -> bool
 where
-    L: Fn(String) -> F + Send + Sync + 'static,
+    L: Fn(usize, String) -> F + Send + Sync + 'static,
     F: Future<Output = MxReport> + Send + 'static,
 {
     let mut quit = false;
     for cmd in cmds {
         match cmd {
-            Cmd::Lookup { generation, domain } => {
+            Cmd::Lookup {
+                generation,
+                upstream,
+                domain,
+            } => {
                 let (lookup, tx) = (lookup.clone(), tx.clone());
                 tokio::spawn(async move {
-                    let report = lookup(domain).await;
+                    let report = lookup(upstream, domain).await;
                     // The receiver is gone only when the app has quit.
                     let _ = tx.send(Msg::Report {
                         generation,
+                        upstream,
                         report: Box::new(report),
                     });
                 });

@@ -141,7 +141,7 @@ impl App {
         match m.kind {
             MouseEventKind::Down(MouseButton::Left) => {
                 if !matches!(self.mode, Mode::Normal) {
-                    if matches!(self.mode, Mode::Help { .. }) {
+                    if matches!(self.mode, Mode::Help { .. } | Mode::Compare { .. }) {
                         self.mode = Mode::Normal;
                         self.dirty = true;
                     }

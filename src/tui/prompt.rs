@@ -4,7 +4,6 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::app::{App, Cmd, DomainEntry, Focus, Mode};
-use crate::mx::failover::Outages;
 use crate::mx::input::parse_domain;
 
 impl App {
@@ -64,7 +63,7 @@ impl App {
                     error: None,
                 }
             }
-            Mode::Help { .. } | Mode::Picker { .. } => return,
+            Mode::Help { .. } | Mode::Picker { .. } | Mode::Compare { .. } => return,
         }
         self.dirty = true;
     }
@@ -77,16 +76,12 @@ impl App {
             self.say(format!("{name} is listed already"), false);
             return Vec::new();
         }
-        self.domains.push(DomainEntry {
-            name: name.clone(),
-            report: None,
-            pending: None,
-            outages: Outages::default(),
-        });
+        self.domains
+            .push(DomainEntry::new(name.clone(), self.upstreams.len()));
         let i = self.domains.len() - 1;
         self.select_domain(i);
         self.focus = Focus::Domains;
         self.say(format!("added {name}"), false);
-        vec![self.lookup(i)]
+        self.lookup(i)
     }
 }

@@ -162,3 +162,19 @@ pub fn codes(report: &mxlens::mx::MxReport) -> Vec<String> {
     c.dedup();
     c
 }
+
+/// Whether `tool` is on `PATH`. When it is missing the test is skipped with
+/// a note, except under CI (`CI` set), where a skipped test would hide a
+/// missing install step: there it fails.
+pub fn have_tool(tool: &str, package: &str) -> bool {
+    let found = std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()));
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{tool} is missing under CI: install the Debian package {package}"
+        );
+        eprintln!("skipped: {tool} is not installed (Debian package {package})");
+    }
+    found
+}

@@ -123,6 +123,7 @@ pub fn loaded(reports: Vec<MxReport>) -> App {
         };
         app.update(Msg::Report {
             generation,
+            upstream: 0,
             report: Box::new(r),
         });
     }

@@ -9,6 +9,7 @@ use ratatui::widgets::{Cell, Row};
 use super::{block, esc, note, spinner, table};
 use crate::mx::{MxReport, Outcome, Severity};
 use crate::tui::app::{App, DomainEntry, Focus, outage_count};
+use crate::tui::compare::Agreement;
 use crate::tui::theme::Theme;
 
 /// How a domain stands, for the mark column.
@@ -57,6 +58,27 @@ impl Standing {
     }
 }
 
+/// Whether the resolvers agree on a domain, readable without colour: `=`,
+/// `≠`, or while some still look it up, how many answered (`1/2`; a
+/// spinner when `wide` is false).
+pub fn agreement_mark(a: Agreement, wide: bool, app: &App) -> Span<'static> {
+    match a {
+        Agreement::Single => Span::raw(""),
+        Agreement::Pending { answered, total } if wide => {
+            Span::styled(format!("{answered}/{total}"), app.theme.pending)
+        }
+        Agreement::Pending { .. } => Span::styled(spinner(app.spinner), app.theme.pending),
+        Agreement::Agree => Span::styled("=", app.theme.ok),
+        Agreement::Differ(_) => Span::styled("≠", app.theme.warning),
+    }
+}
+
+/// Cells the "answered/total" text needs.
+fn cmp_width(total: usize) -> u16 {
+    let digits = total.to_string().len();
+    u16::try_from(2 * digits + 1).unwrap_or(u16::MAX).max(3)
+}
+
 /// The outcome in a few words.
 pub fn outcome_words(r: &MxReport) -> String {
     match r.outcome {
@@ -82,7 +104,7 @@ pub fn providers(r: &MxReport) -> String {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
-    let pending = app.domains.iter().filter(|d| d.pending.is_some()).count();
+    let pending = app.domains.iter().filter(|d| d.any_pending()).count();
     let mut title = vec![Span::raw(format!("Domains ({})", app.domains.len()))];
     if pending > 0 {
         title.push(Span::styled(
@@ -96,6 +118,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let wide = area.width >= 56;
+    let comparing = app.upstreams.len() > 1;
+    // Room for "1/2" (answered of all) while pending; else one glyph.
+    let wide_cmp = area.width >= 40;
     let rows = app.domains.iter().map(|d| {
         let standing = Standing::of(d);
         let (outcome, hosts, prov) = match &d.report {
@@ -123,6 +148,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             Cell::from(Span::styled(outcome, outcome_style)),
             Cell::from(hosts),
         ];
+        if comparing {
+            cells.push(Cell::from(agreement_mark(d.agreement(), wide_cmp, app)));
+        }
         if wide {
             cells.push(Cell::from(esc(&prov).into_owned()));
         }
@@ -135,6 +163,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Constraint::Length(8),
         Constraint::Length(2),
     ];
+    if comparing {
+        header.push(if wide_cmp { "cmp" } else { "" });
+        let w = if wide_cmp {
+            cmp_width(app.upstreams.len())
+        } else {
+            1
+        };
+        widths.push(Constraint::Length(w));
+    }
     if wide {
         header.push("provider");
         widths.push(Constraint::Fill(1));

@@ -35,6 +35,12 @@ fn legend(app: &App) -> Vec<Line<'static>> {
         ),
         ("⠋", app.theme.pending, "looking up"),
         ("⇣n", app.theme.warning, "n hosts or addresses marked down"),
+        ("=", app.theme.ok, "every resolver gives the same answer"),
+        (
+            "≠",
+            app.theme.warning,
+            "the resolvers disagree: = shows how",
+        ),
     ] {
         out.push(Line::from(vec![
             Span::styled(format!("  {mark:<8}"), style),

@@ -15,10 +15,12 @@
 //!  key hints (or the add-domain prompt)
 //! ```
 //!
-//! Overlays (help, the copy format picker, the add-domain prompt) sit on top. Everything that came
-//! off the wire goes through [`esc`] before it reaches a cell.
+//! Overlays (help, the copy format picker, the compare view, the add-domain
+//! prompt) sit on top. Everything that came off the wire goes through
+//! [`esc`] before it reaches a cell.
 
 pub mod addresses;
+pub mod compare;
 pub mod domains;
 pub mod failover;
 pub mod findings;
@@ -124,6 +126,7 @@ pub fn render(frame: &mut Frame, app: &App) {
     match app.mode {
         Mode::Help { .. } => help::render(frame, area, app),
         Mode::Picker { .. } => picker::render(frame, area, app),
+        Mode::Compare { .. } => compare::render(frame, area, app),
         Mode::Normal | Mode::Input { .. } => {}
     }
 }

@@ -9,9 +9,11 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::domains::Standing;
 use crate::tui::app::{App, Mode};
+use crate::tui::compare::Agreement;
 use crate::tui::keymap::{Action, BINDINGS, Binding};
 
-/// The first row: the last message, then upstream and counts.
+/// The first row: the last message, then upstream and counts (with
+/// several resolvers, counts first).
 pub fn summary(app: &App) -> Line<'static> {
     let t = &app.theme;
     let mut spans = vec![Span::raw(" ")];
@@ -27,14 +29,32 @@ pub fn summary(app: &App) -> Line<'static> {
         ));
         spans.push(Span::styled(" │ ", t.dim));
     }
-    spans.push(Span::raw(super::esc(&app.upstream).into_owned()));
-    spans.push(Span::styled(" · ", t.dim));
+    // Several resolvers make a long list: it goes last, after the counts.
+    let comparing = app.upstreams.len() > 1;
+    if !comparing {
+        spans.push(Span::raw(upstreams(app)));
+        spans.push(Span::styled(" · ", t.dim));
+    }
     let n = app.domains.len();
     spans.push(Span::raw(format!(
         "{n} domain{}",
         if n == 1 { "" } else { "s" }
     )));
-    let count = |s: Standing| app.domains.iter().filter(|d| Standing::of(d) == s).count();
+    let differ = app
+        .domains
+        .iter()
+        .filter(|d| matches!(d.agreement(), Agreement::Differ(_)))
+        .count();
+    if differ > 0 {
+        let verb = if differ == 1 { "differs" } else { "differ" };
+        spans.push(Span::styled(" · ", t.dim));
+        spans.push(Span::styled(format!("{differ} {verb}"), t.warning));
+    }
+    let count = |s: Standing| match s {
+        // Pending until every resolver answered, whatever the primary said.
+        Standing::Pending => app.domains.iter().filter(|d| d.any_pending()).count(),
+        _ => app.domains.iter().filter(|d| Standing::of(d) == s).count(),
+    };
     for (s, word, style) in [
         (Standing::Pending, "pending", t.pending),
         (Standing::Failed, "failed", t.error),
@@ -47,13 +67,33 @@ pub fn summary(app: &App) -> Line<'static> {
             spans.push(Span::styled(format!("{n} {word}"), style));
         }
     }
+    if comparing {
+        spans.push(Span::styled(" · ", t.dim));
+        spans.push(Span::raw(upstreams(app)));
+    }
     Line::from(spans)
+}
+
+/// Where lookups go: `demo`, `127.0.0.1:5354`, or with several
+/// resolvers `2 resolvers: 127.0.0.1:5301, 127.0.0.1:5302`.
+pub fn upstreams(app: &App) -> String {
+    let names: Vec<String> = app
+        .upstreams
+        .iter()
+        .map(|u| super::esc(u).into_owned())
+        .collect();
+    match names.len() {
+        0 | 1 => names.concat(),
+        n => format!("{n} resolvers: {}", names.join(", ")),
+    }
 }
 
 /// The second row: hints from the key table, as many as fit in `width`
 /// (help and quit always stay, at the end).
 pub fn hints(app: &App, width: u16) -> Line<'static> {
     let always = |a: Action| matches!(a, Action::Help | Action::Quit);
+    // `=` compares resolvers: a hint only when there are several.
+    let useful = |b: &&Binding| b.action != Action::Compare || app.upstreams.len() > 1;
     let item =
         |b: &Binding| b.label.chars().count() + 1 + b.hint.map_or(0, |h| h.chars().count()) + 2;
     let tail: Vec<&Binding> = BINDINGS
@@ -67,6 +107,7 @@ pub fn hints(app: &App, width: u16) -> Line<'static> {
     for b in BINDINGS
         .iter()
         .filter(|b| b.hint.is_some() && !always(b.action))
+        .filter(useful)
     {
         if item(b) <= room {
             room -= item(b);

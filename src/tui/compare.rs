@@ -1,0 +1,228 @@
+//! Lookups, their answers, and the comparison of resolvers.
+//!
+//! With several `--resolver`, every domain is looked up on each of them
+//! (DESIGN §4). The first is the primary: its report is the one the panes
+//! show, as with a single upstream. The others' reports are kept beside it
+//! in [`Side`]s, each with its differences from the primary, TTLs ignored
+//! (a caching resolver counts them down), as `mxlens check` compares them.
+//! Part of [`App`]'s transition function, split out of app.rs by concern.
+
+use crossterm::event::KeyEvent;
+
+use super::app::{App, Cmd, DomainEntry, Mode};
+use super::keymap::{self, Action};
+use crate::mx::MxReport;
+use crate::mx::diff::{Change, diff};
+
+/// What one upstream other than the primary answered for a domain.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Side {
+    /// The latest report; kept while a re-query runs.
+    pub report: Option<MxReport>,
+    /// The generation of the lookup in flight, if any.
+    pub pending: Option<u64>,
+    /// How `report` differs from the primary's, TTLs ignored; `None` until
+    /// both are in.
+    pub changes: Option<Vec<Change>>,
+}
+
+impl Side {
+    /// Recomputes [`Side::changes`] against the primary's report.
+    fn rediff(&mut self, primary: Option<&MxReport>) {
+        self.changes = match (primary, &self.report) {
+            (Some(p), Some(r)) => Some(diff(p, r, false).changes),
+            _ => None,
+        };
+    }
+}
+
+/// Whether a domain's upstreams agree, for the domains pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Agreement {
+    /// One upstream: nothing to compare.
+    Single,
+    /// Not every upstream has answered the latest lookup.
+    Pending { answered: usize, total: usize },
+    /// Every upstream gave the primary's answer (TTLs aside).
+    Agree,
+    /// This many upstreams answered differently from the primary.
+    Differ(usize),
+}
+
+impl DomainEntry {
+    /// How many upstreams the domain is looked up on.
+    pub fn upstream_count(&self) -> usize {
+        1 + self.others.len()
+    }
+
+    /// Upstream `i`'s latest report (0 is the primary).
+    pub fn report_of(&self, i: usize) -> Option<&MxReport> {
+        match i {
+            0 => self.report.as_ref(),
+            _ => self.others.get(i - 1)?.report.as_ref(),
+        }
+    }
+
+    /// The generation upstream `i` is still answering, if any.
+    pub fn pending_of(&self, i: usize) -> Option<u64> {
+        match i {
+            0 => self.pending,
+            _ => self.others.get(i - 1)?.pending,
+        }
+    }
+
+    /// Upstream `i`'s differences from the primary (`None` for the primary
+    /// itself, or while one of the two reports is missing).
+    pub fn changes_of(&self, i: usize) -> Option<&[Change]> {
+        match i {
+            0 => None,
+            _ => self.others.get(i - 1)?.changes.as_deref(),
+        }
+    }
+
+    /// Whether any upstream is still looking the domain up.
+    pub fn any_pending(&self) -> bool {
+        self.pending.is_some() || self.others.iter().any(|s| s.pending.is_some())
+    }
+
+    pub fn agreement(&self) -> Agreement {
+        let total = self.upstream_count();
+        if total == 1 {
+            return Agreement::Single;
+        }
+        let answered = (0..total)
+            .filter(|i| self.pending_of(*i).is_none() && self.report_of(*i).is_some())
+            .count();
+        if answered < total {
+            return Agreement::Pending { answered, total };
+        }
+        match self
+            .others
+            .iter()
+            .filter(|s| s.changes.as_ref().is_some_and(|c| !c.is_empty()))
+            .count()
+        {
+            0 => Agreement::Agree,
+            n => Agreement::Differ(n),
+        }
+    }
+}
+
+impl App {
+    /// Lookups of domain `i` on every upstream, under one new generation:
+    /// an answer to an older one is stale.
+    pub(super) fn lookup(&mut self, i: usize) -> Vec<Cmd> {
+        let generation = self.new_generation();
+        let n = self.upstreams.len();
+        let entry = &mut self.domains[i];
+        entry.pending = Some(generation);
+        entry.others.resize(n.saturating_sub(1), Side::default());
+        for side in &mut entry.others {
+            side.pending = Some(generation);
+        }
+        (0..n)
+            .map(|upstream| Cmd::Lookup {
+                generation,
+                upstream,
+                domain: entry.name.clone(),
+            })
+            .collect()
+    }
+
+    /// Takes in one upstream's answer, unless it is stale (re-queried
+    /// since, or the domain was removed).
+    pub(super) fn report(&mut self, generation: u64, upstream: usize, report: MxReport) {
+        let Some(entry) = self
+            .domains
+            .iter_mut()
+            .find(|d| d.pending_of(upstream) == Some(generation))
+        else {
+            return;
+        };
+        if upstream == 0 {
+            entry.pending = None;
+            entry.report = Some(report);
+            for side in &mut entry.others {
+                side.rediff(entry.report.as_ref());
+            }
+            self.refit();
+        } else {
+            let side = &mut entry.others[upstream - 1];
+            side.pending = None;
+            side.report = Some(report);
+            side.rediff(entry.report.as_ref());
+        }
+        self.dirty = true;
+    }
+
+    /// `r`: the selected domain again, on every upstream.
+    pub(super) fn requery(&mut self) -> Vec<Cmd> {
+        if self.domains.is_empty() {
+            self.say("no domain to look up: press a to add one", true);
+            return Vec::new();
+        }
+        let i = self.domain_cursor.selected;
+        let on = self.on_upstreams();
+        self.say(
+            format!("looking up {} again{on}", self.domains[i].name),
+            false,
+        );
+        self.lookup(i)
+    }
+
+    /// `R`: every domain again, on every upstream.
+    pub(super) fn requery_all(&mut self) -> Vec<Cmd> {
+        let on = self.on_upstreams();
+        let n = self.domains.len();
+        self.say(format!("looking up {n} domains again{on}"), false);
+        (0..n).flat_map(|i| self.lookup(i)).collect()
+    }
+
+    fn on_upstreams(&self) -> String {
+        match self.upstreams.len() {
+            1 => String::new(),
+            n => format!(" on {n} resolvers"),
+        }
+    }
+
+    /// `=`: the compare view of the selected domain.
+    pub(super) fn open_compare(&mut self) {
+        if self.upstreams.len() < 2 {
+            self.say(
+                "one resolver, nothing to compare: give --resolver twice or more",
+                true,
+            );
+        } else if self.selected_domain().is_none() {
+            self.say("no domain to compare: press a to add one", true);
+        } else {
+            self.mode = Mode::Compare { scroll: 0 };
+        }
+    }
+
+    /// Keys while the compare view is open: scroll, re-query, close, quit.
+    pub(super) fn compare_key(&mut self, k: &KeyEvent) -> Vec<Cmd> {
+        let Mode::Compare { scroll } = &mut self.mode else {
+            return Vec::new();
+        };
+        let cmds = match keymap::action_for(k) {
+            Some(Action::Compare | Action::Back) => {
+                self.mode = Mode::Normal;
+                Vec::new()
+            }
+            Some(Action::Down) => {
+                *scroll = scroll.saturating_add(1);
+                Vec::new()
+            }
+            Some(Action::Up) => {
+                *scroll = scroll.saturating_sub(1);
+                Vec::new()
+            }
+            Some(Action::Requery) => self.requery(),
+            Some(Action::RequeryAll) => self.requery_all(),
+            Some(Action::Quit) => return vec![Cmd::Quit],
+            _ => return Vec::new(),
+        };
+        self.dirty = true;
+        cmds
+    }
+}

@@ -1,0 +1,176 @@
+//! The compare view (`=`): what each resolver answered for the selected
+//! domain, and how the others differ from the primary.
+//!
+//! ```text
+//! ╔ Resolvers · cmp.test. ═══════════════════════════╗
+//! ║≠ 1 of 2 other resolvers differs from the primary ║
+//! ║                                                  ║
+//! ║• 127.0.0.1:5301 (primary)  mx · 1 host           ║
+//! ║≠ 127.0.0.1:5302  mx · 2 hosts                    ║
+//! ║    + MX 20 mx2.cmp.test.                         ║
+//! ║= 127.0.0.1:5303  mx · 1 host                     ║
+//! ╚ = or Esc closes · ↑/↓ scroll · r looks it up again ╝
+//! ```
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+
+use super::domains::outcome_words;
+use super::{esc, spinner};
+use crate::mx::Outcome;
+use crate::mx::diff::Change;
+use crate::tui::app::{App, DomainEntry, Mode};
+use crate::tui::compare::Agreement;
+
+/// The first line: do they agree?
+fn verdict(app: &App, d: &DomainEntry) -> Line<'static> {
+    let t = &app.theme;
+    let total = d.upstream_count();
+    match d.agreement() {
+        Agreement::Single => Line::raw("one resolver: nothing to compare"),
+        Agreement::Pending { answered, total } => Line::styled(
+            format!(
+                "{} {answered} of {total} resolvers answered, waiting for the rest",
+                spinner(app.spinner)
+            ),
+            t.pending,
+        ),
+        Agreement::Agree => {
+            Line::styled(format!("= all {total} resolvers agree (TTLs aside)"), t.ok)
+        }
+        Agreement::Differ(n) => {
+            let verb = if n == 1 { "differs" } else { "differ" };
+            Line::styled(
+                format!(
+                    "≠ {n} of {} other resolvers {verb} from the primary (TTLs aside)",
+                    total - 1
+                ),
+                t.warning,
+            )
+        }
+    }
+}
+
+/// What upstream `i` answered, in a few words.
+fn answer(d: &DomainEntry, i: usize) -> String {
+    match d.report_of(i) {
+        None => "looking up…".into(),
+        Some(r) => {
+            let mut s = outcome_words(r);
+            if matches!(r.outcome, Outcome::Mx | Outcome::Implicit) {
+                let n = r.mx.len();
+                s.push_str(&format!(" · {n} host{}", if n == 1 { "" } else { "s" }));
+            }
+            if d.pending_of(i).is_some() {
+                s.push_str(" · looking up again…");
+            }
+            s
+        }
+    }
+}
+
+/// The mark of upstream `i` and its style.
+fn mark(app: &App, d: &DomainEntry, i: usize) -> (String, Style) {
+    let t = &app.theme;
+    if d.pending_of(i).is_some() || d.report_of(i).is_none() {
+        return (spinner(app.spinner).into(), t.pending);
+    }
+    if i == 0 {
+        return ("•".into(), Style::new());
+    }
+    match d.changes_of(i) {
+        Some([]) => ("=".into(), t.ok),
+        Some(_) => ("≠".into(), t.warning),
+        // The primary has not answered yet.
+        None => (spinner(app.spinner).into(), t.pending),
+    }
+}
+
+/// The style of a change line: additions, removals, the rest.
+fn change_style(app: &App, c: &Change) -> Style {
+    match c {
+        Change::RecordAdded { .. } | Change::AddressAdded { .. } | Change::FindingAdded { .. } => {
+            app.theme.ok
+        }
+        Change::RecordRemoved { .. }
+        | Change::AddressRemoved { .. }
+        | Change::FindingRemoved { .. } => app.theme.error,
+        _ => app.theme.warning,
+    }
+}
+
+/// The view's text for the selected domain.
+pub fn lines(app: &App) -> Vec<Line<'static>> {
+    let Some(d) = app.selected_domain() else {
+        return vec![Line::raw("no domain selected")];
+    };
+    let mut out = vec![verdict(app, d), Line::raw("")];
+    for (i, label) in app.upstreams.iter().enumerate() {
+        let (m, style) = mark(app, d, i);
+        let mut spans = vec![
+            Span::styled(format!("{m} "), style),
+            Span::styled(esc(label).into_owned(), app.theme.key),
+        ];
+        if i == 0 {
+            spans.push(Span::styled(" (primary)", app.theme.dim));
+        }
+        spans.push(Span::raw(format!("  {}", answer(d, i))));
+        out.push(Line::from(spans));
+        // An upstream whose lookup failed lacks every record the primary
+        // has: its outcome and error say all there is.
+        let failed = d.report_of(i).is_some_and(|r| r.outcome == Outcome::Error);
+        let changes = d
+            .changes_of(i)
+            .unwrap_or_default()
+            .iter()
+            .filter(|c| !failed || matches!(c, Change::Outcome { .. } | Change::Error { .. }));
+        for c in changes {
+            // Display escapes the names in it.
+            out.push(Line::styled(format!("    {c}"), change_style(app, c)));
+        }
+    }
+    out
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let scroll = match app.mode {
+        Mode::Compare { scroll } => scroll,
+        _ => 0,
+    };
+    let text = lines(app);
+    let want_h = u16::try_from(text.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+    let w = area.width.saturating_sub(4).min(80);
+    let h = area.height.saturating_sub(2).min(want_h);
+    let popup = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    let scroll = scroll.min(want_h.saturating_sub(h));
+    let hint = if want_h > h {
+        " = or Esc closes · ↑/↓ scroll · r looks up again "
+    } else {
+        " = or Esc closes · r looks up again "
+    };
+    let name = app
+        .selected_domain()
+        .map(|d| esc(&d.name).into_owned())
+        .unwrap_or_default();
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Double)
+        .border_style(app.theme.border_focused)
+        .title(Line::styled(
+            format!(" Resolvers · {name} "),
+            app.theme.title,
+        ))
+        .title_bottom(Line::styled(hint, app.theme.dim));
+    frame.render_widget(Clear, popup);
+    frame.render_widget(Paragraph::new(text).block(block).scroll((scroll, 0)), popup);
+}
