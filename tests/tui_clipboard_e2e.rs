@@ -31,6 +31,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 mod clipboard_e2e_support;
+mod support;
 mod tui_common;
 use clipboard_e2e_support::{Tmux, Xvfb, status_row, status_rows};
 use tui_common::buffer_text;
