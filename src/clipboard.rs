@@ -71,10 +71,10 @@ impl fmt::Display for CopyTarget {
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ClipboardError {
     #[error(
-        "no display server for the system clipboard (DISPLAY and WAYLAND_DISPLAY are unset); use --clipboard osc52 or auto"
+        "no display server for the system clipboard (DISPLAY is unset); use --clipboard osc52 or auto"
     )]
     NoDisplay,
-    #[error("the system clipboard is not available ({0}); use --clipboard osc52 or auto")]
+    #[error("the system clipboard is not available; use --clipboard osc52 or auto ({0})")]
     SystemUnavailable(String),
     #[error(
         "the system clipboard did not answer within {} s; use --clipboard osc52 or auto",

@@ -1,10 +1,11 @@
 //! The two status rows: counts and the last message; key hints or the
-//! add-domain prompt.
+//! add-domain prompt. An error message too long for the first row is
+//! wrapped over both, so its remedy stays readable on narrow terminals.
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::domains::Standing;
 use crate::tui::app::{App, Mode};
@@ -153,8 +154,30 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             }
         }
         _ => {
-            frame.render_widget(Paragraph::new(summary(app)), top);
-            frame.render_widget(Paragraph::new(hints(app, bottom.width)), bottom);
+            let error = app
+                .status
+                .as_ref()
+                .filter(|s| s.error)
+                .map(|s| format!("✗ {}", super::esc(&s.text)));
+            match error {
+                // An error too long for its row takes the hint row too: the
+                // end of the message is what to do about it.
+                Some(text) if Line::raw(text.as_str()).width() + 1 > usize::from(area.width) => {
+                    let rows = Rect {
+                        x: area.x + 1,
+                        width: area.width.saturating_sub(1),
+                        ..area
+                    };
+                    let p = Paragraph::new(text)
+                        .style(app.theme.error)
+                        .wrap(Wrap { trim: true });
+                    frame.render_widget(p, rows);
+                }
+                _ => {
+                    frame.render_widget(Paragraph::new(summary(app)), top);
+                    frame.render_widget(Paragraph::new(hints(app, bottom.width)), bottom);
+                }
+            }
         }
     }
 }

@@ -1,0 +1,293 @@
+//! The harness of tests/tui_clipboard_e2e.rs: the real binary in a private
+//! tmux server, a private Xvfb, and bounded polling.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use super::support::have_tool;
+
+const BIN: &str = env!("CARGO_BIN_EXE_mxlens");
+
+/// Longest wait for anything the tests expect on screen or on a clipboard.
+const WAIT: Duration = Duration::from_secs(15);
+
+/// Polls `probe` until it returns `Some`, for at most [`WAIT`].
+pub fn poll<T>(what: &str, mut probe: impl FnMut() -> Option<T>, last: impl Fn() -> String) -> T {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if let Some(v) = probe() {
+            return v;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}; last seen:\n{}",
+            last()
+        );
+        std::thread::sleep(Duration::from_millis(40));
+    }
+}
+
+/// A private tmux server (its own socket, no user config), killed on drop.
+pub struct Tmux {
+    socket: PathBuf,
+    dir: tempfile::TempDir,
+}
+
+impl Tmux {
+    /// A shell in a detached `w`×`h` session; `env` is the argument list of
+    /// `env(1)` that sets the shell's environment (`-u DISPLAY`, `DISPLAY=:5`).
+    /// `None` (test skipped, with a note) when tmux is absent outside CI;
+    /// under CI that fails the test.
+    pub fn start(name: &str, w: u16, h: u16, env: &[&str]) -> Option<Tmux> {
+        if !have_tool("tmux", "tmux") {
+            return None;
+        }
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("mxlens-clip-{name}-"))
+            .tempdir()
+            .unwrap();
+        // The socket lives in the temporary directory and goes with it.
+        let socket = dir.path().join("tmux.sock");
+        let t = Tmux { socket, dir };
+        let ok = Command::new("tmux")
+            .arg("-S")
+            .arg(&t.socket)
+            .args(["-f", "/dev/null", "new-session", "-d"])
+            .args(["-s", "e2e", "-x", &w.to_string(), "-y", &h.to_string()])
+            .arg("env")
+            .args(env)
+            .args(["PS1=READY$ ", "sh", "-i"])
+            .status()
+            .unwrap();
+        assert!(ok.success(), "tmux new-session failed");
+        t.wait_for("shell prompt", |s| s.contains("READY$"));
+        Some(t)
+    }
+
+    pub fn cmd(&self, args: &[&str]) -> std::process::Output {
+        Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    pub fn tmux(&self, args: &[&str]) -> String {
+        String::from_utf8_lossy(&self.cmd(args).stdout).into_owned()
+    }
+
+    pub fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "e2e"])
+    }
+
+    /// Keys in tmux `send-keys` syntax, one call per key so that `Escape`
+    /// never merges with the next key into an Alt chord.
+    pub fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.tmux(&["send-keys", "-t", "e2e", k]);
+        }
+    }
+
+    /// The paste buffer OSC 52 filled, raw bytes; `None` while there is none.
+    pub fn buffer(&self) -> Option<Vec<u8>> {
+        let out = self.cmd(&["show-buffer"]);
+        out.status.success().then_some(out.stdout)
+    }
+
+    /// Deletes every paste buffer.
+    pub fn clear_buffers(&self) {
+        for _ in 0..100 {
+            if self.buffer().is_none() {
+                return;
+            }
+            self.tmux(&["delete-buffer"]);
+        }
+        panic!("tmux keeps a paste buffer after 100 deletions");
+    }
+
+    /// Polls the screen until `ok` holds on a settled screen (two captures
+    /// alike, so never half a frame); fails after [`WAIT`] with the screen.
+    pub fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        poll(
+            what,
+            || {
+                let s = self.screen();
+                if !ok(&s) {
+                    return None;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+                (self.screen() == s).then_some(s)
+            },
+            || self.screen(),
+        )
+    }
+
+    /// Esc from a pane back to the domains list, waiting for the focus to
+    /// move: sent right before another key, ESC would read as an Alt chord.
+    pub fn escape_to_domains(&self) {
+        self.keys(&["Escape"]);
+        self.wait_for("focus back on domains", |s| s.contains("┏ Domains"));
+    }
+
+    /// Starts mxlens in the shell.
+    pub fn run(&self, args: &str) {
+        self.run_env("", args);
+    }
+
+    /// Starts mxlens in the shell with `env` (`VAR=value …`) before it.
+    pub fn run_env(&self, env: &str, args: &str) {
+        let line = format!("{env} NO_COLOR= {BIN} {args}");
+        self.tmux(&["send-keys", "-t", "e2e", "-l", line.trim_start()]);
+        self.keys(&["Enter"]);
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// After the app exits: the shell is back, out of the alternate screen,
+    /// and the tty is in cooked mode with echo.
+    pub fn assert_terminal_sane(&self) {
+        self.wait_for("the shell prompt after exit", |s| {
+            s.lines().any(|l| l.starts_with("READY$"))
+        });
+        let flags = self.tmux(&[
+            "display",
+            "-p",
+            "-t",
+            "e2e",
+            "#{alternate_on} #{cursor_flag}",
+        ]);
+        assert_eq!(flags.trim(), "0 1", "alternate screen off, cursor shown");
+        let out = self.path("stty.txt");
+        let line = format!("stty -a > {}; echo STTY-$((1+1))-DONE", out.display());
+        self.tmux(&["send-keys", "-t", "e2e", "-l", &line]);
+        self.keys(&["Enter"]);
+        self.wait_for("stty", |s| s.contains("STTY-2-DONE"));
+        let stty = std::fs::read_to_string(&out).unwrap();
+        let words: Vec<&str> = stty.split_whitespace().collect();
+        for want in ["icanon", "echo", "isig"] {
+            assert!(words.contains(&want), "{want} missing:\n{stty}");
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+/// The status row (second to last line), trimmed.
+pub fn status_row(screen: &str) -> String {
+    let lines: Vec<&str> = screen.lines().collect();
+    lines[lines.len().saturating_sub(2)].trim().to_string()
+}
+
+/// The two status rows joined with single spaces, so a message wrapped over
+/// both reads as one line.
+pub fn status_rows(screen: &str) -> String {
+    let lines: Vec<&str> = screen.lines().collect();
+    lines[lines.len().saturating_sub(2)..]
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A private X server (`-displayfd`: it picks a free display), killed on drop.
+pub struct Xvfb {
+    child: Child,
+    pub display: String,
+}
+
+impl Xvfb {
+    /// `None` (test skipped, with a note) when Xvfb or xclip is absent
+    /// outside CI; under CI that fails the test.
+    pub fn start() -> Option<Xvfb> {
+        if !have_tool("xclip", "xclip") || !have_tool("Xvfb", "xvfb") {
+            return None;
+        }
+        let mut child = Command::new("Xvfb")
+            .args(["-displayfd", "1", "-nolisten", "tcp"])
+            .args(["-screen", "0", "320x240x24"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("cannot start Xvfb");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let mut x = Xvfb {
+            child,
+            display: String::new(),
+        };
+        let n = rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("Xvfb did not report its display within 10 s");
+        assert!(!n.trim().is_empty(), "Xvfb exited without a display");
+        x.display = format!(":{}", n.trim());
+        Some(x)
+    }
+
+    /// The CLIPBOARD selection as `xclip` reads it; `None` when nobody owns
+    /// it. Fails if xclip hangs for 5 s.
+    pub fn clipboard(&self) -> Option<String> {
+        let mut child = Command::new("xclip")
+            .args(["-o", "-selection", "clipboard"])
+            .env("DISPLAY", &self.display)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("xclip did not answer within 5 s");
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        let mut out = String::new();
+        child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut out)
+            .unwrap();
+        status.success().then_some(out)
+    }
+
+    /// Waits until the clipboard holds exactly `want`.
+    pub fn wait_clipboard(&self, what: &str, want: &str) {
+        poll(
+            what,
+            || (self.clipboard().as_deref() == Some(want)).then_some(()),
+            || format!("{:?}\nwanted:\n{want:?}", self.clipboard()),
+        );
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
