@@ -146,16 +146,102 @@ fn json_sub_objects_are_the_contract_objects() {
 }
 
 #[test]
-fn summaries_count_records() {
+fn summaries_count_what_the_text_holds_in_each_format() {
     let r = export_fixtures::example();
+    let sum = |sel: Selection, fmt| render(&sel, fmt).summary;
     let zone = render(&Selection::Report(&r), ExportFormat::Zone);
     assert_eq!(zone.record_count, 5, "2 MX + 3 addresses");
     assert_eq!(zone.summary, "5 records as zone lines");
-    let host = render(&Selection::Host(&r, 1), ExportFormat::Dig);
-    assert_eq!(host.summary, "2 records as dig commands");
-    let addr = render(&Selection::Address(&r, 0, 0), ExportFormat::Csv);
-    assert_eq!(addr.summary, "1 record as CSV");
+    // mx1 has two addresses: two CSV rows, not "3 records as CSV".
+    assert_eq!(
+        sum(Selection::Host(&r, 0), ExportFormat::Csv),
+        "2 rows as CSV"
+    );
+    assert_eq!(
+        sum(Selection::Report(&r), ExportFormat::Csv),
+        "3 rows as CSV"
+    );
+    assert_eq!(
+        sum(Selection::Address(&r, 0, 0), ExportFormat::Csv),
+        "1 row as CSV"
+    );
+    assert_eq!(
+        sum(Selection::Host(&r, 1), ExportFormat::Dig),
+        "2 dig commands"
+    );
+    assert_eq!(
+        sum(Selection::Report(&r), ExportFormat::Dig),
+        "5 dig commands"
+    );
+    assert_eq!(
+        sum(Selection::Report(&r), ExportFormat::Json),
+        "the report as JSON"
+    );
+    assert_eq!(
+        sum(Selection::Host(&r, 0), ExportFormat::Json),
+        "the host as JSON"
+    );
+    assert_eq!(
+        sum(Selection::Address(&r, 0, 1), ExportFormat::Json),
+        "the address as JSON"
+    );
+    assert_eq!(
+        sum(Selection::Report(&r), ExportFormat::Markdown),
+        "a Markdown table of 2 rows"
+    );
+    let text = render(&Selection::Report(&r), ExportFormat::Text);
+    assert_eq!(text.text.lines().count(), 5, "{}", text.text);
+    assert_eq!(text.summary, "5 lines of text");
+
     let implicit = export_fixtures::implicit();
     let out = render(&Selection::Report(&implicit), ExportFormat::Zone);
     assert_eq!(out.record_count, 2, "no MX record, two addresses");
+    assert_eq!(out.summary, "2 records as zone lines");
+
+    // No record at all: the paste is a comment, and the summary says so.
+    for report in [export_fixtures::nxdomain(), export_fixtures::broken()] {
+        let out = render(&Selection::Report(&report), ExportFormat::Zone);
+        assert!(out.text.starts_with("; "), "{}", out.text);
+        assert_eq!(out.record_count, 0);
+        assert_eq!(out.summary, "a comment (no records) as zone lines");
+        assert_eq!(
+            sum(Selection::Report(&report), ExportFormat::Markdown),
+            "a Markdown note (no table)"
+        );
+        assert_eq!(
+            sum(Selection::Report(&report), ExportFormat::Csv),
+            "1 row as CSV",
+            "the row that names the domain"
+        );
+    }
+}
+
+#[test]
+fn an_exchange_listed_twice_is_counted_as_pasted() {
+    use mxlens::mx::{Address, MxHost, MxReport, Outcome};
+    let mut r = MxReport::new("shared.test.", "127.0.0.1:5354");
+    r.outcome = Outcome::Mx;
+    for (pref, name, ip) in [
+        (10, "mx.shared.test.", "192.0.2.120"),
+        (20, "backup1.shared.test.", "198.51.100.121"),
+        (20, "backup2.shared.test.", "198.51.100.121"),
+        (30, "backup1.shared.test.", "198.51.100.121"),
+    ] {
+        let mut h = MxHost::new(pref, name, 300);
+        h.addresses.push(Address::new(ip.parse().unwrap(), 300));
+        r.mx.push(h);
+    }
+    let zone = render(&Selection::Report(&r), ExportFormat::Zone);
+    assert_eq!(zone.text.lines().count(), 7, "{}", zone.text);
+    assert_eq!(zone.record_count, 7, "4 MX + 3 distinct address records");
+    assert_eq!(zone.summary, "7 records as zone lines");
+    // Every format tells the same number of DNS records.
+    for &fmt in ExportFormat::all() {
+        assert_eq!(render(&Selection::Report(&r), fmt).record_count, 7, "{fmt}");
+    }
+    // Each MX record is a CSV row, so the duplicate's address repeats there.
+    assert_eq!(
+        render(&Selection::Report(&r), ExportFormat::Csv).summary,
+        "4 rows as CSV"
+    );
 }

@@ -318,7 +318,7 @@ fn y_copies_a_host_as_zone_lines_through_osc52_into_tmux() {
         s.contains("Copy host mx1.healthy.example. as")
     });
     t.keys(&["j", "Enter"]);
-    t.wait_for("the dig copy", |s| s.contains("as dig commands → terminal"));
+    t.wait_for("the dig copy", |s| s.contains("2 dig commands → terminal"));
     let buffer = t.tmux(&["show-buffer"]);
     assert!(
         buffer

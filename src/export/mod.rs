@@ -29,7 +29,7 @@ use std::str::FromStr;
 use thiserror::Error;
 
 use crate::mx::escape::visible;
-use crate::mx::{Address, Finding, MxHost, MxReport, Outcome};
+use crate::mx::{Address, Finding, MxHost, MxReport};
 
 pub use crate::mx::name::name_labels;
 pub use zone::master_file_name;
@@ -74,18 +74,6 @@ impl ExportFormat {
             ExportFormat::Json => "json",
             ExportFormat::Csv => "csv",
             ExportFormat::Markdown => "markdown",
-            ExportFormat::Text => "text",
-        }
-    }
-
-    /// How the copied records are described in a status line: "3 records as …".
-    fn described_as(self) -> &'static str {
-        match self {
-            ExportFormat::Zone => "zone lines",
-            ExportFormat::Dig => "dig commands",
-            ExportFormat::Json => "JSON",
-            ExportFormat::Csv => "CSV",
-            ExportFormat::Markdown => "a Markdown table",
             ExportFormat::Text => "text",
         }
     }
@@ -143,9 +131,12 @@ pub enum Selection<'a> {
 pub struct Rendered {
     /// The text; ends with a newline unless empty.
     pub text: String,
-    /// For a status line, e.g. "3 records as zone lines".
+    /// For a status line: what the text holds, counted in the format's own
+    /// unit, e.g. "3 records as zone lines", "2 rows as CSV", "the host as
+    /// JSON", "a comment (no records) as zone lines" ([`summary`]).
     pub summary: String,
-    /// DNS records (MX, A, AAAA) the selection holds.
+    /// DNS records (MX, A, AAAA) the selection holds, each once: the
+    /// resource-record lines its `zone` rendering has.
     pub record_count: usize,
 }
 
@@ -169,16 +160,79 @@ pub fn render(sel: &Selection, fmt: ExportFormat) -> Rendered {
         ExportFormat::Markdown => markdown::render(&part),
         ExportFormat::Text => text::render(&part),
     };
-    let record_count = part.record_count();
-    let noun = if record_count == 1 {
-        "record"
+    let zone_text;
+    let zone = if fmt == ExportFormat::Zone {
+        &text
     } else {
-        "records"
+        zone_text = zone::render(&part);
+        &zone_text
     };
+    let record_count = zone_records(zone);
     Rendered {
+        summary: summary(fmt, &part.scope, &text),
         text,
-        summary: format!("{record_count} {noun} as {}", fmt.described_as()),
         record_count,
+    }
+}
+
+/// Resource-record lines of zone text (the rest are `;` comments).
+fn zone_records(zone: &str) -> usize {
+    zone.lines().filter(|l| !l.starts_with(';')).count()
+}
+
+/// `n` and `noun`, plural when `n` is not 1: "1 row", "3 rows".
+fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// What `text`, a rendering of `scope` in `fmt`, holds, counted in the
+/// format's unit: zone resource-record lines (or the comments when there
+/// is no record), CSV data rows, dig commands, Markdown table rows, lines
+/// of text, the JSON object.
+fn summary(fmt: ExportFormat, scope: &Scope, text: &str) -> String {
+    match fmt {
+        ExportFormat::Zone => match zone_records(text) {
+            0 => {
+                let comments = text.lines().filter(|l| l.starts_with(';')).count();
+                let what = if comments == 1 {
+                    "a comment".to_string()
+                } else {
+                    format!("{comments} comments")
+                };
+                format!("{what} (no records) as zone lines")
+            }
+            n => format!("{} as zone lines", counted(n, "record")),
+        },
+        ExportFormat::Dig => {
+            let n = text.lines().filter(|l| l.starts_with("dig ")).count();
+            counted(n, "dig command")
+        }
+        ExportFormat::Json => format!(
+            "the {} as JSON",
+            match scope {
+                Scope::Report => "report",
+                Scope::Host(_) => "host",
+                Scope::Address(..) => "address",
+            }
+        ),
+        ExportFormat::Csv => {
+            // Cells never hold a raw line break: one line per record.
+            let rows = text.lines().count().saturating_sub(1);
+            format!("{} as CSV", counted(rows, "row"))
+        }
+        ExportFormat::Markdown => {
+            // The header and the delimiter row are not counted.
+            let rows = text.lines().filter(|l| l.starts_with('|')).count();
+            match rows.saturating_sub(2) {
+                0 => "a Markdown note (no table)".to_string(),
+                n => format!("a Markdown table of {}", counted(n, "row")),
+            }
+        }
+        ExportFormat::Text => format!("{} of text", counted(text.lines().count(), "line")),
     }
 }
 
@@ -294,29 +348,6 @@ impl<'a> Part<'a> {
             Scope::Report => &self.report.mx,
             Scope::Host(h) => std::slice::from_ref(h),
             Scope::Address(..) => &[],
-        }
-    }
-
-    /// Whether the hosts stand for published MX records (not the implicit MX).
-    fn has_mx_records(&self) -> bool {
-        self.report.outcome != Outcome::Implicit
-    }
-
-    fn record_count(&self) -> usize {
-        match self.scope {
-            Scope::Address(..) => 1,
-            _ => {
-                let mx = if self.has_mx_records() {
-                    self.hosts().len()
-                } else {
-                    0
-                };
-                mx + self
-                    .hosts()
-                    .iter()
-                    .map(|h| h.addresses.len())
-                    .sum::<usize>()
-            }
         }
     }
 }
