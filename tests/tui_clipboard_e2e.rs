@@ -129,7 +129,8 @@ fn y_copies_to_the_x11_clipboard_and_a_second_copy_replaces_it() {
     t.keys(&["Tab", "y"]);
     let s = t.wait_for("the first copy", |s| s.contains("→ system clipboard"));
     assert!(
-        status_row(&s).starts_with("3 records as zone lines → system clipboard"),
+        status_row(&s)
+            .starts_with("mx1.healthy.example.: 3 records as zone lines → system clipboard"),
         "{s}"
     );
     assert_eq!(x.clipboard().as_deref(), Some(first.as_str()));
@@ -137,8 +138,8 @@ fn y_copies_to_the_x11_clipboard_and_a_second_copy_replaces_it() {
     std::thread::sleep(Duration::from_millis(200));
     assert_eq!(x.clipboard().as_deref(), Some(first.as_str()));
 
-    // Another row, y again: the new text replaces the old one. The status
-    // reads the same (3 records again), so the clipboard tells them apart.
+    // Another row, y again: the new text replaces the old one, and the
+    // status names the new host.
     t.keys(&["j"]);
     t.wait_for("mx2 selected", |s| {
         s.contains("Addresses · mx2.healthy.example.")
@@ -146,7 +147,7 @@ fn y_copies_to_the_x11_clipboard_and_a_second_copy_replaces_it() {
     t.keys(&["y"]);
     x.wait_clipboard("the second copy", &second);
     let s = t.wait_for("the status after the second copy", |s| {
-        s.contains("→ system clipboard")
+        s.contains("mx2.healthy.example.: 3 records as zone lines → system clipboard")
     });
     assert!(!s.contains('✗'), "{s}");
 
@@ -337,9 +338,11 @@ fn c_and_every_format_reach_tmux_through_osc52_escaped() {
     let s = t.wait_for("the finding copy", |s| s.contains("→ terminal (OSC 52)"));
     let f0 = &broken.findings[0];
     assert_eq!(f0.code, "mx-target-cname");
+    // The finding's subject comes first, shortened so the line fits.
+    let row = status_row(&s);
     assert!(
-        status_row(&s)
-            .starts_with("finding mx-target-cname with its reference → terminal (OSC 52)"),
+        row.starts_with("alias.b")
+            && row.ends_with(": finding mx-target-cname with its reference → terminal (OSC 52)"),
         "{s}"
     );
     let got = String::from_utf8(t.buffer().expect("tmux stored the copy")).unwrap();
@@ -451,7 +454,7 @@ fn auto_uses_the_x11_clipboard_when_the_display_answers() {
     t.keys(&["y"]);
     let s = t.wait_for("the copy", |s| s.contains("records as zone lines →"));
     assert!(
-        status_row(&s).starts_with("6 records as zone lines → system clipboard"),
+        status_row(&s).starts_with("healthy.example.: 6 records as zone lines → system clipboard"),
         "{s}"
     );
     let want = render(&Selection::Report(healthy), ExportFormat::Zone).text;
@@ -484,7 +487,7 @@ fn an_unreachable_display_means_osc52_for_auto_and_a_clear_error_for_system() {
     let s = t.wait_for("the copy", |s| s.contains("records as zone lines →"));
     assert!(pressed.elapsed() < Duration::from_secs(3), "no hang");
     assert!(
-        status_row(&s).starts_with("6 records as zone lines → terminal (OSC 52)"),
+        status_row(&s).starts_with("healthy.example.: 6 records as zone lines → terminal (OSC 52)"),
         "{s}"
     );
     assert_eq!(t.buffer().map(String::from_utf8), Some(Ok(want)));

@@ -3,6 +3,7 @@
 mod tui_common;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use mxlens::clipboard::CopyTarget;
 use mxlens::mx::failover::{HostState, SimOutcome};
 use mxlens::tui::app::{App, Cmd, Focus, Mode, Msg};
 use mxlens::tui::theme::Theme;
@@ -447,7 +448,7 @@ fn selection_stays_visible_when_the_terminal_shrinks() {
 
 fn copied(cmds: &[Cmd]) -> (String, String) {
     match cmds {
-        [Cmd::Copy { text, summary }] => (text.clone(), summary.clone()),
+        [Cmd::Copy { text, summary, .. }] => (text.clone(), summary.clone()),
         other => panic!("expected one copy, got {other:?}"),
     }
 }
@@ -485,14 +486,16 @@ fn y_copies_what_the_focused_pane_selects() {
     );
 
     app.update(Msg::Copied {
+        subject: "2001:db8::10".into(),
         summary: summary.clone(),
-        result: Ok("system clipboard".into()),
+        result: Ok(CopyTarget::System),
     });
     assert_eq!(
         app.status.as_ref().unwrap().text,
-        "1 record as zone lines → system clipboard"
+        "2001:db8::10: 1 record as zone lines → system clipboard"
     );
     app.update(Msg::Copied {
+        subject: "2001:db8::10".into(),
         summary,
         result: Err("no display server".into()),
     });

@@ -12,7 +12,8 @@ use super::compare::Side;
 use super::keymap::{self, Action};
 pub use super::nav::Cursor;
 use super::theme::Theme;
-use crate::export::{self, ExportFormat, Selection};
+use crate::clipboard::CopyTarget;
+use crate::export::ExportFormat;
 use crate::mx::failover::{HostSim, Outages, Simulation, simulate};
 use crate::mx::profile::Profile;
 use crate::mx::{Address, MxHost, MxReport};
@@ -32,10 +33,12 @@ pub enum Msg {
     },
     /// Text pasted into the terminal (bracketed paste).
     Paste(String),
-    /// A [`Cmd::Copy`] finished: where the text went, or why it did not.
+    /// A [`Cmd::Copy`] finished: where the text went, or why it did not;
+    /// `subject` and `summary` are the ones the command carried.
     Copied {
+        subject: String,
         summary: String,
-        result: Result<String, String>,
+        result: Result<CopyTarget, String>,
     },
     /// Animation step; the runner sends it only while [`App::needs_tick`].
     Tick,
@@ -52,9 +55,12 @@ pub enum Cmd {
         domain: String,
     },
     /// Put `text` on the clipboard and answer with [`Msg::Copied`];
-    /// `summary` says what it is ("3 records as zone lines").
+    /// `subject` names what was selected (a domain, a host, an address, a
+    /// finding's subject; raw, escaped when shown) and `summary` says what
+    /// the text holds ("3 records as zone lines").
     Copy {
         text: String,
+        subject: String,
         summary: String,
     },
     Quit,
@@ -326,9 +332,13 @@ impl App {
                 self.paste(&text);
                 Vec::new()
             }
-            Msg::Copied { summary, result } => {
+            Msg::Copied {
+                subject,
+                summary,
+                result,
+            } => {
                 match result {
-                    Ok(target) => self.say(format!("{summary} → {target}"), false),
+                    Ok(target) => self.copied(&subject, &summary, target),
                     Err(e) => self.say(format!("could not copy {summary}: {e}"), true),
                 }
                 self.dirty = true;
@@ -438,55 +448,11 @@ impl App {
                     self.say("nothing to copy yet: no report is selected", true);
                 }
             }
-            Action::CopyFinding => {
-                let finding = self
-                    .selected_report()
-                    .and_then(|r| r.findings.get(self.finding_cursor.selected));
-                match finding {
-                    Some(f) => {
-                        let r = export::render_finding(f);
-                        return vec![Cmd::Copy {
-                            text: r.text,
-                            summary: r.summary,
-                        }];
-                    }
-                    None => self.say("no finding to copy", true),
-                }
-            }
+            Action::CopyFinding => return self.copy_finding(),
             Action::Help => self.mode = Mode::Help { scroll: 0 },
             Action::Quit => return vec![Cmd::Quit],
         }
         Vec::new()
-    }
-
-    /// What `y` copies: the selected address, host or whole report,
-    /// following the focused pane.
-    pub fn selection(&self) -> Option<Selection<'_>> {
-        let r = self.selected_report()?;
-        let (h, a) = (self.host_cursor.selected, self.addr_cursor.selected);
-        Some(match self.focus {
-            Focus::Hosts if h < r.mx.len() => Selection::Host(r, h),
-            Focus::Addresses if r.mx.get(h).is_some_and(|x| a < x.addresses.len()) => {
-                Selection::Address(r, h, a)
-            }
-            _ => Selection::Report(r),
-        })
-    }
-
-    fn copy(&mut self, fmt: ExportFormat) -> Vec<Cmd> {
-        let Some(sel) = self.selection() else {
-            self.say("nothing to copy yet: no report is selected", true);
-            return Vec::new();
-        };
-        let r = export::render(&sel, fmt);
-        if r.text.is_empty() {
-            self.say(r.summary, true);
-            return Vec::new();
-        }
-        vec![Cmd::Copy {
-            text: r.text,
-            summary: r.summary,
-        }]
     }
 
     fn enter(&mut self) {

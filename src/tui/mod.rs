@@ -1,8 +1,9 @@
 //! The interactive terminal UI: `mxlens` with no subcommand.
 //!
 //! - [`app`]: all state and the pure `update(Msg) -> Vec<Cmd>`; `nav`
-//!   (cursors, scrolling, mouse), `prompt` (the add-domain prompt) and
-//!   [`compare`] (lookups, answers, several resolvers) hold the rest of it.
+//!   (cursors, scrolling, mouse), `prompt` (the add-domain prompt),
+//!   [`compare`] (lookups, answers, several resolvers) and [`copy`] (the
+//!   copy keys and their status line) hold the rest of it.
 //! - [`keymap`]: the key table behind dispatch, help and hints.
 //! - [`ui`]: one render function per pane.
 //! - [`theme`]: colours that work on dark, light and `NO_COLOR` terminals.
@@ -15,6 +16,7 @@
 
 pub mod app;
 pub mod compare;
+pub mod copy;
 pub mod guard;
 pub mod keymap;
 mod nav;
@@ -228,13 +230,18 @@ where
                     });
                 });
             }
-            Cmd::Copy { text, summary } => {
-                let result = clipboard
-                    .copy(&text)
-                    .map(|target| target.to_string())
-                    .map_err(|e| e.to_string());
+            Cmd::Copy {
+                text,
+                subject,
+                summary,
+            } => {
+                let result = clipboard.copy(&text).map_err(|e| e.to_string());
                 // The receiver lives as long as the loop that called us.
-                let _ = tx.send(Msg::Copied { summary, result });
+                let _ = tx.send(Msg::Copied {
+                    subject,
+                    summary,
+                    result,
+                });
             }
             Cmd::Quit => quit = true,
         }

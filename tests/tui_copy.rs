@@ -1,0 +1,102 @@
+//! The copy keys through `App::update`: the status a copy leaves names
+//! what was copied and fits the terminal.
+
+mod tui_common;
+
+use crossterm::event::KeyCode;
+use mxlens::clipboard::CopyTarget;
+use mxlens::tui::app::{App, Cmd, Msg};
+use tui_common::*;
+
+/// Presses `k`, carries out the one copy it asks for as if it went to
+/// `target`, and returns the status text.
+fn copy_to(app: &mut App, k: Msg, target: CopyTarget) -> String {
+    let cmds = app.update(k);
+    let [
+        Cmd::Copy {
+            subject, summary, ..
+        },
+    ] = cmds.as_slice()
+    else {
+        panic!("expected one copy, got {cmds:?}");
+    };
+    app.update(Msg::Copied {
+        subject: subject.clone(),
+        summary: summary.clone(),
+        result: Ok(target),
+    });
+    let s = app.status.clone().expect("a status after the copy");
+    assert!(!s.error, "{s:?}");
+    s.text
+}
+
+#[test]
+fn two_copies_in_a_row_name_what_each_copied() {
+    let mut app = loaded(vec![two_tier()]);
+    let whole = copy_to(&mut app, key('y'), CopyTarget::System);
+    assert_eq!(
+        whole,
+        "two.test.: 5 records as zone lines → system clipboard"
+    );
+    app.update(code(KeyCode::Enter));
+    let first = copy_to(&mut app, key('y'), CopyTarget::System);
+    app.update(key('j'));
+    let second = copy_to(&mut app, key('y'), CopyTarget::System);
+    assert_eq!(
+        first,
+        "mx1.two.test.: 3 records as zone lines → system clipboard"
+    );
+    assert_eq!(
+        second,
+        "backup.two.test.: 2 records as zone lines → system clipboard"
+    );
+    app.update(code(KeyCode::Enter));
+    let addr = copy_to(&mut app, key('y'), CopyTarget::Osc52);
+    assert_eq!(
+        addr,
+        "192.0.2.20: 1 record as zone lines → terminal (OSC 52)"
+    );
+}
+
+#[test]
+fn a_long_or_hostile_subject_is_escaped_and_shortened_to_fit() {
+    let mut r = two_tier();
+    let long = format!("mx1.{}.two.test.", "a".repeat(60));
+    r.mx[0].exchange = long.clone();
+    let mut app = loaded(vec![r, hostile()]);
+    app.update(code(KeyCode::Enter));
+    let text = copy_to(&mut app, key('y'), CopyTarget::Osc52);
+    assert!(
+        text.chars().count() <= 78,
+        "fits 80 columns after the leading space: {text:?}"
+    );
+    assert!(text.starts_with("mx1.aaa"), "{text}");
+    assert!(text.contains("…"), "{text}");
+    assert!(
+        text.ends_with("a.two.test.: 3 records as zone lines → terminal (OSC 52)"),
+        "{text}"
+    );
+    // Wider terminal: the whole name.
+    app.update(Msg::Resize(200, 50));
+    let text = copy_to(&mut app, key('y'), CopyTarget::Osc52);
+    assert!(text.starts_with(&format!("{long}: ")), "{text}");
+
+    // A name with ESC and BEL: escaped, never raw.
+    app.update(code(KeyCode::Esc));
+    app.update(key('j'));
+    app.update(code(KeyCode::Enter));
+    let text = copy_to(&mut app, key('y'), CopyTarget::System);
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text:?}"
+    );
+    assert!(text.starts_with("mx\\027[31m\\007"), "{text}");
+    // c names the finding's subject too.
+    app.update(code(KeyCode::Esc));
+    for _ in 0..3 {
+        app.update(code(KeyCode::Tab));
+    }
+    let text = copy_to(&mut app, key('c'), CopyTarget::System);
+    assert!(text.starts_with("mx\\027[31m\\007"), "{text}");
+    assert!(text.contains(": finding "), "{text}");
+}
