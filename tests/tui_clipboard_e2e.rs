@@ -335,14 +335,18 @@ fn c_and_every_format_reach_tmux_through_osc52_escaped() {
     });
     // Findings pane: Tab from domains, hosts, addresses, failover.
     t.keys(&["Tab", "Tab", "Tab", "Tab", "c"]);
-    let s = t.wait_for("the finding copy", |s| s.contains("→ terminal (OSC 52)"));
+    // The first OSC 52 copy inside tmux adds the tmux hint: the line takes
+    // both status rows.
+    let s = t.wait_for("the finding copy", |s| {
+        status_rows(s).contains("→ terminal (OSC 52) (tmux: needs set -g set-clipboard on)")
+    });
     let f0 = &broken.findings[0];
     assert_eq!(f0.code, "mx-target-cname");
     // The finding's subject comes first, shortened so the line fits.
-    let row = status_row(&s);
+    let rows = status_rows(&s);
     assert!(
-        row.starts_with("alias.b")
-            && row.ends_with(": finding mx-target-cname with its reference → terminal (OSC 52)"),
+        rows.starts_with("alias.b")
+            && rows.contains(": finding mx-target-cname with its reference → terminal (OSC 52)"),
         "{s}"
     );
     let got = String::from_utf8(t.buffer().expect("tmux stored the copy")).unwrap();
@@ -486,9 +490,10 @@ fn an_unreachable_display_means_osc52_for_auto_and_a_clear_error_for_system() {
     t.keys(&["y"]);
     let s = t.wait_for("the copy", |s| s.contains("records as zone lines →"));
     assert!(pressed.elapsed() < Duration::from_secs(3), "no hang");
-    assert!(
-        status_row(&s).starts_with("healthy.example.: 6 records as zone lines → terminal (OSC 52)"),
-        "{s}"
+    assert_eq!(
+        status_rows(&s),
+        "healthy.example.: 6 records as zone lines → terminal (OSC 52) (tmux: needs set -g set-clipboard on)",
+        "the first OSC 52 copy in tmux says what tmux needs: {s}"
     );
     assert_eq!(t.buffer().map(String::from_utf8), Some(Ok(want)));
     // The failed display is not tried again: the next copy goes the same way.

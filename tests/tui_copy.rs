@@ -1,5 +1,7 @@
 //! The copy keys through `App::update`: the status a copy leaves names
-//! what was copied and fits the terminal.
+//! what was copied and fits the terminal, the tmux hint, the `Y` picker
+//! (fits at 80×24 and 40×12, opens on the last format used), and the copy
+//! keys inside the compare view.
 
 mod tui_common;
 
@@ -99,4 +101,44 @@ fn a_long_or_hostile_subject_is_escaped_and_shortened_to_fit() {
     let text = copy_to(&mut app, key('c'), CopyTarget::System);
     assert!(text.starts_with("mx\\027[31m\\007"), "{text}");
     assert!(text.contains(": finding "), "{text}");
+}
+
+#[test]
+fn inside_tmux_the_first_osc52_copy_says_what_tmux_needs() {
+    let hint = "(tmux: needs set -g set-clipboard on)";
+    let mut app = loaded(vec![two_tier()]);
+    app.tmux = true;
+    let system = copy_to(&mut app, key('y'), CopyTarget::System);
+    assert!(
+        !system.contains("tmux"),
+        "not for the system clipboard: {system}"
+    );
+    let first = copy_to(&mut app, key('y'), CopyTarget::Osc52);
+    assert!(
+        first.ends_with(&format!("→ terminal (OSC 52) {hint}")),
+        "{first}"
+    );
+    let second = copy_to(&mut app, key('y'), CopyTarget::Osc52);
+    assert!(!second.contains("tmux"), "once is enough: {second}");
+
+    // The hint line is longer than 80 columns: it takes both status rows
+    // and reads whole.
+    let mut app = loaded(vec![two_tier()]);
+    app.tmux = true;
+    copy_to(&mut app, key('y'), CopyTarget::Osc52);
+    let shown = screen(&app, 80, 24);
+    let rows: Vec<&str> = shown.lines().collect();
+    let status = rows[rows.len() - 2..]
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        status.contains("→ terminal (OSC 52) (tmux: needs set -g set-clipboard on)"),
+        "{shown}"
+    );
+
+    let mut outside = loaded(vec![two_tier()]);
+    let text = copy_to(&mut outside, key('y'), CopyTarget::Osc52);
+    assert!(!text.contains("tmux"), "outside tmux: {text}");
 }

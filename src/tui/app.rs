@@ -183,6 +183,10 @@ pub struct App {
     pub area: Rect,
     /// Something changed since the last draw.
     pub dirty: bool,
+    /// Running inside tmux (`TMUX` set): the first OSC 52 copy's status
+    /// adds [`super::copy::TMUX_HINT`].
+    pub tmux: bool,
+    pub(super) tmux_hinted: bool,
     next_generation: u64,
 }
 
@@ -220,6 +224,8 @@ impl App {
             theme,
             area: Rect::new(0, 0, 80, 24),
             dirty: true,
+            tmux: false,
+            tmux_hinted: false,
             next_generation: 1,
         };
         let n = app.upstreams.len();

@@ -10,6 +10,10 @@ use super::app::{App, Cmd};
 use crate::clipboard::CopyTarget;
 use crate::export::{self, ExportFormat, Selection};
 
+/// Said once per session after an OSC 52 copy inside tmux, whose default
+/// `set-clipboard external` drops the sequence without a word.
+pub const TMUX_HINT: &str = "(tmux: needs set -g set-clipboard on)";
+
 /// Fewest characters a shortened subject keeps, whatever the width.
 const MIN_SUBJECT: usize = 12;
 
@@ -74,14 +78,20 @@ impl App {
     }
 
     /// The status after a copy: `subject` (escaped, shortened to fit the
-    /// terminal), the summary and the target.
+    /// terminal), the summary and the target; the tmux hint the first time
+    /// OSC 52 is used inside tmux.
     pub(super) fn copied(&mut self, subject: &str, summary: &str, target: CopyTarget) {
         let rest = format!(": {summary} → {target}");
         // The status row starts with a space; keep one column spare.
         let room = usize::from(self.area.width).saturating_sub(2);
         let fit = room.saturating_sub(rest.chars().count()).max(MIN_SUBJECT);
         let subject = crate::mx::escape::visible(subject);
-        let text = format!("{}{rest}", shorten(&subject, fit));
+        let mut text = format!("{}{rest}", shorten(&subject, fit));
+        if target == CopyTarget::Osc52 && self.tmux && !self.tmux_hinted {
+            self.tmux_hinted = true;
+            text.push(' ');
+            text.push_str(TMUX_HINT);
+        }
         self.say(text, false);
     }
 }

@@ -80,7 +80,8 @@ pub async fn run(cli: &Cli) -> anyhow::Result<()> {
         .iter()
         .map(|u| u.label().to_string())
         .collect();
-    let app = App::comparing(label, others, domains, Theme::from_env());
+    let mut app = App::comparing(label, others, domains, Theme::from_env());
+    app.tmux = std::env::var_os("TMUX").is_some_and(|v| !v.is_empty());
     let clipboard = Clipboard::new(cli.clipboard);
     // The app asks only for upstreams it was given: indexes into this list.
     let upstreams = std::sync::Arc::new(upstreams);

@@ -1,6 +1,7 @@
 //! The two status rows: counts and the last message; key hints or the
-//! add-domain prompt. An error message too long for the first row is
-//! wrapped over both, so its remedy stays readable on narrow terminals.
+//! add-domain prompt. A message too long for the first row is wrapped over
+//! both, so an error's remedy (or a copy's target) stays readable on narrow
+//! terminals.
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -154,23 +155,28 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             }
         }
         _ => {
-            let error = app
-                .status
-                .as_ref()
-                .filter(|s| s.error)
-                .map(|s| format!("✗ {}", super::esc(&s.text)));
-            match error {
-                // An error too long for its row takes the hint row too: the
-                // end of the message is what to do about it.
-                Some(text) if Line::raw(text.as_str()).width() + 1 > usize::from(area.width) => {
+            let long = app.status.as_ref().map(|s| {
+                let mark = if s.error { "✗ " } else { "" };
+                let style = if s.error {
+                    app.theme.error
+                } else {
+                    app.theme.bar
+                };
+                (format!("{mark}{}", super::esc(&s.text)), style)
+            });
+            match long {
+                // A message too long for its row takes the hint row too: the
+                // end of an error is what to do about it, the end of a copy
+                // line where the text went (and, once, the tmux hint).
+                Some((text, style))
+                    if Line::raw(text.as_str()).width() + 1 > usize::from(area.width) =>
+                {
                     let rows = Rect {
                         x: area.x + 1,
                         width: area.width.saturating_sub(1),
                         ..area
                     };
-                    let p = Paragraph::new(text)
-                        .style(app.theme.error)
-                        .wrap(Wrap { trim: true });
+                    let p = Paragraph::new(text).style(style).wrap(Wrap { trim: true });
                     frame.render_widget(p, rows);
                 }
                 _ => {
