@@ -247,7 +247,8 @@ fn the_picker_puts_parseable_csv_and_json_on_the_x11_clipboard() {
     t.wait_for("the picker for the domain", |s| {
         s.contains("Copy healthy.example. as")
     });
-    t.keys(&["j", "j", "Enter"]);
+    // The picker opens on the last format used (csv): json is one up.
+    t.keys(&["k", "Enter"]);
     t.wait_for("the JSON copy", |s| {
         s.contains("as JSON → system clipboard")
     });
@@ -384,6 +385,8 @@ fn c_and_every_format_reach_tmux_through_osc52_escaped() {
         } else {
             t.keys(&["Y"]);
             t.wait_for("the picker", |s| s.contains("Enter copies"));
+            // It opens on the last format used: from the top, i down.
+            t.keys(&["g"]);
             for _ in 0..i {
                 t.keys(&["j"]);
             }

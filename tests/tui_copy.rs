@@ -142,3 +142,73 @@ fn inside_tmux_the_first_osc52_copy_says_what_tmux_needs() {
     let text = copy_to(&mut outside, key('y'), CopyTarget::Osc52);
     assert!(!text.contains("tmux"), "outside tmux: {text}");
 }
+
+/// The picker drawn alone into a `w`×`h` terminal.
+fn picker_screen(app: &App, w: u16, h: u16) -> String {
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    t.draw(|f| mxlens::tui::ui::picker::render(f, f.area(), app))
+        .unwrap();
+    buffer_text(t.backend().buffer())
+}
+
+#[test]
+fn every_picker_description_shows_whole_at_80x24_and_40x12() {
+    use mxlens::export::ExportFormat;
+    use mxlens::tui::ui::picker::{DESCRIBE_MAX, describe};
+    let mut app = loaded(vec![two_tier()]);
+    app.update(key('Y'));
+    for (w, h) in [(80, 24), (40, 12)] {
+        app.update(Msg::Resize(w, h));
+        let text = if w >= mxlens::tui::ui::MIN_WIDTH {
+            screen(&app, w, h)
+        } else {
+            picker_screen(&app, w, h)
+        };
+        for f in ExportFormat::all() {
+            let d = describe(*f);
+            assert!(d.chars().count() <= DESCRIBE_MAX, "{d:?}");
+            let row = text
+                .lines()
+                .find(|l| {
+                    l.contains(&format!(" {:<9}", f.name()))
+                        || l.contains(&format!("▶{:<9}", f.name()))
+                })
+                .unwrap_or_else(|| panic!("{f} is listed at {w}×{h}:\n{text}"));
+            assert!(row.contains(d), "{f} whole at {w}×{h}: {row:?}\n{text}");
+        }
+    }
+}
+
+#[test]
+fn the_picker_opens_on_the_last_format_used() {
+    use mxlens::export::ExportFormat;
+    use mxlens::tui::app::Mode;
+    let mut app = loaded(vec![two_tier()]);
+    app.update(key('Y'));
+    assert_eq!(app.mode, Mode::Picker { selected: 0 }, "zone at first");
+    for _ in 0..3 {
+        app.update(key('j'));
+    }
+    let cmds = app.update(code(KeyCode::Enter));
+    assert!(
+        matches!(&cmds[..], [Cmd::Copy { summary, .. }] if summary.ends_with("as CSV")),
+        "{cmds:?}"
+    );
+    assert_eq!(app.last_format, ExportFormat::Csv);
+    app.update(key('Y'));
+    assert_eq!(app.mode, Mode::Picker { selected: 3 }, "back on csv");
+    // Cancelling keeps it; y copies zone lines and keeps it too.
+    app.update(code(KeyCode::Esc));
+    app.update(key('y'));
+    app.update(key('Y'));
+    assert_eq!(app.mode, Mode::Picker { selected: 3 });
+    app.update(key('k'));
+    app.update(code(KeyCode::Enter));
+    app.update(key('Y'));
+    assert_eq!(app.mode, Mode::Picker { selected: 2 }, "json now");
+    // g and G reach the ends from wherever it opens.
+    app.update(key('g'));
+    assert_eq!(app.mode, Mode::Picker { selected: 0 });
+    app.update(key('G'));
+    assert_eq!(app.mode, Mode::Picker { selected: 5 });
+}

@@ -183,6 +183,9 @@ pub struct App {
     pub area: Rect,
     /// Something changed since the last draw.
     pub dirty: bool,
+    /// The format last chosen in the `Y` picker, where it opens next
+    /// (`y` always copies zone lines and leaves it alone).
+    pub last_format: ExportFormat,
     /// Running inside tmux (`TMUX` set): the first OSC 52 copy's status
     /// adds [`super::copy::TMUX_HINT`].
     pub tmux: bool,
@@ -224,6 +227,7 @@ impl App {
             theme,
             area: Rect::new(0, 0, 80, 24),
             dirty: true,
+            last_format: ExportFormat::default(),
             tmux: false,
             tmux_hinted: false,
             next_generation: 1,
@@ -386,8 +390,11 @@ impl App {
                 match keymap::action_for(&k) {
                     Some(Action::Down) => *selected = (*selected + 1) % n,
                     Some(Action::Up) => *selected = (*selected + n - 1) % n,
+                    Some(Action::Top) => *selected = 0,
+                    Some(Action::Bottom) => *selected = n - 1,
                     Some(Action::Enter) => {
                         let fmt = ExportFormat::all()[*selected];
+                        self.last_format = fmt;
                         self.mode = Mode::Normal;
                         self.dirty = true;
                         return self.copy(fmt);
@@ -449,7 +456,11 @@ impl App {
             Action::Copy => return self.copy(ExportFormat::default()),
             Action::CopyAs => {
                 if self.selected_report().is_some() {
-                    self.mode = Mode::Picker { selected: 0 };
+                    let all = ExportFormat::all();
+                    let selected = all.iter().position(|f| *f == self.last_format);
+                    self.mode = Mode::Picker {
+                        selected: selected.unwrap_or(0),
+                    };
                 } else {
                     self.say("nothing to copy yet: no report is selected", true);
                 }

@@ -9,17 +9,25 @@ use super::{MARKER, esc};
 use crate::export::{ExportFormat, Selection};
 use crate::tui::app::{App, Mode};
 
-/// What each format is for, one line.
+/// What each format is for, a few words: with the marker and the name
+/// column they fit the picker whole from 40 columns up ([`DESCRIBE_MAX`]).
 pub fn describe(f: ExportFormat) -> &'static str {
     match f {
-        ExportFormat::Zone => "master-file lines (MX, A, AAAA)",
-        ExportFormat::Dig => "dig commands against the same upstream",
-        ExportFormat::Json => "the report contract, or the selected part",
-        ExportFormat::Csv => "one row per address, for spreadsheets",
-        ExportFormat::Markdown => "a table for tickets and chat",
+        ExportFormat::Zone => "master-file records",
+        ExportFormat::Dig => "repeat the lookup",
+        ExportFormat::Json => "report/v1 object",
+        ExportFormat::Csv => "rows for spreadsheets",
+        ExportFormat::Markdown => "table for tickets, chat",
         ExportFormat::Text => "plain text, as shown",
     }
 }
+
+/// The longest description that fits at 40 columns: the popup leaves 2
+/// columns either side, its frame 2, the marker 1 and the name column 9.
+pub const DESCRIBE_MAX: usize = 40 - 4 - 2 - 1 - NAME_WIDTH;
+
+/// The name column: the longest name (`markdown`) and a space.
+const NAME_WIDTH: usize = 9;
 
 /// "healthy.example.", "host mx1.healthy.example.", "address 192.0.2.10".
 pub fn what(app: &App) -> String {
@@ -45,7 +53,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         };
         lines.push(Line::from(vec![
             Span::raw(if chosen { MARKER } else { " " }),
-            Span::styled(format!("{:<9}", f.name()), style.patch(app.theme.key)),
+            Span::styled(
+                format!("{:<NAME_WIDTH$}", f.name()),
+                style.patch(app.theme.key),
+            ),
             Span::styled(describe(*f), style),
         ]));
     }
