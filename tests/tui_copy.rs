@@ -212,3 +212,56 @@ fn the_picker_opens_on_the_last_format_used() {
     app.update(key('G'));
     assert_eq!(app.mode, Mode::Picker { selected: 5 });
 }
+
+#[test]
+fn copy_keys_in_the_compare_view_say_to_close_it_first() {
+    use mxlens::tui::app::Mode;
+    use mxlens::tui::theme::Theme;
+    let mut app = App::comparing(
+        "127.0.0.1:5301".into(),
+        vec!["127.0.0.1:5302".into()],
+        vec!["two.test.".into()],
+        Theme::mono(),
+    );
+    app.update(Msg::Resize(80, 24));
+    for cmd in app.start() {
+        if let Cmd::Lookup {
+            generation,
+            upstream,
+            ..
+        } = cmd
+        {
+            app.update(Msg::Report {
+                generation,
+                upstream,
+                report: Box::new(two_tier()),
+            });
+        }
+    }
+    app.update(key('='));
+    assert_eq!(app.mode, Mode::Compare { scroll: 0 });
+    for k in ['y', 'Y', 'c'] {
+        app.status = None;
+        assert!(app.update(key(k)).is_empty(), "{k} copies nothing unseen");
+        assert_eq!(app.mode, Mode::Compare { scroll: 0 }, "{k} keeps the view");
+        let s = app.status.clone().expect("a word about it");
+        assert!(s.error, "{s:?}");
+        assert!(
+            s.text
+                .starts_with("close the compare view first (= or Esc)"),
+            "{s:?}"
+        );
+        // Readable on screen, not hidden behind the view.
+        let shown = screen(&app, 80, 24);
+        assert!(
+            shown.contains("✗ close the compare view first (= or Esc): y, Y and c copy"),
+            "{shown}"
+        );
+    }
+    app.update(code(KeyCode::Esc));
+    let text = copy_to(&mut app, key('y'), CopyTarget::System);
+    assert_eq!(
+        text,
+        "two.test.: 5 records as zone lines → system clipboard"
+    );
+}

@@ -14,6 +14,10 @@ use super::keymap::{self, Action};
 use crate::mx::MxReport;
 use crate::mx::diff::{Change, diff};
 
+/// The status when a copy key is pressed in the compare view.
+pub const COPY_IN_COMPARE: &str =
+    "close the compare view first (= or Esc): y, Y and c copy what the panes select";
+
 /// What one upstream other than the primary answered for a domain.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Side {
@@ -199,7 +203,8 @@ impl App {
         }
     }
 
-    /// Keys while the compare view is open: scroll, re-query, close, quit.
+    /// Keys while the compare view is open: scroll, re-query, close, quit;
+    /// the copy keys say to close it first.
     pub(super) fn compare_key(&mut self, k: &KeyEvent) -> Vec<Cmd> {
         let Mode::Compare { scroll } = &mut self.mode else {
             return Vec::new();
@@ -219,6 +224,13 @@ impl App {
             }
             Some(Action::Requery) => self.requery(),
             Some(Action::RequeryAll) => self.requery_all(),
+            // The view shows every resolver's answer, the copy keys act on
+            // the selection in the panes behind it: rather than copy
+            // something out of sight, say how to reach it.
+            Some(Action::Copy | Action::CopyAs | Action::CopyFinding) => {
+                self.say(COPY_IN_COMPARE, true);
+                Vec::new()
+            }
             Some(Action::Quit) => return vec![Cmd::Quit],
             _ => return Vec::new(),
         };

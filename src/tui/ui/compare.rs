@@ -140,6 +140,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Mode::Compare { scroll } => scroll,
         _ => 0,
     };
+    // The status rows stay visible: `r` and the copy keys answer there.
+    let area = Rect {
+        height: area.height.saturating_sub(2),
+        ..area
+    };
     let text = lines(app);
     let want_h = u16::try_from(text.len())
         .unwrap_or(u16::MAX)
