@@ -108,9 +108,15 @@ impl Lines {
     }
 
     /// The addresses of a host, with comments for aliases and absences.
-    /// A name listed twice (duplicate MX records) gets its lines once.
+    /// A name listed twice (duplicate MX records, in any letter case: DNS
+    /// names compare case-insensitively) gets its lines once.
     fn host_addresses(&mut self, host: &MxHost) {
-        if host.is_null() || self.1.contains(&host.exchange) {
+        if host.is_null()
+            || self
+                .1
+                .iter()
+                .any(|seen| seen.eq_ignore_ascii_case(&host.exchange))
+        {
             return;
         }
         self.1.push(host.exchange.clone());
@@ -279,8 +285,8 @@ mod tests {
         use crate::mx::{Address, MxReport};
         let mut r = MxReport::new("shared.test.", "system");
         r.outcome = Outcome::Mx;
-        for pref in [20, 30] {
-            let mut h = MxHost::new(pref, "backup.shared.test.", 300);
+        for (pref, name) in [(20, "backup.shared.test."), (30, "BACKUP.shared.test.")] {
+            let mut h = MxHost::new(pref, name, 300);
             h.addresses
                 .push(Address::new("192.0.2.1".parse().unwrap(), 60));
             r.mx.push(h);
