@@ -65,7 +65,7 @@ pub enum Format {
 pub enum ClipboardMode {
     /// System clipboard when a display server answers, else OSC 52.
     Auto,
-    /// The system clipboard (X11 / Wayland) only.
+    /// The system clipboard (X11, or XWayland under Wayland) only.
     System,
     /// The terminal's clipboard escape sequence (works over SSH and tmux).
     Osc52,
