@@ -146,19 +146,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         ..area
     };
     let text = lines(app);
-    let want_h = u16::try_from(text.len())
-        .unwrap_or(u16::MAX)
-        .saturating_add(2);
-    let w = area.width.saturating_sub(4).min(80);
-    let h = area.height.saturating_sub(2).min(want_h);
-    let popup = Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    };
-    let scroll = scroll.min(want_h.saturating_sub(h));
-    let hint = if want_h > h {
+    let (popup, scroll, scrolls) = super::popup(area, 80, text.len(), scroll);
+    let hint = if scrolls {
         " = or Esc closes · ↑/↓ scroll · r looks up again "
     } else {
         " = or Esc closes · r looks up again "

@@ -86,17 +86,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         (lines(app), Vec::new())
     };
     let tall = left.len().max(right.len());
-    let want_h = u16::try_from(tall).unwrap_or(u16::MAX).saturating_add(2);
-    let w = area.width.saturating_sub(4).min(if two { 114 } else { 64 });
-    let h = area.height.saturating_sub(2).min(want_h);
-    let popup = Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    };
-    let scroll = scroll.min(want_h.saturating_sub(h));
-    let hint = if want_h > h {
+    let (popup, scroll, scrolls) = super::popup(area, if two { 114 } else { 64 }, tall, scroll);
+    let hint = if scrolls {
         " ? or Esc closes · ↑/↓ scroll "
     } else {
         " ? or Esc closes "

@@ -155,6 +155,23 @@ fn too_small(frame: &mut Frame, area: Rect) {
 }
 
 /// Wire data made safe for the terminal (control characters as `\DDD`).
+/// A popup of up to `max_w` columns and as many rows as `lines` needs,
+/// centred in `area` with a margin; the scroll offset is clamped to what the
+/// popup can show. Returns the popup, the clamped scroll and whether the
+/// text is taller than the popup.
+pub fn popup(area: Rect, max_w: u16, lines: usize, scroll: u16) -> (Rect, u16, bool) {
+    let want_h = u16::try_from(lines).unwrap_or(u16::MAX).saturating_add(2);
+    let w = area.width.saturating_sub(4).min(max_w);
+    let h = area.height.saturating_sub(2).min(want_h);
+    let rect = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    (rect, scroll.min(want_h.saturating_sub(h)), want_h > h)
+}
+
 pub fn esc(s: &str) -> Cow<'_, str> {
     crate::mx::escape::visible(s)
 }
