@@ -10,8 +10,10 @@
     reason = "each test binary uses a different part of the lab"
 )]
 
+pub mod xvfb;
+
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use mxlens::dns::demo::{AuthServer, ZoneText};
 use mxlens::dns::upstream::{LookupOptions, Upstream};
@@ -177,4 +179,23 @@ pub fn have_tool(tool: &str, package: &str) -> bool {
         eprintln!("skipped: {tool} is not installed (Debian package {package})");
     }
     found
+}
+
+/// Longest wait for anything the tests expect on screen or on a clipboard.
+pub const WAIT: Duration = Duration::from_secs(15);
+
+/// Polls `probe` until it returns `Some`, for at most [`WAIT`].
+pub fn poll<T>(what: &str, mut probe: impl FnMut() -> Option<T>, last: impl Fn() -> String) -> T {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if let Some(v) = probe() {
+            return v;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}; last seen:\n{}",
+            last()
+        );
+        std::thread::sleep(Duration::from_millis(40));
+    }
 }
