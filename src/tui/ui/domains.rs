@@ -6,7 +6,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 
-use super::{block, esc, note, spinner, table};
+use super::{block, column_widths, esc, fit, note, spinner, table};
 use crate::mx::{MxReport, Outcome, Severity};
 use crate::tui::app::{App, DomainEntry, Focus, outage_count};
 use crate::tui::compare::Agreement;
@@ -121,41 +121,6 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let comparing = app.upstreams.len() > 1;
     // Room for "1/2" (answered of all) while pending; else one glyph.
     let wide_cmp = area.width >= 40;
-    let rows = app.domains.iter().map(|d| {
-        let standing = Standing::of(d);
-        let (outcome, hosts, prov) = match &d.report {
-            Some(r) => (outcome_words(r), r.mx.len().to_string(), providers(r)),
-            None => ("looking up…".into(), String::new(), String::new()),
-        };
-        let outcome_style = match d.report.as_ref().map(|r| r.outcome) {
-            Some(Outcome::Error) => app.theme.error,
-            None => app.theme.pending,
-            _ => Style::new(),
-        };
-        let mut name = vec![Span::raw(esc(&d.name).into_owned())];
-        if !d.outages.is_empty() {
-            name.push(Span::styled(
-                format!(" ⇣{}", outage_count(&d.outages)),
-                app.theme.warning,
-            ));
-        }
-        let mut cells = vec![
-            Cell::from(Span::styled(
-                standing.mark(app.spinner),
-                standing.style(&app.theme),
-            )),
-            Cell::from(Line::from(name)),
-            Cell::from(Span::styled(outcome, outcome_style)),
-            Cell::from(hosts),
-        ];
-        if comparing {
-            cells.push(Cell::from(agreement_mark(d.agreement(), wide_cmp, app)));
-        }
-        if wide {
-            cells.push(Cell::from(esc(&prov).into_owned()));
-        }
-        Row::new(cells)
-    });
     let mut header = vec!["", "domain", "outcome", "mx"];
     let mut widths = vec![
         Constraint::Length(1),
@@ -176,6 +141,45 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         header.push("provider");
         widths.push(Constraint::Fill(1));
     }
+    let name_w = column_widths(area, &widths).get(1).copied().unwrap_or(0);
+    let rows = app.domains.iter().map(|d| {
+        let standing = Standing::of(d);
+        let (outcome, hosts, prov) = match &d.report {
+            Some(r) => (outcome_words(r), r.mx.len().to_string(), providers(r)),
+            None => ("looking up…".into(), String::new(), String::new()),
+        };
+        let outcome_style = match d.report.as_ref().map(|r| r.outcome) {
+            Some(Outcome::Error) => app.theme.error,
+            None => app.theme.pending,
+            _ => Style::new(),
+        };
+        let outages = if d.outages.is_empty() {
+            String::new()
+        } else {
+            format!(" ⇣{}", outage_count(&d.outages))
+        };
+        let room = name_w.saturating_sub(outages.chars().count());
+        let mut name = vec![Span::raw(fit(&esc(&d.name), room).into_owned())];
+        if !outages.is_empty() {
+            name.push(Span::styled(outages, app.theme.warning));
+        }
+        let mut cells = vec![
+            Cell::from(Span::styled(
+                standing.mark(app.spinner),
+                standing.style(&app.theme),
+            )),
+            Cell::from(Line::from(name)),
+            Cell::from(Span::styled(outcome, outcome_style)),
+            Cell::from(hosts),
+        ];
+        if comparing {
+            cells.push(Cell::from(agreement_mark(d.agreement(), wide_cmp, app)));
+        }
+        if wide {
+            cells.push(Cell::from(esc(&prov).into_owned()));
+        }
+        Row::new(cells)
+    });
     let header = Row::new(header);
     table(
         frame,

@@ -9,7 +9,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 
-use super::{block, esc, note, spinner, table};
+use super::{block, column_widths, esc, fit, note, spinner, table};
 use crate::mx::failover::{HostSim, HostState};
 use crate::mx::{AddressStatus, MxHost, MxReport, Outcome};
 use crate::tui::app::{App, Focus};
@@ -121,6 +121,23 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let show_ttl = area.width >= 64;
     let show_share = area.width >= 40;
     let show_provider = area.width >= 64;
+    let mut header = vec!["  pref", "exchange"];
+    let mut widths = vec![Constraint::Length(7), Constraint::Fill(3)];
+    if show_ttl {
+        header.push("ttl");
+        widths.push(Constraint::Length(6));
+    }
+    if show_provider {
+        header.push("provider");
+        widths.push(Constraint::Fill(1));
+    }
+    header.extend(["ips", "state"]);
+    widths.extend([Constraint::Length(3), Constraint::Length(8)]);
+    if show_share {
+        header.push("mail");
+        widths.push(Constraint::Length(4));
+    }
+    let name_w = column_widths(area, &widths).get(1).copied().unwrap_or(0);
     let rows = report.mx.iter().enumerate().map(|(i, h)| {
         let exchange = if h.is_null() {
             ". (null MX: no mail)".to_string()
@@ -130,9 +147,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         let sim = app.host_sim(&h.exchange);
         let down = sim.is_some_and(|s| s.state == HostState::Down);
         let name_style = if down { app.theme.down } else { Style::new() };
+        let alias = if h.cname.is_empty() { "" } else { " (alias)" };
+        let exchange = fit(&exchange, name_w.saturating_sub(alias.len())).into_owned();
         let mut name = vec![Span::styled(exchange, name_style)];
-        if !h.cname.is_empty() {
-            name.push(Span::styled(" (alias)", app.theme.error));
+        if !alias.is_empty() {
+            name.push(Span::styled(alias, app.theme.error));
         }
         let mut cells = vec![
             Cell::from(format!("{:>5} {}", h.preference, tier_glyph(&report.mx, i))),
@@ -153,22 +172,6 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         }
         Row::new(cells)
     });
-    let mut header = vec!["  pref", "exchange"];
-    let mut widths = vec![Constraint::Length(7), Constraint::Fill(3)];
-    if show_ttl {
-        header.push("ttl");
-        widths.push(Constraint::Length(6));
-    }
-    if show_provider {
-        header.push("provider");
-        widths.push(Constraint::Fill(1));
-    }
-    header.extend(["ips", "state"]);
-    widths.extend([Constraint::Length(3), Constraint::Length(8)]);
-    if show_share {
-        header.push("mail");
-        widths.push(Constraint::Length(4));
-    }
     let header = Row::new(header);
     table(
         frame,

@@ -172,6 +172,36 @@ pub fn popup(area: Rect, max_w: u16, lines: usize, scroll: u16) -> (Rect, u16, b
     (rect, scroll.min(want_h.saturating_sub(h)), want_h > h)
 }
 
+/// The width of each column of a [`table`] drawn in `area`, as ratatui's
+/// `Table` lays them out (borders and the selection marker taken off).
+pub fn column_widths(area: Rect, widths: &[Constraint]) -> Vec<usize> {
+    let inner = Rect::new(0, 0, area.width.saturating_sub(2), 1);
+    let marker = u16::try_from(MARKER.chars().count()).unwrap_or(1);
+    let [_, columns] =
+        RLayout::horizontal([Constraint::Length(marker), Constraint::Fill(0)]).areas(inner);
+    RLayout::horizontal(widths.iter().copied())
+        .flex(ratatui::layout::Flex::Start)
+        .spacing(1)
+        .split(columns)
+        .iter()
+        .map(|r| usize::from(r.width))
+        .collect()
+}
+
+/// `s` cut to `width` characters, ending in `…` when something was cut, so
+/// a shortened name never passes for a whole one.
+pub fn fit(s: &str, width: usize) -> Cow<'_, str> {
+    if s.chars().count() <= width {
+        return Cow::Borrowed(s);
+    }
+    if width == 0 {
+        return Cow::Borrowed("");
+    }
+    let mut out: String = s.chars().take(width - 1).collect();
+    out.push('…');
+    Cow::Owned(out)
+}
+
 pub fn esc(s: &str) -> Cow<'_, str> {
     crate::mx::escape::visible(s)
 }
