@@ -285,3 +285,31 @@ pub fn table(
         .with_selected(Some(cursor.selected));
     frame.render_stateful_widget(table, area, &mut state);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_marks_what_it_cuts() {
+        assert_eq!(fit("healthy.example.", 16), "healthy.example.");
+        assert_eq!(fit("healthy.example.", 15), "healthy.exampl…");
+        assert_eq!(fit("abc", 1), "…");
+        assert_eq!(fit("abc", 0), "");
+    }
+
+    #[test]
+    fn column_widths_match_the_table_layout() {
+        // 32 wide: 2 borders, 1 marker, 3 spaces, 1 + 8 + 2 fixed: 15 left.
+        let widths = [
+            Constraint::Length(1),
+            Constraint::Fill(2),
+            Constraint::Length(8),
+            Constraint::Length(2),
+        ];
+        assert_eq!(
+            column_widths(Rect::new(0, 0, 32, 10), &widths),
+            [1, 15, 8, 2]
+        );
+    }
+}
