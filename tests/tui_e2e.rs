@@ -6,137 +6,11 @@
 
 mod support;
 
-use std::path::PathBuf;
+use support::tmux::Tmux;
+
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_mxlens");
-
-struct Tmux {
-    socket: String,
-    dir: tempfile::TempDir,
-}
-
-impl Tmux {
-    /// A shell in a detached `w`×`h` session; `None` (test skipped) when
-    /// tmux is not installed outside CI.
-    fn start(name: &str, w: u16, h: u16) -> Option<Tmux> {
-        if !support::have_tool("tmux", "tmux") {
-            return None;
-        }
-        let socket = format!("mxlens-{name}-{}", std::process::id());
-        let dir = tempfile::tempdir().unwrap();
-        let t = Tmux { socket, dir };
-        let ok = Command::new("tmux")
-            .args(["-L", &t.socket, "-f", "/dev/null", "new-session", "-d"])
-            .args(["-s", "e2e", "-x", &w.to_string(), "-y", &h.to_string()])
-            .args(["env", "PS1=READY$ ", "sh", "-i"])
-            .status()
-            .expect("tmux is installed");
-        assert!(ok.success(), "tmux new-session failed");
-        t.wait_for("shell prompt", |s| s.contains("READY$"));
-        Some(t)
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p", "-t", "e2e"])
-    }
-
-    /// Keys in tmux `send-keys` syntax (`Enter`, `Escape`, `Space`, `C-c`).
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "e2e"];
-        args.extend_from_slice(keys);
-        self.tmux(&args);
-    }
-
-    /// Literal text.
-    fn type_text(&self, text: &str) {
-        self.tmux(&["send-keys", "-t", "e2e", "-l", text]);
-    }
-
-    /// Polls the screen until `ok` holds on a settled screen (two captures
-    /// alike, so never half a frame); fails after 15 s with the screen.
-    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            let s = self.screen();
-            if ok(&s) {
-                std::thread::sleep(Duration::from_millis(20));
-                if self.screen() == s {
-                    return s;
-                }
-                continue;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(40));
-        }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    /// After the app exits: the shell is back, out of the alternate screen,
-    /// no mouse reporting, and the tty is in cooked mode with echo.
-    fn assert_terminal_sane(&self) {
-        self.wait_for("the shell prompt after exit", |s| {
-            s.lines().any(|l| l.starts_with("READY$"))
-        });
-        let flags = self.tmux(&[
-            "display",
-            "-p",
-            "-t",
-            "e2e",
-            "#{alternate_on} #{mouse_any_flag} #{mouse_button_flag} #{cursor_flag}",
-        ]);
-        assert_eq!(
-            flags.trim(),
-            "0 0 0 1",
-            "alternate screen, mouse modes off, cursor shown"
-        );
-        let out = self.path("stty.txt");
-        self.type_text(&format!(
-            "stty -a > {}; echo STTY-$((1+1))-DONE",
-            out.display()
-        ));
-        self.keys(&["Enter"]);
-        self.wait_for("stty", |s| s.contains("STTY-2-DONE"));
-        let stty = std::fs::read_to_string(&out).unwrap();
-        let words: Vec<&str> = stty.split_whitespace().collect();
-        for want in ["icanon", "echo", "isig", "icrnl", "opost"] {
-            assert!(words.contains(&want), "{want} missing:\n{stty}");
-            assert!(
-                !words.contains(&format!("-{want}").as_str()),
-                "-{want}:\n{stty}"
-            );
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .status();
-    }
-}
-
-fn run(t: &Tmux, args: &str) {
-    t.type_text(&format!("NO_COLOR= {BIN} {args}"));
-    t.keys(&["Enter"]);
-}
 
 /// The first screen line that lists `name` as a row (not in a pane title).
 fn row_of<'a>(screen: &'a str, name: &str) -> &'a str {
@@ -149,10 +23,10 @@ fn row_of<'a>(screen: &'a str, name: &str) -> &'a str {
 
 #[test]
 fn demo_session_end_to_end() {
-    let Some(t) = Tmux::start("demo", 120, 34) else {
+    let Some(t) = Tmux::start("demo", 120, 34, &[]) else {
         return;
     };
-    run(&t, "--demo");
+    t.run("--demo");
     // The first frame comes before the lookups finish, then every report.
     let s = t.wait_for("every demo report", |s| {
         s.contains("Domains (13)") && !s.contains("pending")
@@ -259,13 +133,13 @@ fn demo_session_end_to_end() {
 
 #[test]
 fn terminal_is_restored_after_a_panic() {
-    let Some(t) = Tmux::start("panic", 100, 30) else {
+    let Some(t) = Tmux::start("panic", 100, 30, &[]) else {
         return;
     };
     // No backtrace, so the message stays on the screen.
     t.type_text("export MXLENS_TEST_PANIC=1 RUST_BACKTRACE=0");
     t.keys(&["Enter"]);
-    run(&t, "--demo healthy.example");
+    t.run("--demo healthy.example");
     let s = t.wait_for("the panic message", |s| {
         s.contains("MXLENS_TEST_PANIC is set")
     });
@@ -275,10 +149,10 @@ fn terminal_is_restored_after_a_panic() {
 
 #[test]
 fn bad_domain_is_refused_before_the_terminal_changes() {
-    let Some(t) = Tmux::start("baddomain", 100, 20) else {
+    let Some(t) = Tmux::start("baddomain", 100, 20, &[]) else {
         return;
     };
-    run(&t, "--demo 'bad..name'");
+    t.run("--demo 'bad..name'");
     let s = t.wait_for("the error", |s| s.contains("mxlens:"));
     assert!(s.contains("\"bad..name\""), "{s}");
     t.assert_terminal_sane();
@@ -286,11 +160,11 @@ fn bad_domain_is_refused_before_the_terminal_changes() {
 
 #[test]
 fn y_copies_a_host_as_zone_lines_through_osc52_into_tmux() {
-    let Some(t) = Tmux::start("osc52", 120, 34) else {
+    let Some(t) = Tmux::start("osc52", 120, 34, &[]) else {
         return;
     };
     t.tmux(&["set", "-g", "set-clipboard", "on"]);
-    run(&t, "--demo --clipboard osc52 healthy.example");
+    t.run("--demo --clipboard osc52 healthy.example");
     t.wait_for("the report", |s| s.contains("mx2.healthy.example."));
     t.keys(&["Enter", "y"]);
     let s = t.wait_for("the copy", |s| s.contains("→ terminal (OSC 52)"));
@@ -335,13 +209,12 @@ fn a_silent_upstream_shows_a_timeout_and_the_app_stays_usable() {
     // A bound UDP socket that never answers: every query times out.
     let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     let addr = silent.local_addr().unwrap();
-    let Some(t) = Tmux::start("timeout", 100, 30) else {
+    let Some(t) = Tmux::start("timeout", 100, 30, &[]) else {
         return;
     };
-    run(
-        &t,
-        &format!("--resolver {addr} --timeout 0.3 a.example b.example"),
-    );
+    t.run(&format!(
+        "--resolver {addr} --timeout 0.3 a.example b.example"
+    ));
     let s = t.wait_for("the timeouts", |s| s.contains("2 failed"));
     assert!(row_of(&s, "a.example.").contains("timeout"), "{s}");
     assert!(
@@ -391,13 +264,10 @@ fn two_resolvers_that_disagree_are_compared() {
         (a, b)
     });
     let (a, b) = (a.addr(), b.addr());
-    let Some(t) = Tmux::start("compare", 120, 34) else {
+    let Some(t) = Tmux::start("compare", 120, 34, &[]) else {
         return;
     };
-    run(
-        &t,
-        &format!("--resolver {a} --resolver {b} cmp.test same.test"),
-    );
+    t.run(&format!("--resolver {a} --resolver {b} cmp.test same.test"));
     let s = t.wait_for("both resolvers' answers", |s| {
         s.contains("Domains (2)") && !s.contains("pending")
     });
