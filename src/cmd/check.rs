@@ -94,12 +94,6 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
             code = code.max(exit_code(r));
         }
         match format {
-            ExportFormat::Json => {
-                for r in &reports {
-                    serde_json::to_writer(&mut out, r)?;
-                    out.write_all(b"\n")?;
-                }
-            }
             ExportFormat::Text => {
                 for r in &reports {
                     out.write_all(text::report::render(r, style).as_bytes())?;

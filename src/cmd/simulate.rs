@@ -37,12 +37,7 @@ pub async fn run(args: &SimulateArgs, upstream: &UpstreamArgs) -> anyhow::Result
     }
     let mut out = std::io::stdout().lock();
     match args.format {
-        ExportFormat::Json => {
-            // Serialise first, so a closed pipe surfaces as an io::Error.
-            let mut line = serde_json::to_string(&sim)?;
-            line.push('\n');
-            out.write_all(line.as_bytes())?;
-        }
+        ExportFormat::Json => out.write_all(crate::export::json_line(&sim).as_bytes())?,
         _ => out.write_all(text::simulation::render(&sim, Style::for_stdout()).as_bytes())?,
     }
     out.flush()?;

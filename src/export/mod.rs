@@ -32,6 +32,7 @@ use crate::mx::escape::visible;
 use crate::mx::{Address, Finding, MxHost, MxReport};
 
 pub use crate::mx::name::name_labels;
+pub use json::line as json_line;
 pub use zone::master_file_name;
 
 /// The text formats a selection can be rendered in. The default, what `y`
