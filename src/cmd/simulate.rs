@@ -13,10 +13,10 @@ use crate::cli::{Format, ProfileName, SimulateArgs, UpstreamArgs};
 use crate::dns::lookup;
 use crate::dns::upstream::resolve_args;
 use crate::mx::escape::visible;
+use crate::mx::failover::Profile;
+use crate::mx::failover::whatif::{ProposedMx, parse_mx_list, parse_zone_fragment};
 use crate::mx::failover::{Outages, SimOutcome, Simulation, simulate, walk};
 use crate::mx::input::parse_domain;
-use crate::mx::profile::Profile;
-use crate::mx::whatif::{ProposedMx, parse_mx_list, parse_zone_fragment};
 use crate::mx::{MxReport, Outcome};
 use crate::text::{self, Style};
 

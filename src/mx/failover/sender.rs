@@ -1,7 +1,7 @@
 //! The MX list as a sender walks it, and the outages laid over it.
 //!
-//! [`SenderList`] is shared by the exact engine ([`crate::mx::failover`]) and
-//! the seeded walker ([`crate::mx::walk`]), so both model the same sender.
+//! [`SenderList`] is shared by the exact engine ([`super::engine`]) and
+//! the seeded walker ([`super::walk`]), so both model the same sender.
 //! Decisions (each also reported in `Simulation::notes` when it applies):
 //!
 //! - Tiers by preference, lowest first (RFC 5321 §5.1).
@@ -21,8 +21,8 @@ use std::net::IpAddr;
 
 use thiserror::Error;
 
-use super::escape::visible;
-use super::report::{AddressStatus, MxHost, MxReport};
+use crate::mx::escape::visible;
+use crate::mx::report::{AddressStatus, MxHost, MxReport};
 
 /// Hosts and addresses that are down.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

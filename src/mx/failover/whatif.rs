@@ -14,9 +14,9 @@ use std::net::IpAddr;
 
 use thiserror::Error;
 
-use super::escape::visible;
-use super::input::parse_domain;
-use super::report::{Address, AddressStatus, MxHost, MxReport, Outcome};
+use crate::mx::escape::visible;
+use crate::mx::input::parse_domain;
+use crate::mx::report::{Address, AddressStatus, MxHost, MxReport, Outcome};
 
 /// One proposed MX record.
 #[derive(Debug, Clone, PartialEq, Eq)]
