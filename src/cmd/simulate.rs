@@ -34,7 +34,7 @@ pub async fn run(args: &SimulateArgs, upstream: &UpstreamArgs) -> anyhow::Result
     let report = report(&domain, proposal.as_ref(), upstream).await?;
     let mut outages = Outages::default();
     for value in &args.down {
-        outages.add_arg(&report, value)?;
+        outages.add_arg(&report, value).map_err(shown)?;
     }
     let mut sim = simulate(&report, &outages, &profile);
     if let Some(seed) = args.seed {
@@ -52,6 +52,12 @@ pub async fn run(args: &SimulateArgs, upstream: &UpstreamArgs) -> anyhow::Result
     }
     out.flush()?;
     Ok(exit_code(&report, &sim))
+}
+
+/// An error of the simulator (which keeps names as data) as shown on a
+/// terminal: every unsafe character escaped.
+fn shown(e: impl std::fmt::Display) -> anyhow::Error {
+    anyhow::anyhow!("{}", visible(&e.to_string()))
 }
 
 /// 0 delivered, 1 deferred or bounced, 2 when the MX lookup failed.
@@ -81,7 +87,7 @@ fn profile(args: &SimulateArgs) -> anyhow::Result<Profile> {
 
 fn proposal(args: &SimulateArgs, domain: &str) -> anyhow::Result<Option<ProposedMx>> {
     if let Some(list) = &args.mx {
-        return Ok(Some(parse_mx_list(list)?));
+        return Ok(Some(parse_mx_list(list).map_err(shown)?));
     }
     let Some(path) = &args.mx_file else {
         return Ok(None);
@@ -89,11 +95,12 @@ fn proposal(args: &SimulateArgs, domain: &str) -> anyhow::Result<Option<Proposed
     let text = std::fs::read_to_string(path).with_context(|| {
         format!(
             "cannot read the MX file \"{}\"; give a zone-file fragment with MX, A and AAAA lines",
-            path.display()
+            visible(&path.display().to_string())
         )
     })?;
-    let p =
-        parse_zone_fragment(&text, domain).with_context(|| format!("in \"{}\"", path.display()))?;
+    let p = parse_zone_fragment(&text, domain)
+        .map_err(shown)
+        .with_context(|| format!("in \"{}\"", visible(&path.display().to_string())))?;
     Ok(Some(p))
 }
 

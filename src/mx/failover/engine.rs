@@ -38,7 +38,6 @@ use super::profile::Profile;
 use super::route::{Route, SimOutcome, route};
 use super::sender::{Outages, SenderList};
 use super::tier::Method;
-use crate::mx::escape::visible;
 use crate::mx::report::{MxReport, Outcome};
 
 /// Probabilities below this are rounding noise.
@@ -155,7 +154,7 @@ pub fn simulate(report: &MxReport, outages: &Outages, profile: &Profile) -> Simu
         .hosts
         .iter()
         .filter(|h| h.cut_by_limit)
-        .map(|h| visible(&h.exchange).into_owned())
+        .map(|h| h.exchange.to_string())
         .collect();
     let limit_words = profile.address_limit.map(|l| {
         format!(

@@ -4,7 +4,6 @@
 use serde::Serialize;
 
 use super::sender::SenderList;
-use crate::mx::escape::visible;
 use crate::mx::report::{MxReport, Outcome};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -39,7 +38,7 @@ pub enum Route {
 
 /// The outcome decided by the report alone, shared by the engine and the walker.
 pub fn route(report: &MxReport, list: &SenderList) -> Route {
-    let domain = visible(&report.domain);
+    let domain = &report.domain;
     match report.outcome {
         Outcome::NullMx => Route::Bounced(format!(
             "{domain} publishes a null MX: it accepts no mail (RFC 7505 §3)"
@@ -59,7 +58,7 @@ pub fn route(report: &MxReport, list: &SenderList) -> Route {
             match list.hosts().find(|h| h.address_status.is_failure()) {
                 Some(h) => Route::Deferred(format!(
                     "no exchange has an address and the lookup for {} failed ({}): a sender defers and retries",
-                    visible(&h.exchange),
+                    h.exchange,
                     h.address_status.as_str()
                 )),
                 None => Route::Bounced(
