@@ -8,8 +8,6 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
-use super::state::Standing;
-use super::ui::spinner;
 use crate::mx::Severity;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,29 +104,6 @@ pub fn severity_mark(s: Severity) -> &'static str {
         Severity::Info => "i",
         Severity::Warning => "!",
         Severity::Error => "✗",
-    }
-}
-
-/// How a domain's standing reads on screen: the mark column and the counts.
-impl Standing {
-    /// A glyph that reads without colour.
-    pub fn mark(self, tick: usize) -> &'static str {
-        match self {
-            Standing::Pending => spinner(tick),
-            Standing::Ok => "✓",
-            Standing::Warning => "!",
-            Standing::Error => "✗",
-            Standing::Failed => "?",
-        }
-    }
-
-    pub fn style(self, t: &Theme) -> Style {
-        match self {
-            Standing::Pending => t.pending,
-            Standing::Ok => t.ok,
-            Standing::Warning => t.warning,
-            Standing::Error | Standing::Failed => t.error,
-        }
     }
 }
 

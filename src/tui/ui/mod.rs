@@ -33,13 +33,15 @@ use std::borrow::Cow;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout as RLayout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
     Block, BorderType, Borders, HighlightSpacing, Paragraph, Row, Table, TableState, Wrap,
 };
 
 use super::layout::{MIN_HEIGHT, MIN_WIDTH, layout};
-use super::state::{App, Cursor, Focus, Mode};
+use super::state::{App, Cursor, Focus, Mode, Standing};
+use super::theme::Theme;
 
 /// Draws the whole screen.
 pub fn render(frame: &mut Frame, app: &App) {
@@ -161,6 +163,29 @@ pub fn note(frame: &mut Frame, area: Rect, block: Block, text: Line) {
 pub fn spinner(tick: usize) -> &'static str {
     const FRAMES: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
     FRAMES[tick % FRAMES.len()]
+}
+
+/// How a domain's standing reads on screen: the mark column and the counts.
+impl Standing {
+    /// A glyph that reads without colour.
+    pub fn mark(self, tick: usize) -> &'static str {
+        match self {
+            Standing::Pending => spinner(tick),
+            Standing::Ok => "✓",
+            Standing::Warning => "!",
+            Standing::Error => "✗",
+            Standing::Failed => "?",
+        }
+    }
+
+    pub fn style(self, t: &Theme) -> Style {
+        match self {
+            Standing::Pending => t.pending,
+            Standing::Ok => t.ok,
+            Standing::Warning => t.warning,
+            Standing::Error | Standing::Failed => t.error,
+        }
+    }
 }
 
 /// The selection marker column shared by every list.
