@@ -40,7 +40,8 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("mxlens: {e:#}");
+            // Errors may quote input or a file's bytes, through libraries' messages too.
+            eprintln!("mxlens: {}", mxlens::mx::escape::visible(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }

@@ -248,6 +248,12 @@ impl MxReport {
     }
 
     /// The most severe finding, if any.
+    /// The error word (`timeout`, `servfail`, …) of a failed lookup;
+    /// `error` when the report carries none.
+    pub fn error_word(&self) -> &str {
+        self.error.as_ref().map_or("error", |e| e.as_str())
+    }
+
     pub fn worst_severity(&self) -> Option<Severity> {
         self.findings.iter().map(|f| f.severity).max()
     }
