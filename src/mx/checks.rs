@@ -28,7 +28,14 @@ pub const CODES: &[(&str, Severity)] = &[
     ("mx-shared-address", Severity::Info),
     ("single-mx", Severity::Info),
     ("no-ipv6", Severity::Info),
+    ("no-ipv4", Severity::Warning),
+    ("mx-all-non-routable", Severity::Error),
+    ("mx-too-many-exchanges", Severity::Warning),
 ];
+
+/// Distinct exchanges whose addresses one report looks up (the DNS layer
+/// skips the rest and `mx-too-many-exchanges` says so).
+pub const MAX_EXCHANGES: usize = 100;
 
 struct Out<'a> {
     findings: Vec<Finding>,
@@ -67,12 +74,22 @@ pub fn run(report: &MxReport) -> Vec<Finding> {
             "RFC 1035 §4.1.1",
         ),
         Outcome::Error => {
-            let why = report.error_word();
+            let mut why = report.error_word().to_string();
+            if let Some(detail) = &report.error_detail {
+                why = format!("{why}: {detail}");
+            }
+            let advice = match report.error.as_ref().map(|e| e.as_str()) {
+                Some("referral") => {
+                    " The server is not authoritative for it and does not recurse: ask a recursive resolver, or the servers it names."
+                }
+                Some("cname-loop") => " Break the loop: one of the aliases must point at a name with records.",
+                _ => " Check the resolver, then try again.",
+            };
             out.add(
                 "lookup-failed",
                 domain,
                 format!(
-                    "The MX query for {} failed ({why}): nothing is known about its mail routing. Check the resolver, then try again.",
+                    "The MX query for {} failed ({why}): nothing is known about its mail routing.{advice}",
                     domain
                 ),
                 "RFC 1035 §4.1.1",
@@ -117,7 +134,7 @@ fn null_mx(out: &mut Out) {
         return;
     }
     let domain = report.domain.as_str();
-    if report.mx.len() == nulls.len() {
+    if report.mx.len() == 1 {
         out.add(
             "null-mx",
             domain,
@@ -132,9 +149,10 @@ fn null_mx(out: &mut Out) {
             "null-mx-mixed",
             domain,
             format!(
-                "{} publishes a null MX beside {} other MX record(s): a null MX must be the only MX record. Remove one or the other.",
+                "{} publishes a null MX beside {} other MX record{}: a null MX must be the only MX record (another \".\" at a different preference counts too). Remove one or the other.",
                 domain,
-                report.mx.len() - nulls.len()
+                report.mx.len() - 1,
+                if report.mx.len() == 2 { "" } else { "s" }
             ),
             "RFC 7505 §3",
         );
@@ -227,7 +245,7 @@ fn hosts(out: &mut Out) {
     let aaaa_known = real
         .iter()
         .filter(|h| ip_literal(&h.exchange).is_none())
-        .all(|h| !h.aaaa_status.is_failure());
+        .all(|h| !h.aaaa_status.is_failure() && h.address_status != AddressStatus::Skipped);
     if any_address && !any_v6 && aaaa_known {
         out.add(
             "no-ipv6",
@@ -237,6 +255,76 @@ fn hosts(out: &mut Out) {
                 &report.domain
             ),
             "RFC 3974 §3",
+        );
+    }
+    families_and_routes(out, &real);
+}
+
+/// `no-ipv4`, `mx-all-non-routable` and `mx-too-many-exchanges`: claims
+/// about all exchanges, made only when every address lookup was answered.
+fn families_and_routes(out: &mut Out, real: &[&MxHost]) {
+    let report = out.report;
+    let domain = report.domain.as_str();
+    let named: Vec<&&MxHost> = real
+        .iter()
+        .filter(|h| ip_literal(&h.exchange).is_none())
+        .collect();
+    let skipped: BTreeSet<&str> = named
+        .iter()
+        .filter(|h| h.address_status == AddressStatus::Skipped)
+        .map(|h| h.exchange.as_str())
+        .collect();
+    if !skipped.is_empty() {
+        let total = skipped.len()
+            + named
+                .iter()
+                .filter(|h| h.address_status != AddressStatus::Skipped)
+                .map(|h| h.exchange.as_str())
+                .collect::<BTreeSet<_>>()
+                .len();
+        out.add(
+            "mx-too-many-exchanges",
+            domain,
+            format!(
+                "{} names {total} distinct exchanges; only the first {MAX_EXCHANGES} in MX order were resolved, the other {} are shown as skipped. Senders try far fewer (Postfix: 5 addresses): the extra records only slow lookups down.",
+                domain,
+                skipped.len()
+            ),
+            "RFC 5321 §5.1",
+        );
+        return;
+    }
+    let all_known = named
+        .iter()
+        .all(|h| !h.a_status.is_failure() && !h.aaaa_status.is_failure());
+    let addresses: Vec<IpAddr> = named
+        .iter()
+        .flat_map(|h| h.addresses.iter().map(|a| a.ip))
+        .collect();
+    if addresses.is_empty() || !all_known {
+        return;
+    }
+    let a_known = named.iter().all(|h| !h.a_status.is_failure());
+    if a_known && !addresses.iter().any(IpAddr::is_ipv4) {
+        out.add(
+            "no-ipv4",
+            domain,
+            format!(
+                "No exchange of {} has an IPv4 (A) address: IPv4-only senders, still most of them, cannot deliver. Publish an A record for at least one exchange.",
+                domain
+            ),
+            "RFC 5321 §5.1",
+        );
+    }
+    if addresses.iter().all(|ip| non_routable(*ip).is_some()) {
+        out.add(
+            "mx-all-non-routable",
+            domain,
+            format!(
+                "Every address of every exchange of {} is private, loopback or otherwise unreachable from the Internet: no outside sender can deliver mail to it.",
+                domain
+            ),
+            "RFC 6890",
         );
     }
 }
@@ -275,8 +363,8 @@ fn host(out: &mut Out, h: &MxHost) {
             "RFC 1123 §2.1",
         );
     }
-    match h.address_status {
-        AddressStatus::Nxdomain => out.add(
+    match (h.address_status, h.cname.last()) {
+        (AddressStatus::Nxdomain, None) => out.add(
             "mx-target-nxdomain",
             ex,
             format!(
@@ -285,12 +373,32 @@ fn host(out: &mut Out, h: &MxHost) {
             ),
             "RFC 5321 §5.1",
         ),
-        AddressStatus::Nodata => out.add(
+        (AddressStatus::Nxdomain, Some(target)) => out.add(
+            "mx-target-nxdomain",
+            ex,
+            format!(
+                "The exchange {} is an alias of {}, which does not exist (NXDOMAIN on the alias target): senders cannot reach it.",
+                ex,
+                target
+            ),
+            "RFC 6604 §2",
+        ),
+        (AddressStatus::Nodata, None) => out.add(
             "mx-target-no-address",
             ex,
             format!(
                 "The exchange {} exists but has no A or AAAA record: senders cannot connect to it.",
                 ex
+            ),
+            "RFC 5321 §5.1",
+        ),
+        (AddressStatus::Nodata, Some(target)) => out.add(
+            "mx-target-no-address",
+            ex,
+            format!(
+                "The exchange {} is an alias of {}, which has no A or AAAA record: senders cannot connect to it.",
+                ex,
+                target
             ),
             "RFC 5321 §5.1",
         ),
@@ -302,11 +410,15 @@ fn host(out: &mut Out, h: &MxHost) {
         .map(|(t, s)| format!("{t}: {}", s.as_str()))
         .collect();
     if !failed.is_empty() {
+        let detail = h
+            .lookup_detail
+            .as_ref()
+            .map_or(String::new(), |d| format!("; {}", d));
         out.add(
             "mx-target-lookup-failed",
             ex,
             format!(
-                "The address lookup of {} failed ({}): its addresses are unknown or incomplete. Senders treat this as a temporary failure.",
+                "The address lookup of {} failed ({}{detail}): its addresses are unknown or incomplete. Senders treat this as a temporary failure.",
                 ex,
                 failed.join(", ")
             ),
