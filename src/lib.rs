@@ -10,6 +10,7 @@
 pub mod cli;
 pub mod clipboard;
 pub mod cmd;
+pub mod config;
 pub mod dns;
 pub mod export;
 pub mod mx;

@@ -19,6 +19,7 @@ pub mod compare;
 pub mod copy;
 pub mod guard;
 pub mod keymap;
+pub mod keyspec;
 mod nav;
 mod prompt;
 pub mod theme;
