@@ -7,6 +7,7 @@
 //! - The CLI (`main.rs`, [`cli`]) and the TUI ([`tui`]) are two front ends
 //!   over the same core and the same DNS layer.
 
+pub mod argv;
 pub mod cli;
 pub mod clipboard;
 pub mod cmd;

@@ -1,6 +1,9 @@
 //! The subcommands' handlers. Each returns the process exit code.
 
 pub mod check;
+pub mod completions;
+pub mod man;
+pub mod progress;
 pub mod serve_demo;
 pub mod simulate;
 

@@ -27,6 +27,7 @@
 //! ```
 
 pub mod paths;
+pub mod session;
 mod raw;
 pub mod settings;
 
