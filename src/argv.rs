@@ -78,7 +78,12 @@ mod tests {
     fn at_server_becomes_resolver_anywhere() {
         assert_eq!(
             expand(&["mxlens", "check", "@127.0.0.1:5353", "example.com"]),
-            ["mxlens", "check", "--resolver=127.0.0.1:5353", "example.com"]
+            [
+                "mxlens",
+                "check",
+                "--resolver=127.0.0.1:5353",
+                "example.com"
+            ]
         );
         assert_eq!(
             expand(&["mxlens", "@::1", "a.test", "@127.0.0.2"]),
@@ -94,7 +99,14 @@ mod tests {
         );
         assert_eq!(
             expand(&["mxlens", "check", "--file=x", "@127.0.0.1", "--", "@a"]),
-            ["mxlens", "check", "--file=x", "--resolver=127.0.0.1", "--", "@a"]
+            [
+                "mxlens",
+                "check",
+                "--file=x",
+                "--resolver=127.0.0.1",
+                "--",
+                "@a"
+            ]
         );
         assert_eq!(expand(&["mxlens", "@"]), ["mxlens", "@"]);
     }

@@ -49,45 +49,98 @@ pub fn render(cmd: clap::Command, w: &mut dyn Write) -> std::io::Result<()> {
         &mut roff,
         "EXIT STATUS",
         &[
-            ("0", "no finding of severity error (simulate: delivered; diff-like commands: same)"),
-            ("1", "at least one error finding or a domain that does not exist (simulate: deferred or bounced; diff-like commands: different)"),
-            ("2", "usage error, a bad configuration file, or a lookup that could not be completed"),
+            (
+                "0",
+                "no finding of severity error (simulate: delivered; diff-like commands: same)",
+            ),
+            (
+                "1",
+                "at least one error finding or a domain that does not exist (simulate: deferred or bounced; diff-like commands: different)",
+            ),
+            (
+                "2",
+                "usage error, a bad configuration file, or a lookup that could not be completed",
+            ),
         ],
     );
     section(
         &mut roff,
         "ENVIRONMENT",
         &[
-            ("MXLENS_CONFIG", "the configuration file, when --config is not given"),
-            ("XDG_CONFIG_HOME", "where the configuration lives (default ~/.config)"),
-            ("XDG_STATE_HOME", "where the terminal UI remembers its last session (default ~/.local/state)"),
-            ("NO_COLOR", "when set and not empty, no colour (unless --color always)"),
-            ("CLICOLOR_FORCE", "when set and not 0, colour even into pipes (unless --color never or NO_COLOR)"),
-            ("MXLENS_LOG", "a file to write a debug log to; nothing is logged to the terminal"),
+            (
+                "MXLENS_CONFIG",
+                "the configuration file, when --config is not given",
+            ),
+            (
+                "XDG_CONFIG_HOME",
+                "where the configuration lives (default ~/.config)",
+            ),
+            (
+                "XDG_STATE_HOME",
+                "where the terminal UI remembers its last session (default ~/.local/state)",
+            ),
+            (
+                "NO_COLOR",
+                "when set and not empty, no colour (unless --color always)",
+            ),
+            (
+                "CLICOLOR_FORCE",
+                "when set and not 0, colour even into pipes (unless --color never or NO_COLOR)",
+            ),
+            (
+                "MXLENS_LOG",
+                "a file to write a debug log to; nothing is logged to the terminal",
+            ),
         ],
     );
     section(
         &mut roff,
         "FILES",
         &[
-            ("$XDG_CONFIG_HOME/mxlens/config.toml", "the configuration file: resolvers, timeout, sender profile, theme, keys, named domain lists; mxlens never writes it. mxlens config prints the configuration in effect"),
-            ("$XDG_STATE_HOME/mxlens/session.json", "the terminal UI's last domains, outages and profile; --fresh ignores it"),
+            (
+                "$XDG_CONFIG_HOME/mxlens/config.toml",
+                "the configuration file: resolvers, timeout, sender profile, theme, keys, named domain lists; mxlens never writes it. mxlens config prints the configuration in effect",
+            ),
+            (
+                "$XDG_STATE_HOME/mxlens/session.json",
+                "the terminal UI's last domains, outages and profile; --fresh ignores it",
+            ),
         ],
     );
     roff.control("SH", ["EXAMPLES"]);
     for (cmd, what) in [
-        ("mxlens --demo", "the terminal UI on the built-in demo zones, no network needed"),
-        ("mxlens check @127.0.0.1:5353 example.com", "check one domain against a given resolver, like dig"),
-        ("mxlens check --file domains.txt --format json > reports.jsonl", "a bulk run, JSON Lines on standard output, progress on the terminal"),
-        ("mxlens simulate example.com --down mx1.example.com --profile postfix", "what a Postfix sender does while one host is down"),
-        ("mxlens --list clients", "open the domain list called clients from the configuration file"),
+        (
+            "mxlens --demo",
+            "the terminal UI on the built-in demo zones, no network needed",
+        ),
+        (
+            "mxlens check @127.0.0.1:5353 example.com",
+            "check one domain against a given resolver, like dig",
+        ),
+        (
+            "mxlens check --file domains.txt --format json > reports.jsonl",
+            "a bulk run, JSON Lines on standard output, progress on the terminal",
+        ),
+        (
+            "mxlens simulate example.com --down mx1.example.com --profile postfix",
+            "what a Postfix sender does while one host is down",
+        ),
+        (
+            "mxlens --list clients",
+            "open the domain list called clients from the configuration file",
+        ),
     ] {
         roff.control("TP", []);
         roff.text([bold(cmd)]);
         roff.text([roman(what)]);
     }
     roff.control("SH", ["SEE ALSO"]);
-    roff.text([bold("dig"), roman("(1), "), bold("postconf"), roman("(5), RFC 5321 §5.1, RFC 7505")]);
+    roff.text([
+        bold("dig"),
+        roman("(1), "),
+        bold("postconf"),
+        roman("(5), RFC 5321 §5.1, RFC 7505"),
+    ]);
     roff.to_writer(w)?;
     man.render_version_section(w)
 }

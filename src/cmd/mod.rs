@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod completions;
+pub mod config;
 pub mod man;
 pub mod progress;
 pub mod serve_demo;

@@ -138,6 +138,11 @@ impl Progress {
         });
     }
 
+    /// The number of domains, when known up front.
+    pub fn set_total(&self, total: u64) {
+        self.total.store(total, Ordering::Relaxed);
+    }
+
     /// Redraws when the last draw is old enough.
     pub fn tick(&mut self) {
         if !self.shown {
@@ -186,7 +191,11 @@ impl Progress {
             format!("checking: {} done", t.done)
         } else {
             let total = total.max(t.done);
-            let pct = if total == 0 { 100 } else { t.done * 100 / total };
+            let pct = if total == 0 {
+                100
+            } else {
+                t.done * 100 / total
+            };
             let mut s = format!("checking: {}/{total} ({pct}%)", t.done);
             if speed > 0 && total > t.done {
                 let left = (total - t.done) / speed;

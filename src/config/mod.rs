@@ -27,8 +27,8 @@
 //! ```
 
 pub mod paths;
-pub mod session;
 mod raw;
+pub mod session;
 pub mod settings;
 
 use std::collections::BTreeMap;

@@ -99,7 +99,9 @@ pub fn parse(text: &str) -> Result<FileConfig, RawError> {
         if !(v > 0.0 && v <= 60.0) {
             return err(
                 t.span(),
-                format!("timeout {v} is out of range; give seconds between 0 and 60, e.g. 2 or 0.5"),
+                format!(
+                    "timeout {v} is out of range; give seconds between 0 and 60, e.g. 2 or 0.5"
+                ),
             );
         }
         cfg.timeout = Some(lines.at(v, t.span()));
@@ -148,12 +150,14 @@ pub fn parse(text: &str) -> Result<FileConfig, RawError> {
         if domains.is_empty() {
             return err(
                 list.span(),
-                format!("list \"{}\" is empty; name at least one domain", name.get_ref()),
+                format!(
+                    "list \"{}\" is empty; name at least one domain",
+                    name.get_ref()
+                ),
             );
         }
         let span = name.span();
-        cfg.lists
-            .insert(name.into_inner(), lines.at(domains, span));
+        cfg.lists.insert(name.into_inner(), lines.at(domains, span));
     }
     Ok(cfg)
 }
@@ -182,7 +186,9 @@ fn sender(s: RawSender, lines: &Lines) -> Result<SenderConfig, RawError> {
         } else {
             err(
                 v.span(),
-                format!("sender.{name} {x} is not valid; give a positive number of seconds, e.g. 30"),
+                format!(
+                    "sender.{name} {x} is not valid; give a positive number of seconds, e.g. 30"
+                ),
             )
         }
     };

@@ -114,9 +114,10 @@ pub fn save(path: &Path, session: &Session) -> std::io::Result<()> {
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .map_or_else(|| "session.json".into(), |n| n.to_string_lossy().into_owned());
+    let name = path.file_name().map_or_else(
+        || "session.json".into(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
@@ -177,7 +178,11 @@ mod tests {
         assert_eq!(load(&path).unwrap(), None);
         std::fs::write(&path, "{ not json").unwrap();
         assert!(load(&path).unwrap_err().contains("session.json"));
-        std::fs::write(&path, r#"{"schema":"other/v9","profile":"rfc","domains":[]}"#).unwrap();
+        std::fs::write(
+            &path,
+            r#"{"schema":"other/v9","profile":"rfc","domains":[]}"#,
+        )
+        .unwrap();
         assert!(load(&path).unwrap_err().contains("other/v9"));
     }
 

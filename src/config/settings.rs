@@ -5,8 +5,10 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use super::{At, Config, PathOrigin};
+use crate::dns::upstream::{LookupOptions, UpstreamSpec};
 use crate::mx::profile::Profile;
 use crate::text::ColorChoice;
 use crate::tui::keymap::{Action, BINDINGS, Key};
@@ -53,7 +55,12 @@ pub struct Sourced<T> {
 }
 
 /// Flag first, then the file, then the default.
-fn pick<T: Clone>(flag: Option<T>, name: &'static str, file: Option<&At<T>>, default: T) -> Sourced<T> {
+fn pick<T: Clone>(
+    flag: Option<T>,
+    name: &'static str,
+    file: Option<&At<T>>,
+    default: T,
+) -> Sourced<T> {
     match (flag, file) {
         (Some(value), _) => Sourced {
             value,
@@ -71,7 +78,11 @@ fn pick<T: Clone>(flag: Option<T>, name: &'static str, file: Option<&At<T>>, def
 }
 
 /// Like [`pick`] for an override that may be absent everywhere.
-fn pick_opt<T: Copy>(flag: Option<T>, name: &'static str, file: Option<&At<T>>) -> Sourced<Option<T>> {
+fn pick_opt<T: Copy>(
+    flag: Option<T>,
+    name: &'static str,
+    file: Option<&At<T>>,
+) -> Sourced<Option<T>> {
     let file = file.map(|at| At {
         value: Some(at.value),
         line: at.line,
@@ -122,17 +133,44 @@ impl Settings {
         } else {
             pick(None, "--resolver", file.resolvers.as_ref(), Vec::new())
         };
-        let timeout = pick(flags.timeout, "--timeout", file.timeout.as_ref(), DEFAULT_TIMEOUT_S);
+        let timeout = pick(
+            flags.timeout,
+            "--timeout",
+            file.timeout.as_ref(),
+            DEFAULT_TIMEOUT_S,
+        );
         let theme = pick(None, "", file.theme.as_ref(), ThemeName::default());
-        let color = pick(flags.color, "--color", file.color.as_ref(), ColorChoice::Auto);
+        let color = pick(
+            flags.color,
+            "--color",
+            file.color.as_ref(),
+            ColorChoice::Auto,
+        );
         let s = &file.sender;
-        let name = pick(flags.profile.clone(), "--profile", s.profile.as_ref(), "rfc".to_string());
-        let limit = pick_opt(flags.address_limit, "--address-limit", s.address_limit.as_ref());
+        let name = pick(
+            flags.profile.clone(),
+            "--profile",
+            s.profile.as_ref(),
+            "rfc".to_string(),
+        );
+        let limit = pick_opt(
+            flags.address_limit,
+            "--address-limit",
+            s.address_limit.as_ref(),
+        );
         let secs = pick_opt::<f64>;
-        let connect = secs(flags.connect_timeout, "--connect-timeout", s.connect_timeout.as_ref());
+        let connect = secs(
+            flags.connect_timeout,
+            "--connect-timeout",
+            s.connect_timeout.as_ref(),
+        );
         let min = secs(flags.min_backoff, "--min-backoff", s.min_backoff.as_ref());
         let max = secs(flags.max_backoff, "--max-backoff", s.max_backoff.as_ref());
-        let life = secs(flags.queue_lifetime, "--queue-lifetime", s.queue_lifetime.as_ref());
+        let life = secs(
+            flags.queue_lifetime,
+            "--queue-lifetime",
+            s.queue_lifetime.as_ref(),
+        );
         let base = Profile::by_name(&name.value).ok_or_else(|| {
             format!(
                 "sender profile \"{}\" is unknown; use rfc or postfix",
@@ -161,8 +199,8 @@ impl Settings {
             })?;
         let keys = ACTIONS
             .iter()
-            .map(|&action| {
-                match file.keys.iter().find(|k| k.value.0 == action) {
+            .map(
+                |&action| match file.keys.iter().find(|k| k.value.0 == action) {
                     Some(at) => Sourced {
                         value: at.value.clone(),
                         source: Source::File(at.line),
@@ -171,8 +209,8 @@ impl Settings {
                         value: (action, default_keys(action)),
                         source: Source::Default,
                     },
-                }
-            })
+                },
+            )
             .collect();
         Ok(Self {
             demo: flags.demo,
@@ -192,6 +230,18 @@ impl Settings {
             keys,
             config,
         })
+    }
+
+    /// The upstreams lookups go to.
+    pub fn upstream_spec(&self) -> UpstreamSpec {
+        UpstreamSpec {
+            demo: self.demo,
+            resolvers: self.resolvers.value.clone(),
+            options: LookupOptions {
+                timeout: Duration::from_secs_f64(self.timeout.value),
+                ..LookupOptions::default()
+            },
+        }
     }
 
     /// Whether to colour an output that is (or is not) a terminal.
@@ -244,7 +294,10 @@ fn is_bidi_control(c: char) -> bool {
 
 /// A TOML key: bare when it can be, quoted otherwise.
 fn toml_key(s: &str) -> String {
-    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
         s.to_string()
     } else {
         toml_string(s)
@@ -254,7 +307,11 @@ fn toml_key(s: &str) -> String {
 /// A float TOML reads back as a float (`2.0`, not `2`).
 fn toml_float(v: f64) -> String {
     let s = format!("{v:?}");
-    if s.contains(['.', 'e', 'E']) { s } else { format!("{s}.0") }
+    if s.contains(['.', 'e', 'E']) {
+        s
+    } else {
+        format!("{s}.0")
+    }
 }
 
 impl Settings {
@@ -270,7 +327,11 @@ impl Settings {
                     PathOrigin::Env => "given with MXLENS_CONFIG",
                     PathOrigin::Default => "the default place",
                 };
-                let found = if self.config.found { "read" } else { "not found, defaults apply" };
+                let found = if self.config.found {
+                    "read"
+                } else {
+                    "not found, defaults apply"
+                };
                 format!("{} ({how}; {found})", p.path.display())
             }
             None => "none (no home directory)".to_string(),
@@ -286,7 +347,10 @@ impl Settings {
             let _ = writeln!(out, "{:<38} # {from}", text);
         };
         if self.demo {
-            let _ = writeln!(out, "# --demo: every lookup goes to the built-in demo server");
+            let _ = writeln!(
+                out,
+                "# --demo: every lookup goes to the built-in demo server"
+            );
         }
         let addrs: Vec<String> = self
             .resolvers
@@ -298,7 +362,11 @@ impl Settings {
         if self.resolvers.value.is_empty() && !self.demo {
             from.push_str(": the system resolver (/etc/resolv.conf)");
         }
-        line(&mut out, format!("resolvers = [{}]", addrs.join(", ")), from);
+        line(
+            &mut out,
+            format!("resolvers = [{}]", addrs.join(", ")),
+            from,
+        );
         line(
             &mut out,
             format!("timeout = {}", toml_float(self.timeout.value)),
@@ -330,11 +398,23 @@ impl Settings {
             Source::Default => format!("profile {}", p.name),
             other => src(other),
         };
-        line(&mut out, format!("profile = {}", toml_string(&p.name)), src(&s[0]));
+        line(
+            &mut out,
+            format!("profile = {}", toml_string(&p.name)),
+            src(&s[0]),
+        );
         line(
             &mut out,
             format!("address_limit = {}", p.address_limit.unwrap_or(0)),
-            format!("{}{}", base(&s[1]), if p.address_limit.is_none() { "; 0: no limit" } else { "" }),
+            format!(
+                "{}{}",
+                base(&s[1]),
+                if p.address_limit.is_none() {
+                    "; 0: no limit"
+                } else {
+                    ""
+                }
+            ),
         );
         let secs = [
             p.connect_timeout_s,

@@ -34,11 +34,7 @@ fn an_empty_file_means_defaults() {
     assert_eq!(s.theme.value, ThemeName::Dark);
     assert_eq!(s.color.value, ColorChoice::Auto);
     assert_eq!(s.profile, crate::mx::profile::Profile::rfc());
-    let quit = s
-        .keys
-        .iter()
-        .find(|k| k.value.0 == Action::Quit)
-        .unwrap();
+    let quit = s.keys.iter().find(|k| k.value.0 == Action::Quit).unwrap();
     assert_eq!(quit.value.1.len(), 2);
     assert_eq!(quit.source, Source::Default);
 }
@@ -67,7 +63,10 @@ fn every_key_is_read_with_its_line() {
     let s = Settings::merge(config(FULL), &Flags::default()).unwrap();
     assert_eq!(
         s.resolvers.value,
-        vec!["127.0.0.1:5353".parse().unwrap(), "[::1]:53".parse().unwrap()]
+        vec![
+            "127.0.0.1:5353".parse().unwrap(),
+            "[::1]:53".parse().unwrap()
+        ]
     );
     assert_eq!(s.resolvers.source, Source::File(2));
     assert_eq!(s.timeout.value, 0.5);
@@ -151,8 +150,16 @@ fn values_of_the_wrong_kind_or_range_are_errors() {
     let (line, column, message) = invalid("resolvers = [\"127.0.0.1\", \"dns.example\"]\n");
     assert_eq!((line, column), (1, 27));
     assert!(message.contains("dns.example"), "{message}");
-    assert!(invalid("theme = \"solarized\"").2.contains("dark, light or mono"));
-    assert!(invalid("[sender]\nprofile = \"exim4\"").2.contains("rfc or postfix"));
+    assert!(
+        invalid("theme = \"solarized\"")
+            .2
+            .contains("dark, light or mono")
+    );
+    assert!(
+        invalid("[sender]\nprofile = \"exim4\"")
+            .2
+            .contains("rfc or postfix")
+    );
     let (line, _, message) = invalid("[sender]\nmin_backoff = 600\nmax_backoff = 60\n");
     assert_eq!(line, 3, "{message}");
     assert_eq!(invalid("[lists]\nx = [\"a..b\"]\n").0, 2);
@@ -164,7 +171,10 @@ fn an_unknown_action_is_named_with_its_line() {
     let (line, column, message) = invalid("[keys]\nadd = \"n\"\nfly = \"f\"\n");
     assert_eq!((line, column), (3, 1));
     assert!(message.contains("unknown action \"fly\""), "{message}");
-    assert!(message.contains("toggle-down"), "lists the actions: {message}");
+    assert!(
+        message.contains("toggle-down"),
+        "lists the actions: {message}"
+    );
 }
 
 #[test]
@@ -178,13 +188,27 @@ fn a_key_bound_twice_is_named_with_its_line() {
     assert_eq!(line, 3);
     assert!(message.contains("clear-outages"), "{message}");
     // Moving the default away makes it fine.
-    assert!(parse("[keys]\nadd = \"x\"\nclear-outages = \"X\"\n", Path::new("c")).is_ok());
+    assert!(
+        parse(
+            "[keys]\nadd = \"x\"\nclear-outages = \"X\"\n",
+            Path::new("c")
+        )
+        .is_ok()
+    );
     // ctrl-C and ctrl-c are the same press.
     assert!(invalid("[keys]\nhelp = \"ctrl-C\"\n").2.contains("quit"));
     // The same action under two spellings.
-    assert!(invalid("[keys]\npage-up = \"u\"\npage_up = \"U\"\n").2.contains("twice"));
+    assert!(
+        invalid("[keys]\npage-up = \"u\"\npage_up = \"U\"\n")
+            .2
+            .contains("twice")
+    );
     assert!(invalid("[keys]\nquit = []\n").2.contains("no key"));
-    assert!(invalid("[keys]\nquit = \"hyper-q\"\n").2.contains("not a key"));
+    assert!(
+        invalid("[keys]\nquit = \"hyper-q\"\n")
+            .2
+            .contains("not a key")
+    );
 }
 
 #[test]
@@ -224,7 +248,10 @@ fn key_names(s: &Settings) -> Vec<(Action, Vec<String>)> {
 fn toml_strings_escape_control_and_bidi_characters() {
     use super::settings::toml_string;
     assert_eq!(toml_string("a\"b\\c"), r#""a\"b\\c""#);
-    assert_eq!(toml_string("x\u{7f}\u{9b}\u{202e}"), r#""x\u007F\u009B\u202E""#);
+    assert_eq!(
+        toml_string("x\u{7f}\u{9b}\u{202e}"),
+        r#""x\u007F\u009B\u202E""#
+    );
 }
 
 #[test]

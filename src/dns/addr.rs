@@ -31,7 +31,11 @@ mod tests {
         assert_eq!(p("::1"), "[::1]:53");
         assert_eq!(p("[::1]"), "[::1]:53");
         assert_eq!(p("[::1]:5353"), "[::1]:5353");
-        assert!(parse_server("dns.example").unwrap_err().contains("dns.example"));
+        assert!(
+            parse_server("dns.example")
+                .unwrap_err()
+                .contains("dns.example")
+        );
         assert!(parse_server("127.0.0.1:99999").is_err());
     }
 }

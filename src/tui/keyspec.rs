@@ -227,7 +227,9 @@ mod tests {
         for bad in ["", "ctrl-", "qq", "f13", "hyper-x", "\u{7}"] {
             assert!(parse_key(bad).is_err(), "{bad:?}");
         }
-        for spec in ["q", "ctrl-c", "alt-x", "space", "pgdn", "f12", "backtab", "?"] {
+        for spec in [
+            "q", "ctrl-c", "alt-x", "space", "pgdn", "f12", "backtab", "?",
+        ] {
             assert_eq!(key_name(&parse_key(spec).unwrap()), spec);
         }
     }
