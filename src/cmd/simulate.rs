@@ -15,9 +15,9 @@ use crate::dns::lookup;
 use crate::dns::upstream::connect;
 use crate::export::ExportFormat;
 use crate::mx::escape::visible;
+use crate::mx::failover::whatif::{ProposedMx, parse_mx_list, parse_zone_fragment};
 use crate::mx::failover::{Outages, SimOutcome, Simulation, simulate, walk};
 use crate::mx::input::parse_domain;
-use crate::mx::whatif::{ProposedMx, parse_mx_list, parse_zone_fragment};
 use crate::mx::{MxReport, Outcome};
 use crate::text::{self, Style};
 
@@ -30,7 +30,7 @@ pub async fn run(args: &SimulateArgs, settings: &Settings) -> anyhow::Result<i32
     let report = report(&domain, proposal.as_ref(), settings).await?;
     let mut outages = Outages::default();
     for value in &args.down {
-        outages.add_arg(&report, value)?;
+        outages.add_arg(&report, value).map_err(shown)?;
     }
     let mut sim = simulate(&report, &outages, &profile);
     if let Some(seed) = args.seed {
@@ -47,6 +47,12 @@ pub async fn run(args: &SimulateArgs, settings: &Settings) -> anyhow::Result<i32
     Ok(exit_code(&report, &sim))
 }
 
+/// An error of the simulator (which keeps names as data) as shown on a
+/// terminal: every unsafe character escaped.
+fn shown(e: impl std::fmt::Display) -> anyhow::Error {
+    anyhow::anyhow!("{}", visible(&e.to_string()))
+}
+
 /// 0 delivered, 1 deferred or bounced, 2 when the MX lookup failed.
 pub fn exit_code(report: &MxReport, sim: &Simulation) -> i32 {
     if report.outcome == Outcome::Error {
@@ -60,7 +66,7 @@ pub fn exit_code(report: &MxReport, sim: &Simulation) -> i32 {
 
 fn proposal(args: &SimulateArgs, domain: &str) -> anyhow::Result<Option<ProposedMx>> {
     if let Some(list) = &args.mx {
-        return Ok(Some(parse_mx_list(list)?));
+        return Ok(Some(parse_mx_list(list).map_err(shown)?));
     }
     let Some(path) = &args.mx_file else {
         return Ok(None);
@@ -68,11 +74,12 @@ fn proposal(args: &SimulateArgs, domain: &str) -> anyhow::Result<Option<Proposed
     let text = std::fs::read_to_string(path).with_context(|| {
         format!(
             "cannot read the MX file \"{}\"; give a zone-file fragment with MX, A and AAAA lines",
-            path.display()
+            visible(&path.display().to_string())
         )
     })?;
-    let p =
-        parse_zone_fragment(&text, domain).with_context(|| format!("in \"{}\"", path.display()))?;
+    let p = parse_zone_fragment(&text, domain)
+        .map_err(shown)
+        .with_context(|| format!("in \"{}\"", visible(&path.display().to_string())))?;
     Ok(Some(p))
 }
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use super::{At, Config, PathOrigin};
 use crate::dns::upstream::{LookupOptions, UpstreamSpec};
-use crate::mx::profile::Profile;
+use crate::mx::failover::Profile;
 use crate::text::ColorChoice;
 use crate::tui::keymap::{Action, BINDINGS, Key};
 use crate::tui::keyspec::{ACTIONS, action_name, key_name};

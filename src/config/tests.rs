@@ -33,7 +33,7 @@ fn an_empty_file_means_defaults() {
     assert_eq!(s.timeout.source, Source::Default);
     assert_eq!(s.theme.value, ThemeName::Dark);
     assert_eq!(s.color.value, ColorChoice::Auto);
-    assert_eq!(s.profile, crate::mx::profile::Profile::rfc());
+    assert_eq!(s.profile, crate::mx::failover::Profile::rfc());
     let quit = s.keys.iter().find(|k| k.value.0 == Action::Quit).unwrap();
     assert_eq!(quit.value.1.len(), 2);
     assert_eq!(quit.source, Source::Default);
