@@ -37,11 +37,25 @@ pub fn run(cmd: clap::Command, dir: Option<&Path>) -> anyhow::Result<i32> {
 
 /// mxlens(1): clap's sections, then exit status, environment, files and examples.
 pub fn render(cmd: clap::Command, w: &mut dyn Write) -> std::io::Result<()> {
-    let man = Man::new(cmd).manual("mxlens manual");
+    let man = Man::new(cmd.disable_help_subcommand(true)).manual("mxlens manual");
     man.render_title(w)?;
     man.render_name_section(w)?;
     man.render_synopsis_section(w)?;
-    man.render_description_section(w)?;
+    let mut roff = Roff::default();
+    roff.control("SH", ["DESCRIPTION"]);
+    roff.text([roman(
+        "With no subcommand mxlens opens the terminal UI on the given domains (with none, on the domains, outages and sender profile of the last session). The subcommands are the scriptable CLI: check, simulate, serve-demo, completions, man and config.",
+    )]);
+    roff.control("PP", []);
+    roff.text([
+        bold("@ADDR[:PORT]"),
+        roman(" anywhere among the arguments means "),
+        bold("--resolver ADDR[:PORT]"),
+        roman(", as in dig. Flags win over the configuration file; "),
+        bold("mxlens config"),
+        roman(" prints the settings in effect and where each comes from."),
+    ]);
+    roff.to_writer(w)?;
     man.render_options_section(w)?;
     man.render_subcommands_section(w)?;
     let mut roff = Roff::default();
