@@ -104,7 +104,10 @@ fn the_file_sets_values_and_flags_win() {
     let shown = text(&out.stdout);
     assert!(shown.contains("timeout = 3.0"), "{shown}");
     assert!(shown.contains("# flag --timeout"), "{shown}");
-    assert!(shown.contains("resolvers = [\"127.0.0.1:5300\"]"), "{shown}");
+    assert!(
+        shown.contains("resolvers = [\"127.0.0.1:5300\"]"),
+        "{shown}"
+    );
     assert!(shown.contains("profile = \"postfix\""), "{shown}");
     // @server is --resolver for config too.
     let out = home.run(&["config", "@127.0.0.9"]);
@@ -191,7 +194,10 @@ fn a_named_list_is_checked_in_its_order() {
         .collect();
     assert_eq!(domains, ["\"nullmx.example.\"", "\"healthy.example.\""]);
     let err = one_line_error(&home.run(&["check", "--demo", "--list", "nobody"]));
-    assert!(err.contains("\"nobody\"") && err.contains("clients"), "{err}");
+    assert!(
+        err.contains("\"nobody\"") && err.contains("clients"),
+        "{err}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -206,8 +212,20 @@ async fn at_server_is_the_resolver_anywhere_among_the_arguments() {
     // A configured resolver that does not answer: @server must replace it.
     home.config("resolvers = [\"127.0.0.1:9\"]\ntimeout = 0.3\n");
     for args in [
-        vec!["check", "--format", "json", &*format!("@{addr}"), "lab.test"],
-        vec![&*format!("@{addr}"), "check", "lab.test", "--format", "json"],
+        vec![
+            "check",
+            "--format",
+            "json",
+            &*format!("@{addr}"),
+            "lab.test",
+        ],
+        vec![
+            &*format!("@{addr}"),
+            "check",
+            "lab.test",
+            "--format",
+            "json",
+        ],
     ] {
         let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
         let mut c = home.mxlens();
@@ -250,7 +268,14 @@ fn bulk_progress_stays_off_a_pipe() {
     let home = Home::new();
     let list = home.dir.path().join("list");
     std::fs::write(&list, "healthy.example\nnot a domain\nnullmx.example\n").unwrap();
-    let out = home.run(&["check", "--demo", "--format", "json", "--file", list.to_str().unwrap()]);
+    let out = home.run(&[
+        "check",
+        "--demo",
+        "--format",
+        "json",
+        "--file",
+        list.to_str().unwrap(),
+    ]);
     assert_eq!(text(&out.stdout).lines().count(), 2);
     // Only the skipped line, no progress, no summary.
     let err = text(&out.stderr);
@@ -297,7 +322,16 @@ fn the_man_page_renders() {
     let page = home.dir.path().join("mxlens.1");
     std::fs::write(&page, &out.stdout).unwrap();
     let rendered = render(&page);
-    for want in ["NAME", "SYNOPSIS", "--resolver", "EXIT STATUS", "ENVIRONMENT", "NO_COLOR", "FILES", "config.toml"] {
+    for want in [
+        "NAME",
+        "SYNOPSIS",
+        "--resolver",
+        "EXIT STATUS",
+        "ENVIRONMENT",
+        "NO_COLOR",
+        "FILES",
+        "config.toml",
+    ] {
         assert!(rendered.contains(want), "{want} missing:\n{rendered}");
     }
     // One page per command with --dir.

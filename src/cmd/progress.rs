@@ -154,7 +154,11 @@ impl Progress {
         }
         self.last_draw = Some(now);
         let line = self.line(now - self.started);
-        let width = crossterm::terminal::size().map_or(80, |(w, _)| w as usize);
+        // A terminal that reports no size (0 columns) gets 80.
+        let width = match crossterm::terminal::size() {
+            Ok((w, _)) if w >= 20 => w as usize,
+            _ => 80,
+        };
         let line: String = line.chars().take(width.saturating_sub(1)).collect();
         let mut err = std::io::stderr().lock();
         // A failing stderr must not stop the run.

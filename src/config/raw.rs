@@ -7,8 +7,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{At, FileConfig, SenderConfig};
-use crate::mx::input::parse_domain;
 use crate::mx::failover::Profile;
+use crate::mx::input::parse_domain;
 use crate::text::ColorChoice;
 use crate::tui::keymap::{BINDINGS, Key};
 use crate::tui::keyspec::{action_by_name, action_name, key_name, parse_key, same_press};
