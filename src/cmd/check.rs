@@ -5,7 +5,7 @@
 //! stays flat however long the input is.
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use futures_util::FutureExt;
@@ -14,7 +14,9 @@ use tokio::io::BufReader;
 
 use super::exit;
 use super::lines::{self, Line};
-use crate::cli::{CheckArgs, UpstreamArgs};
+use super::progress::Progress;
+use crate::cli::CheckArgs;
+use crate::config::settings::Settings;
 use crate::dns::lookup;
 use crate::dns::upstream::{Upstream, connect};
 use crate::export::ExportFormat;
@@ -29,14 +31,33 @@ enum Item {
     Invalid(String),
 }
 
-pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i32> {
-    let (upstreams, _demo) = connect(&upstream.spec()).await?;
-    let inputs = super::domains_or_demo(&args.domains, upstream.demo && args.file.is_none());
+pub async fn run(args: &CheckArgs, settings: &Settings) -> anyhow::Result<i32> {
+    let mut named = match &args.list {
+        Some(name) => settings
+            .config
+            .list(name)
+            .map_err(anyhow::Error::msg)?
+            .to_vec(),
+        None => Vec::new(),
+    };
+    named.extend(args.domains.iter().cloned());
+    let bulk = args.file.is_some() || args.list.is_some();
+    let inputs = super::domains_or_demo(&named, settings.demo && !bulk);
     if inputs.is_empty() && args.file.is_none() {
         anyhow::bail!(
-            "no domain given: name one or more, use --file PATH (or - for stdin), or try --demo"
+            "no domain given: name one or more, use --file PATH (or - for stdin), --list NAME, or try --demo"
         );
     }
+    let (upstreams, _demo) = connect(&settings.upstream_spec()).await?;
+    // Progress and the summary: on a terminal's stderr, for bulk runs only.
+    let mut progress = Progress::new(bulk && std::io::stderr().is_terminal());
+    match &args.file {
+        Some(path) => progress.count_in_background(path, inputs.len() as u64),
+        None => progress.set_total(inputs.len() as u64),
+    }
+    // With the reports on the same terminal, the line is cleared before
+    // each of them is written and redrawn after.
+    let shared_terminal = progress.shown() && std::io::stdout().is_terminal();
     let from_args = stream::iter(inputs.into_iter().enumerate().map(
         |(i, raw)| match parse_domain(&raw) {
             Ok(d) => Item::Domain(d),
@@ -52,7 +73,7 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
         Some(path) => Some(load_baseline(path)?),
         None => None,
     };
-    let style = Style::for_stdout();
+    let style = Style::for_stdout_with(settings.color.value);
     let format = args.format;
     let concurrency = args.concurrency as usize;
     let mut results = items
@@ -78,7 +99,18 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
             Some(next) => next,
             None => {
                 out.flush()?;
-                results.next().await
+                progress.tick();
+                if progress.shown() {
+                    // Keep the rate and the time left moving during a slow lookup.
+                    loop {
+                        tokio::select! {
+                            next = results.next() => break next,
+                            () = tokio::time::sleep(std::time::Duration::from_millis(250)) => progress.tick(),
+                        }
+                    }
+                } else {
+                    results.next().await
+                }
             }
         };
         let Some(result) = next else { break };
@@ -86,6 +118,8 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
             Ok(reports) => reports,
             Err(msg) => {
                 out.flush()?;
+                progress.clear();
+                progress.tally.skip();
                 eprintln!("mxlens: skipped {}", visible(&msg));
                 code = code.max(exit::USAGE_OR_LOOKUP);
                 continue;
@@ -93,6 +127,10 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
         };
         for r in &reports {
             code = code.max(exit_code(r));
+        }
+        progress.tally.add(&reports);
+        if shared_terminal {
+            progress.clear();
         }
         match format {
             ExportFormat::Text => {
@@ -112,8 +150,13 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
                 }
             }
         }
+        if shared_terminal {
+            out.flush()?;
+        }
+        progress.tick();
     }
     out.flush()?;
+    progress.finish();
     Ok(code)
 }
 

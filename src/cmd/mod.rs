@@ -1,6 +1,10 @@
 //! The subcommands' handlers. Each returns the process exit code.
 
 pub mod check;
+pub mod completions;
+pub mod config;
+pub mod man;
+pub mod progress;
 mod lines;
 pub mod serve_demo;
 pub mod simulate;
