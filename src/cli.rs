@@ -320,9 +320,24 @@ pub struct SimulateArgs {
 
 #[derive(Debug, Args)]
 pub struct ServeDemoArgs {
-    /// Address to listen on (UDP and TCP).
-    #[arg(long, default_value = "127.0.0.1:5353")]
+    /// Address to listen on (UDP and TCP): ADDR[:PORT], port 5353 when none is given.
+    #[arg(long, value_name = "ADDR[:PORT]", default_value = "127.0.0.1:5353", value_parser = parse_listen)]
     pub listen: SocketAddr,
+}
+
+/// `serve-demo --listen`: like a resolver address, with the demo's port 5353
+/// by default (port 53 needs root).
+fn parse_listen(s: &str) -> Result<SocketAddr, String> {
+    let bare = s.trim().trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) => Ok(SocketAddr::new(ip, 5353)),
+        Err(_) => s.trim().parse::<SocketAddr>().map_err(|_| {
+            format!(
+                "\"{}\" is not an address to listen on; use ADDR or ADDR:PORT, e.g. 127.0.0.1:5353",
+                crate::mx::escape::visible(s)
+            )
+        }),
+    }
 }
 
 /// Parses `ADDR`, `ADDR:PORT`, `[V6]:PORT` or a bare IPv6 address; port 53 by default.
@@ -379,6 +394,23 @@ mod tests {
         }
         assert_eq!(parse_timeout("0.001"), Ok(0.001));
         assert_eq!(parse_timeout("60"), Ok(60.0));
+    }
+
+    #[test]
+    fn listen_takes_an_address_without_a_port() {
+        assert_eq!(
+            parse_listen("127.0.0.1").unwrap(),
+            "127.0.0.1:5353".parse().unwrap()
+        );
+        assert_eq!(
+            parse_listen("[::1]").unwrap(),
+            "[::1]:5353".parse().unwrap()
+        );
+        assert_eq!(
+            parse_listen("127.0.0.1:53").unwrap(),
+            "127.0.0.1:53".parse().unwrap()
+        );
+        assert!(parse_listen("x\u{1b}").unwrap_err().contains("x\\027"));
     }
 
     #[test]

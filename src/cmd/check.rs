@@ -41,6 +41,9 @@ pub async fn run(args: &CheckArgs, settings: &Settings) -> anyhow::Result<i32> {
         None => Vec::new(),
     };
     named.extend(args.domains.iter().cloned());
+    for warning in super::single_labels(&args.domains)? {
+        eprintln!("mxlens: {}", visible(&warning));
+    }
     let bulk = args.file.is_some() || args.list.is_some();
     let inputs = super::domains_or_demo(&named, settings.demo && !bulk);
     if inputs.is_empty() && args.file.is_none() {

@@ -18,6 +18,7 @@ use crate::tui::{App, run_app};
 /// and no domain, every demo domain is shown.
 pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
     let started = Instant::now();
+    let warnings = super::single_labels(&cli.domains)?;
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
         anyhow::bail!(
             "the interactive UI needs a terminal; for scripts and pipes use \"mxlens check\" (e.g. mxlens check --format json example.com)"
@@ -58,6 +59,9 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
         Theme::named(settings.theme.value, settings.color_enabled(true)),
     );
     app.tmux = std::env::var_os("TMUX").is_some_and(|v| !v.is_empty());
+    if !warnings.is_empty() {
+        app.notice(warnings.join("; "));
+    }
     let clipboard = Clipboard::new(cli.clipboard);
     // The app asks only for upstreams it was given: indexes into this list.
     let upstreams = std::sync::Arc::new(upstreams);
