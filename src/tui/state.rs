@@ -122,6 +122,8 @@ pub struct DomainEntry {
     pub name: String,
     /// The latest report; kept (and shown) while a re-query runs.
     pub report: Option<MxReport>,
+    /// The generation of the lookup that brought `report` (0: none yet).
+    pub report_generation: u64,
     /// The generation of the lookup in flight, if any.
     pub pending: Option<u64>,
     /// What the user marked down (Space), for the failover what-if.
@@ -137,11 +139,22 @@ impl DomainEntry {
         DomainEntry {
             name,
             report: None,
+            report_generation: 0,
             pending: None,
             outages: Outages::default(),
             others: vec![Side::default(); upstreams.saturating_sub(1)],
         }
     }
+}
+
+/// The inputs of a failover simulation: the domain, the report (by the
+/// generation of the lookup that brought it), the outages and the sender.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct SimInputs {
+    pub domain: String,
+    pub generation: u64,
+    pub outages: Outages,
+    pub profile: Profile,
 }
 
 /// A line for the status bar.
@@ -167,6 +180,11 @@ pub struct App {
     /// The failover simulation of the selected domain under its outages,
     /// kept in step with the state by [`App::update`].
     pub simulation: Option<Simulation>,
+    /// What [`App::simulation`] was computed from: it is recomputed only
+    /// when this changes, not on every redraw.
+    pub(super) simulated: Option<SimInputs>,
+    /// How many times the simulation ran (the cache's witness in tests).
+    pub simulation_runs: u64,
     /// Where lookups go, e.g. `demo` or `127.0.0.1:5354`; never empty.
     /// The first is the primary, whose reports the panes show; with
     /// several, every domain is looked up on each and they are compared.
@@ -217,6 +235,8 @@ impl App {
             failover_scroll: 0,
             profile: Profile::rfc(),
             simulation: None,
+            simulated: None,
+            simulation_runs: 0,
             upstreams,
             status: None,
             spinner: 0,
