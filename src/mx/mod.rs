@@ -1,5 +1,6 @@
 //! The pure core: plain data in, plain data out.
 
+pub mod changes;
 pub mod checks;
 pub mod diff;
 pub mod escape;
@@ -10,6 +11,8 @@ pub mod profile;
 pub mod provider;
 pub mod report;
 pub mod sender;
+pub mod sidebyside;
+pub mod snapshot;
 pub mod tier_odds;
 pub mod tier_shared;
 pub mod walk;
