@@ -13,5 +13,6 @@ pub mod cmd;
 pub mod dns;
 pub mod export;
 pub mod mx;
+pub mod snapshot_file;
 pub mod text;
 pub mod tui;

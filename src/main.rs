@@ -22,6 +22,8 @@ fn main() -> ExitCode {
             Some(Command::Check(args)) => cmd::check::run(args, &cli.upstream).await,
             Some(Command::ServeDemo(args)) => cmd::serve_demo::run(args).await,
             Some(Command::Simulate(args)) => cmd::simulate::run(args, &cli.upstream).await,
+            Some(Command::Compare(args)) => cmd::compare::run(args, &cli.upstream).await,
+            Some(Command::Diff(args)) => cmd::diff::run(args, &cli.upstream).await,
             None => mxlens::tui::run(&cli).await.map(|()| 0),
         }
     });

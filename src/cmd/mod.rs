@@ -1,6 +1,8 @@
 //! The subcommands' handlers. Each returns the process exit code.
 
 pub mod check;
+pub mod compare;
+pub mod diff;
 pub mod serve_demo;
 pub mod simulate;
 
