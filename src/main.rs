@@ -1,3 +1,6 @@
+#![deny(clippy::unwrap_used)]
+#![forbid(unsafe_code)]
+
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -24,7 +27,7 @@ fn main() -> ExitCode {
             Some(Command::Simulate(args)) => cmd::simulate::run(args, &cli.upstream).await,
             Some(Command::Compare(args)) => cmd::compare::run(args, &cli.upstream).await,
             Some(Command::Diff(args)) => cmd::diff::run(args, &cli.upstream).await,
-            None => mxlens::tui::run(&cli).await.map(|()| 0),
+            None => cmd::tui::run(&cli).await.map(|()| 0),
         }
     });
     // Do not wait for lookups still in flight (e.g. a timed-out server).

@@ -12,7 +12,7 @@ use thiserror::Error;
 
 use crate::mx::MxReport;
 use crate::mx::escape::visible;
-use crate::mx::snapshot::{self, ParseError, Snapshot};
+use crate::mx::snapshot::{ParseError, Snapshot};
 
 #[derive(Debug, Error)]
 pub enum SnapshotFileError {
@@ -41,6 +41,11 @@ pub fn load(path: &Path) -> Result<Snapshot, SnapshotFileError> {
     Snapshot::parse(&bytes).map_err(|e| SnapshotFileError::Parse(path.into(), e))
 }
 
+/// `reports` as snapshot text: what `check --format json` writes for them.
+pub fn to_jsonl(reports: &[MxReport]) -> String {
+    reports.iter().map(crate::export::json_line).collect()
+}
+
 /// Writes `reports` to `path` as a snapshot, all or nothing.
 pub fn save(path: &Path, reports: &[MxReport], overwrite: bool) -> Result<(), SnapshotFileError> {
     let werr = |e| SnapshotFileError::Write(path.into(), e);
@@ -61,7 +66,7 @@ pub fn save(path: &Path, reports: &[MxReport], overwrite: bool) -> Result<(), Sn
             .write(true)
             .create_new(true)
             .open(&tmp)?;
-        f.write_all(snapshot::to_jsonl(reports).as_bytes())?;
+        f.write_all(to_jsonl(reports).as_bytes())?;
         f.sync_all()?;
         drop(f);
         if overwrite {

@@ -12,9 +12,10 @@ use anyhow::Context;
 use serde::Serialize;
 
 use super::exit;
-use crate::cli::{CompareArgs, Format, UpstreamArgs};
+use crate::cli::{CompareArgs, UpstreamArgs};
 use crate::dns::lookup;
-use crate::dns::upstream::resolve_args;
+use crate::dns::upstream::connect;
+use crate::export::ExportFormat;
 use crate::mx::escape::visible;
 use crate::mx::input::parse_domain;
 use crate::mx::sidebyside::{SideBySide, align};
@@ -31,12 +32,6 @@ struct CompareJson<'a> {
 }
 
 pub async fn run(args: &CompareArgs, upstream: &UpstreamArgs) -> anyhow::Result<i32> {
-    if !matches!(args.format, Format::Text | Format::Json) {
-        anyhow::bail!(
-            "--format {} is not available for compare; use text or json",
-            format!("{:?}", args.format).to_lowercase()
-        );
-    }
     let mut domains = Vec::new();
     let mut seen = HashSet::new();
     for raw in &args.domains {
@@ -53,7 +48,7 @@ pub async fn run(args: &CompareArgs, upstream: &UpstreamArgs) -> anyhow::Result<
     if upstream.resolvers.len() > 1 {
         anyhow::bail!("compare uses one upstream; give --resolver once (check compares resolvers)");
     }
-    let (upstreams, _demo) = resolve_args(upstream).await?;
+    let (upstreams, _demo) = connect(&upstream.spec()).await?;
     let up = upstreams
         .first()
         .context("no upstream to query; give --resolver ADDR or --demo")?;
@@ -62,13 +57,12 @@ pub async fn run(args: &CompareArgs, upstream: &UpstreamArgs) -> anyhow::Result<
     let view = align(&reports);
     let mut out = std::io::stdout().lock();
     match args.format {
-        Format::Json => {
-            let mut line = serde_json::to_string(&CompareJson {
+        ExportFormat::Json => {
+            let line = crate::export::json_line(&CompareJson {
                 view: &view,
                 resolver: up.label(),
                 reports: &reports,
-            })?;
-            line.push('\n');
+            });
             out.write_all(line.as_bytes())?;
         }
         _ => {

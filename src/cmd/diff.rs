@@ -9,21 +9,16 @@ use std::io::Write;
 
 use futures_util::stream::{self, StreamExt};
 
-use crate::cli::{DiffArgs, Format, UpstreamArgs};
+use crate::cli::{DiffArgs, UpstreamArgs};
 use crate::dns::lookup;
-use crate::dns::upstream::resolve_args;
+use crate::dns::upstream::connect;
+use crate::export::ExportFormat;
 use crate::mx::changes::Options;
 use crate::mx::snapshot::{diff_reports, exit_status};
 use crate::snapshot_file::{self, shown};
 use crate::text::{self, Style};
 
 pub async fn run(args: &DiffArgs, upstream: &UpstreamArgs) -> anyhow::Result<i32> {
-    if !matches!(args.format, Format::Text | Format::Json) {
-        anyhow::bail!(
-            "--format {} is not available for diff; use text or json",
-            format!("{:?}", args.format).to_lowercase()
-        );
-    }
     let old = snapshot_file::load(&args.old)?;
     let opts = Options {
         ttls: !args.ignore_ttl,
@@ -39,7 +34,7 @@ pub async fn run(args: &DiffArgs, upstream: &UpstreamArgs) -> anyhow::Result<i32
             (snapshot_file::load(path)?.reports, shown(path))
         }
         None => {
-            let (upstreams, _demo) = resolve_args(upstream).await?;
+            let (upstreams, _demo) = connect(&upstream.spec()).await?;
             let domains = old.domains();
             let reports: Vec<Vec<_>> = stream::iter(domains)
                 .map(|d| {
@@ -58,10 +53,9 @@ pub async fn run(args: &DiffArgs, upstream: &UpstreamArgs) -> anyhow::Result<i32
     let diffs = diff_reports(&old.reports, &after, (&old_name, &after_name), opts);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match args.format {
-        Format::Json => {
+        ExportFormat::Json => {
             for d in &diffs {
-                serde_json::to_writer(&mut out, d)?;
-                out.write_all(b"\n")?;
+                out.write_all(crate::export::json_line(d).as_bytes())?;
             }
         }
         _ => {

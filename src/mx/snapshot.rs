@@ -3,7 +3,7 @@
 //! and compared with another snapshot or with live reports.
 //!
 //! Pure: bytes in, reports or a located error out. Reading and writing
-//! files is `crate::snapshot_file`'s job.
+//! files (with the one JSON writer) is `crate::snapshot_file`'s job.
 
 use std::collections::HashMap;
 
@@ -137,16 +137,6 @@ impl Snapshot {
             .map(|r| r.domain.clone())
             .collect()
     }
-}
-
-/// `reports` as snapshot text: one JSON object per line.
-pub fn to_jsonl(reports: &[MxReport]) -> String {
-    let mut out = String::new();
-    for r in reports {
-        out.push_str(&serde_json::to_string(r).expect("a report always serialises"));
-        out.push('\n');
-    }
-    out
 }
 
 /// Where one side of a comparison came from.

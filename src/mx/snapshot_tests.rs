@@ -1,6 +1,13 @@
 use super::*;
 use crate::mx::{Address, MxHost};
 
+fn to_jsonl(reports: &[MxReport]) -> String {
+    reports
+        .iter()
+        .map(|r| serde_json::to_string(r).unwrap() + "\n")
+        .collect()
+}
+
 fn report(domain: &str, resolver: &str, ip: &str) -> MxReport {
     let mut r = MxReport::new(domain, resolver);
     r.outcome = Outcome::Mx;
