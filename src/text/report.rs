@@ -153,3 +153,15 @@ pub fn render(r: &MxReport, st: Style) -> String {
     out.push('\n');
     out
 }
+/// The outcome in a few words (`mx`, `null mx`, `timeout`, …), for lists.
+pub fn outcome_words(r: &MxReport) -> String {
+    match r.outcome {
+        Outcome::Mx => "mx".into(),
+        Outcome::Implicit => "implicit".into(),
+        Outcome::NullMx => "null mx".into(),
+        Outcome::NoMail => "no route".into(),
+        Outcome::Nxdomain => "nxdomain".into(),
+        // The mark says it failed; the word says how.
+        Outcome::Error => r.error.as_ref().map_or("error", |e| e.as_str()).into(),
+    }
+}
