@@ -48,6 +48,11 @@ pub fn to_jsonl(reports: &[MxReport]) -> String {
 
 /// Writes `reports` to `path` as a snapshot, all or nothing.
 pub fn save(path: &Path, reports: &[MxReport], overwrite: bool) -> Result<(), SnapshotFileError> {
+    save_text(path, &to_jsonl(reports), overwrite)
+}
+
+/// Writes snapshot `text` (from [`to_jsonl`]) to `path`, all or nothing.
+pub fn save_text(path: &Path, text: &str, overwrite: bool) -> Result<(), SnapshotFileError> {
     let werr = |e| SnapshotFileError::Write(path.into(), e);
     if !overwrite && path.exists() {
         return Err(SnapshotFileError::Exists(path.into()));
@@ -66,7 +71,7 @@ pub fn save(path: &Path, reports: &[MxReport], overwrite: bool) -> Result<(), Sn
             .write(true)
             .create_new(true)
             .open(&tmp)?;
-        f.write_all(to_jsonl(reports).as_bytes())?;
+        f.write_all(text.as_bytes())?;
         f.sync_all()?;
         drop(f);
         if overwrite {
