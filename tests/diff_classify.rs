@@ -4,8 +4,11 @@
 use mxlens::mx::changes::{Change, Options, classify};
 use mxlens::mx::{Address, Finding, LookupError, MxHost, MxReport, Outcome, Severity};
 
-/// A report from a compact description: `(pref, exchange, ttl, [ips], provider)`.
-fn r(hosts: &[(u16, &str, u32, &[&str], Option<&str>)]) -> MxReport {
+/// One host: `(pref, exchange, ttl, [ips], provider)`.
+type Host<'a> = (u16, &'a str, u32, &'a [&'a str], Option<&'a str>);
+
+/// A report from a compact description.
+fn r(hosts: &[Host]) -> MxReport {
     let mut r = MxReport::new("d.test.", "lab");
     r.outcome = Outcome::Mx;
     for (p, e, ttl, ips, prov) in hosts {

@@ -30,7 +30,8 @@ pub fn columns(n: usize, inner_w: usize, first: usize) -> (usize, usize, usize) 
     let room = inner_w.saturating_sub(LABEL_W);
     let fit_n = (room / MIN_COL).clamp(1, n.max(1));
     let first = first.min(n.saturating_sub(fit_n));
-    let w = if fit_n == 0 { 0 } else { room / fit_n };
+    // At least one column (clamped above), so the division is defined.
+    let w = room / fit_n;
     (first, fit_n.min(n - first), w)
 }
 
