@@ -12,6 +12,7 @@ use thiserror::Error;
 
 use crate::mx::changes::{self, Change, DIFF_SCHEMA, Options};
 use crate::mx::escape::visible;
+use crate::mx::input::parse_domain;
 use crate::mx::report::REPORT_SCHEMA;
 use crate::mx::{MxReport, Outcome};
 
@@ -105,6 +106,17 @@ impl Snapshot {
                     ),
                 )
             })?;
+            // Names go on to be looked up and shown: only the contract's
+            // form (what `check` wrote) is accepted.
+            if parse_domain(&report.domain).as_deref() != Ok(report.domain.as_str()) {
+                return Err(ParseError::at(
+                    n,
+                    format!(
+                        "\"{}\" is not a domain name as reports write them (lower case, trailing dot)",
+                        visible(&report.domain)
+                    ),
+                ));
+            }
             let key = (report.domain.clone(), report.resolver.clone());
             if let Some(first) = seen.get(&key) {
                 return Err(ParseError::at(
@@ -158,7 +170,8 @@ pub enum Status {
     Added,
     /// Only on the old side.
     Removed,
-    /// The new side's lookup failed: whether anything changed is not known.
+    /// The new side's lookup failed (and not the same way as the old
+    /// side's): whether anything changed is not known.
     Unknown,
 }
 
@@ -218,7 +231,11 @@ pub fn diff_reports(
         match (b, a) {
             (Some(_), None) => d.status = Status::Removed,
             (None, Some(_)) => d.status = Status::Added,
-            (Some(_), Some(a)) if a.outcome == Outcome::Error => {
+            // The same failure on both sides is the same observation.
+            (Some(b), Some(a))
+                if a.outcome == Outcome::Error
+                    && (b.outcome != Outcome::Error || b.error != a.error) =>
+            {
                 d.status = Status::Unknown;
                 d.error = Some(a.error.as_ref().map_or("error", |e| e.as_str()).into());
             }

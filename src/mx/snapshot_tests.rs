@@ -69,6 +69,14 @@ fn errors_name_the_line() {
         (None, "holds no report (an empty snapshot)")
     );
 
+    let mut bad = report("a.test.", "lab", "192.0.2.1");
+    bad.domain = "\u{1b}[2J".into();
+    let e = Snapshot::parse(to_jsonl(&[bad]).as_bytes()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "line 1: \"\\027[2J\" is not a domain name as reports write them (lower case, trailing dot)"
+    );
+
     let e = Snapshot::parse(b"\xff\xfe{}\n").unwrap_err();
     assert_eq!(e.line, Some(1));
 }
@@ -116,6 +124,10 @@ fn pairing_added_removed_and_unknown() {
     assert_eq!(d[2].error.as_deref(), Some("timeout"));
     assert!(d[2].changes.is_empty(), "a failed lookup lists no removals");
     assert_eq!(exit_status(&d), 2);
+    // The same failure recorded on both sides is no change.
+    let same_failure = diff_reports(&after[2..], &after[2..], ("a", "b"), Options::default());
+    assert_eq!(same_failure[0].status, Status::Same);
+    assert_eq!(exit_status(&same_failure), 0);
     assert_eq!(exit_status(&d[..2]), 1);
     let v = serde_json::to_value(&d[0]).unwrap();
     assert_eq!(v["schema"], "mxlens/diff/v1");

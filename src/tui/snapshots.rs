@@ -210,12 +210,17 @@ impl App {
                 let state = match (old, &d.report) {
                     (None, _) => Against::NotInSnapshot,
                     (Some(_), None) => Against::Pending,
-                    (Some(_), Some(now)) if now.outcome == Outcome::Error => Against::Unknown(
-                        now.error
-                            .as_ref()
-                            .map_or("error", |e| e.as_str())
-                            .to_string(),
-                    ),
+                    (Some(old), Some(now))
+                        if now.outcome == Outcome::Error
+                            && (old.outcome != Outcome::Error || old.error != now.error) =>
+                    {
+                        Against::Unknown(
+                            now.error
+                                .as_ref()
+                                .map_or("error", |e| e.as_str())
+                                .to_string(),
+                        )
+                    }
                     (Some(old), Some(now)) => {
                         let c = changes::classify(old, now, Options { ttls: false });
                         if c.is_empty() {
