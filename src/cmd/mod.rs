@@ -6,6 +6,8 @@ pub mod config;
 mod lines;
 pub mod man;
 pub mod progress;
+pub mod compare;
+pub mod diff;
 pub mod serve_demo;
 pub mod simulate;
 pub mod tui;

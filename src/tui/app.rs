@@ -100,6 +100,15 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::SnapshotSaved {
+                path,
+                count,
+                result,
+            } => {
+                self.snapshot_saved(path, count, result);
+                Vec::new()
+            }
+            Msg::SnapshotOpened { path, result } => self.snapshot_opened(path, result),
         }
     }
 
@@ -146,6 +155,9 @@ impl App {
                 Vec::new()
             }
             Mode::Compare { .. } => self.compare_key(&k),
+            Mode::SideBySide { .. } => self.side_by_side_key(&k),
+            Mode::SnapshotPath { .. } | Mode::Overwrite { .. } => self.snapshot_key(&k),
+            Mode::SnapshotDiff { .. } => self.snapshot_diff_key(&k),
             Mode::Normal => match keymap::action_for(&k) {
                 Some(action) => {
                     self.dirty = true;
@@ -205,6 +217,10 @@ impl App {
                 }
             }
             Action::CopyFinding => return self.copy_finding(),
+            Action::Mark => self.toggle_mark(),
+            Action::SideBySide => self.open_side_by_side(),
+            Action::SaveSnapshot => self.open_snapshot_prompt(true),
+            Action::OpenSnapshot => self.open_snapshot_prompt(false),
             Action::Help => self.mode = Mode::Help { scroll: 0 },
             Action::Quit => return vec![Cmd::Quit],
         }

@@ -38,6 +38,26 @@ pub enum Msg {
     },
     /// Animation step; the runner sends it only while [`App::needs_tick`].
     Tick,
+    /// A [`Cmd::SaveSnapshot`] finished.
+    SnapshotSaved {
+        path: String,
+        count: usize,
+        result: Result<(), SaveFailure>,
+    },
+    /// A [`Cmd::OpenSnapshot`] finished: the reports, or why not (escaped).
+    SnapshotOpened {
+        path: String,
+        result: Result<Vec<MxReport>, String>,
+    },
+}
+
+/// Why a snapshot was not written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveFailure {
+    /// The file exists and overwriting was not confirmed.
+    Exists,
+    /// Anything else, as a message ready to show.
+    Other(String),
 }
 
 /// Work for the runner.
@@ -58,6 +78,18 @@ pub enum Cmd {
         text: String,
         subject: String,
         summary: String,
+    },
+    /// Write `text` (a snapshot of `count` reports) to `path` atomically,
+    /// replacing a file only with `overwrite`; answer with [`Msg::SnapshotSaved`].
+    SaveSnapshot {
+        path: String,
+        text: String,
+        count: usize,
+        overwrite: bool,
+    },
+    /// Read the snapshot at `path`; answer with [`Msg::SnapshotOpened`].
+    OpenSnapshot {
+        path: String,
     },
     Quit,
 }
@@ -113,6 +145,34 @@ pub enum Mode {
     Compare {
         scroll: u16,
     },
+    /// The marked domains side by side, aligned by tier (`C`); `column` is
+    /// the first domain shown when they do not all fit.
+    SideBySide {
+        scroll: u16,
+        column: usize,
+    },
+    /// The file name prompt of `s` (save) or `o` (open a snapshot).
+    SnapshotPath {
+        save: bool,
+        text: String,
+        error: Option<String>,
+    },
+    /// `s` met an existing file: replace it (`y`) or keep it.
+    Overwrite {
+        path: String,
+    },
+    /// Live answers against the opened snapshot, per domain (`o`).
+    SnapshotDiff {
+        scroll: u16,
+    },
+}
+
+/// A snapshot opened with `o`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadedSnapshot {
+    /// The path as typed (raw; escaped when shown).
+    pub path: String,
+    pub reports: Vec<MxReport>,
 }
 
 /// One domain in the list.
@@ -131,6 +191,8 @@ pub struct DomainEntry {
     /// The other upstreams' answers when comparing resolvers, in
     /// [`App::upstreams`] order after the primary; empty with one upstream.
     pub others: Vec<Side>,
+    /// Marked (`m`) for the side-by-side view (`C`).
+    pub marked: bool,
 }
 
 impl DomainEntry {
@@ -143,6 +205,7 @@ impl DomainEntry {
             pending: None,
             outages: Outages::default(),
             others: vec![Side::default(); upstreams.saturating_sub(1)],
+            marked: false,
         }
     }
 }
@@ -204,6 +267,10 @@ pub struct App {
     /// adds [`super::copy::TMUX_HINT`].
     pub tmux: bool,
     pub(super) tmux_hinted: bool,
+    /// The snapshot `o` opened, compared with the live answers.
+    pub snapshot: Option<LoadedSnapshot>,
+    /// The file name `s` and `o` offer: the last one used.
+    pub snapshot_path: String,
     next_generation: u64,
 }
 
@@ -246,6 +313,8 @@ impl App {
             last_format: ExportFormat::default(),
             tmux: false,
             tmux_hinted: false,
+            snapshot: None,
+            snapshot_path: super::snapshots::DEFAULT_PATH.to_string(),
             next_generation: 1,
         };
         let n = app.upstreams.len();
