@@ -21,6 +21,9 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = ClipboardMode::Auto, global = true)]
     pub clipboard: ClipboardMode,
 
+    #[command(flatten)]
+    pub authority: AuthorityArgs,
+
     /// Domains to open in the TUI (names, user@domain or mailto: addresses).
     pub domains: Vec<String>,
 }
@@ -49,6 +52,38 @@ pub struct UpstreamArgs {
     /// Seconds to wait for each try (one retry follows a timeout).
     #[arg(long, value_name = "SECS", default_value_t = 2.0, value_parser = parse_timeout, global = true)]
     pub timeout: f64,
+}
+
+/// Which authoritative servers to ask directly (check, watch, the TUI).
+#[derive(Debug, Clone, Default, Args)]
+pub struct AuthorityArgs {
+    /// Ask this authoritative server directly (RD=0) and compare its answer with the others' (repeatable; skips discovery).
+    #[arg(long = "authority", value_name = "ADDR[:PORT]", value_parser = parse_resolver)]
+    pub authority: Vec<SocketAddr>,
+
+    /// Find each domain's authoritative servers (SOA, NS, their addresses) and ask each one directly.
+    #[arg(long)]
+    pub authorities: bool,
+
+    /// Port the discovered authoritative servers are asked on (for labs that serve elsewhere than 53).
+    #[arg(long, value_name = "PORT", default_value_t = 53, value_parser = clap::value_parser!(u16).range(1..))]
+    pub authority_port: u16,
+}
+
+impl AuthorityArgs {
+    /// The servers these flags ask for: given ones win over discovery.
+    pub fn source(&self, discover_by_default: bool) -> crate::dns::authority::AuthoritySource {
+        use crate::dns::authority::AuthoritySource;
+        if !self.authority.is_empty() {
+            AuthoritySource::Given(self.authority.clone())
+        } else if self.authorities || discover_by_default {
+            AuthoritySource::Discover {
+                port: self.authority_port,
+            }
+        } else {
+            AuthoritySource::Off
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -89,6 +124,9 @@ pub struct CheckArgs {
     /// Text output then lists what changed since.
     #[arg(long, value_name = "PATH")]
     pub baseline: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub authority: AuthorityArgs,
 
     /// Domains to check (with --demo and none given: every demo domain).
     pub domains: Vec<String>,

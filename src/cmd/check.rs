@@ -14,6 +14,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 
 use super::exit;
 use crate::cli::{CheckArgs, Format, UpstreamArgs};
+use crate::dns::authority::{self, AuthoritySource};
 use crate::dns::demo::DEMO_DOMAINS;
 use crate::dns::lookup;
 use crate::dns::upstream::{Upstream, resolve_args};
@@ -58,12 +59,14 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
     let style = Style::for_stdout();
     let format = args.format;
     let concurrency = args.concurrency as usize;
+    let source = args.authority.source(false);
     let mut results = items
         .map(|item| {
             let upstreams = upstreams.clone();
+            let source = source.clone();
             async move {
                 match item {
-                    Item::Domain(d) => Ok(lookup_all(&upstreams, &d).await),
+                    Item::Domain(d) => Ok(lookup_all(&upstreams, &d, &source).await),
                     Item::Invalid(msg) => Err(msg),
                 }
             }
@@ -137,8 +140,25 @@ pub fn exit_code(r: &MxReport) -> i32 {
     }
 }
 
-async fn lookup_all(upstreams: &[Upstream], domain: &str) -> Vec<MxReport> {
-    futures_util::future::join_all(upstreams.iter().map(|u| lookup::mx_report(u, domain))).await
+/// The domain's report on every upstream; with authorities asked, their
+/// answers and findings join the primary's report.
+async fn lookup_all(
+    upstreams: &[Upstream],
+    domain: &str,
+    source: &AuthoritySource,
+) -> Vec<MxReport> {
+    let reports =
+        futures_util::future::join_all(upstreams.iter().map(|u| lookup::mx_report(u, domain)));
+    if source.is_off() {
+        return reports.await;
+    }
+    let primary = &upstreams[0];
+    let (mut reports, check) = futures_util::join!(
+        reports,
+        authority::check(primary, domain, source, primary.options())
+    );
+    crate::mx::authority::attach(&mut reports[0], check);
+    reports
 }
 
 /// Lines of `path` (`-`: standard input) as a lazy stream of items.

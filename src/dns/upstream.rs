@@ -143,6 +143,12 @@ impl Upstream {
         &self.options
     }
 
+    /// The underlying resolver, for lookups that need the whole negative
+    /// answer (SOA, referral) rather than the records.
+    pub(crate) fn resolver(&self) -> &TokioResolver {
+        &self.resolver
+    }
+
     /// The answer records for `name`/`rtype`, or what the failure means.
     /// Alias chains are followed; a truncated answer is retried over TCP.
     pub(crate) async fn query(

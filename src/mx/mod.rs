@@ -1,5 +1,6 @@
 //! The pure core: plain data in, plain data out.
 
+pub mod authority;
 pub mod checks;
 pub mod diff;
 pub mod escape;

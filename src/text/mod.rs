@@ -1,5 +1,6 @@
 //! Plain-text renderings for the CLI (`--format text`).
 
+pub mod authority;
 pub mod report;
 pub mod simulation;
 
