@@ -1,9 +1,16 @@
 //! Command-line definitions (DESIGN §4).
 
+use std::ffi::OsStr;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::clipboard::ClipboardMode;
+use crate::dns::upstream::{LookupOptions, UpstreamSpec};
+use crate::export::ExportFormat;
 
 /// Explore, check and compare DNS MX configurations.
 ///
@@ -18,7 +25,7 @@ pub struct Cli {
     pub upstream: UpstreamArgs,
 
     /// Where copied text goes (TUI).
-    #[arg(long, value_enum, default_value_t = ClipboardMode::Auto, global = true)]
+    #[arg(long, value_parser = clipboard_modes(), default_value = "auto")]
     pub clipboard: ClipboardMode,
 
     #[command(flatten)]
@@ -54,6 +61,20 @@ pub struct UpstreamArgs {
     pub timeout: f64,
 }
 
+impl UpstreamArgs {
+    /// The library's view of these flags.
+    pub fn spec(&self) -> UpstreamSpec {
+        UpstreamSpec {
+            demo: self.demo,
+            resolvers: self.resolvers.clone(),
+            options: LookupOptions {
+                timeout: Duration::from_secs_f64(self.timeout),
+                ..LookupOptions::default()
+            },
+        }
+    }
+}
+
 /// Which authoritative servers to ask directly (check, watch, the TUI).
 #[derive(Debug, Clone, Default, Args)]
 pub struct AuthorityArgs {
@@ -86,31 +107,74 @@ impl AuthorityArgs {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-    Zone,
-    Dig,
-    Csv,
-    Markdown,
+/// A clap value parser over a library type's own list of values: the list
+/// and each value's help live once, in the library, and clap only maps.
+#[derive(Clone)]
+struct Choices<T: 'static> {
+    all: &'static [T],
+    name: fn(T) -> &'static str,
+    help: fn(T) -> &'static str,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ClipboardMode {
-    /// System clipboard when a display server answers, else OSC 52.
-    Auto,
-    /// The system clipboard (X11, or XWayland under Wayland) only.
-    System,
-    /// The terminal's clipboard escape sequence (works over SSH and tmux).
-    Osc52,
+impl<T: Copy + Send + Sync + 'static> TypedValueParser for Choices<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<T, clap::Error> {
+        // clap's own parser writes the usual "possible values" error.
+        let names = self.all.iter().map(|v| (self.name)(*v));
+        let given = PossibleValuesParser::new(names).parse_ref(cmd, arg, value)?;
+        self.all
+            .iter()
+            .copied()
+            .find(|v| (self.name)(*v) == given)
+            .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidValue).with_cmd(cmd))
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(self.all.iter().map(|v| {
+            PossibleValue::new((self.name)(*v)).help((self.help)(*v))
+        })))
+    }
+}
+
+fn export_formats() -> Choices<ExportFormat> {
+    Choices {
+        all: ExportFormat::all(),
+        name: ExportFormat::name,
+        help: ExportFormat::description,
+    }
+}
+
+/// `simulate` writes text or its JSON contract, nothing else.
+fn simulation_formats() -> Choices<ExportFormat> {
+    Choices {
+        all: &[ExportFormat::Text, ExportFormat::Json],
+        name: ExportFormat::name,
+        help: |f| match f {
+            ExportFormat::Json => "one mxlens/simulation/v1 object",
+            _ => "aligned text for people",
+        },
+    }
+}
+
+fn clipboard_modes() -> Choices<ClipboardMode> {
+    Choices {
+        all: &ClipboardMode::ALL,
+        name: ClipboardMode::name,
+        help: ClipboardMode::description,
+    }
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Output format; json is JSON Lines, one report per domain.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_parser = export_formats(), default_value = "text")]
+    pub format: ExportFormat,
 
     /// Read domains from PATH, one per line ('-' for standard input).
     #[arg(long, value_name = "PATH")]
@@ -187,8 +251,9 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "PATH")]
     pub mx_file: Option<PathBuf>,
 
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Output format.
+    #[arg(long, value_parser = simulation_formats(), default_value = "text")]
+    pub format: ExportFormat,
 }
 
 #[derive(Debug, Args)]

@@ -22,7 +22,7 @@ fn main() -> ExitCode {
             Some(Command::Check(args)) => cmd::check::run(args, &cli.upstream).await,
             Some(Command::ServeDemo(args)) => cmd::serve_demo::run(args).await,
             Some(Command::Simulate(args)) => cmd::simulate::run(args, &cli.upstream).await,
-            None => mxlens::tui::run(&cli).await.map(|()| 0),
+            None => cmd::tui::run(&cli).await.map(|()| 0),
         }
     });
     // Do not wait for lookups still in flight (e.g. a timed-out server).

@@ -385,3 +385,43 @@ async fn resolvers_are_compared_and_snapshots_diffed() {
             .contains("line 1 is not an mxlens report")
     );
 }
+
+/// A name carrying DEL, a C1 control (U+009B, CSI) and a bidi override
+/// (U+202E) as raw octets never reaches `check`'s output raw: JSON goes
+/// through the one sealed writer, text escapes every control visibly.
+#[tokio::test]
+async fn control_and_bidi_octets_never_reach_output_raw() {
+    let lab = TestDns::start(&[(
+        "ctl.test.",
+        "@ IN MX 10 mx\\127\\194\\155x\\226\\128\\174y\n\
+         mx\\127\\194\\155x\\226\\128\\174y IN A 192.0.2.7",
+    )])
+    .await;
+    let addr = lab.addr().to_string();
+    for format in ["json", "text"] {
+        let mut c = mxlens();
+        c.args(["check", "--resolver", &addr, "--format", format, "ctl.test"]);
+        let out = output(c).await;
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        let text = String::from_utf8(out.stdout).expect("output is UTF-8");
+        for bad in ['\u{7f}', '\u{9b}', '\u{202e}', '\u{1b}'] {
+            assert!(
+                !text.contains(bad),
+                "{format}: raw U+{:04X} in {text:?}",
+                bad as u32
+            );
+        }
+        if format == "json" {
+            let v: Value = serde_json::from_str(text.trim_end()).unwrap();
+            validate(&v);
+            // The value is unchanged: DEL as received, octets above 127 as \DDD.
+            assert_eq!(
+                v["mx"][0]["exchange"],
+                "mx\u{7f}\\194\\155x\\226\\128\\174y.ctl.test."
+            );
+            assert!(text.contains("\\u007f"), "{text}");
+        } else {
+            assert!(text.contains("mx\\127"), "{text}");
+        }
+    }
+}

@@ -13,11 +13,11 @@ use futures_util::stream::{self, BoxStream, StreamExt};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 use super::exit;
-use crate::cli::{CheckArgs, Format, UpstreamArgs};
+use crate::cli::{CheckArgs, UpstreamArgs};
 use crate::dns::authority::{self, AuthoritySource};
-use crate::dns::demo::DEMO_DOMAINS;
 use crate::dns::lookup;
-use crate::dns::upstream::{Upstream, resolve_args};
+use crate::dns::upstream::{Upstream, connect};
+use crate::export::ExportFormat;
 use crate::mx::escape::visible;
 use crate::mx::input::parse_domain;
 use crate::mx::{MxReport, Outcome, Severity, diff};
@@ -30,16 +30,12 @@ enum Item {
 }
 
 pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i32> {
-    let (upstreams, _demo) = resolve_args(upstream).await?;
-    let mut inputs: Vec<String> = args.domains.clone();
+    let (upstreams, _demo) = connect(&upstream.spec()).await?;
+    let inputs = super::domains_or_demo(&args.domains, upstream.demo && args.file.is_none());
     if inputs.is_empty() && args.file.is_none() {
-        if upstream.demo {
-            inputs = DEMO_DOMAINS.iter().map(|d| d.to_string()).collect();
-        } else {
-            anyhow::bail!(
-                "no domain given: name one or more, use --file PATH (or - for stdin), or try --demo"
-            );
-        }
+        anyhow::bail!(
+            "no domain given: name one or more, use --file PATH (or - for stdin), or try --demo"
+        );
     }
     let from_args = stream::iter(inputs.into_iter().enumerate().map(
         |(i, raw)| match parse_domain(&raw) {
@@ -76,7 +72,7 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut code = exit::OK;
-    let mut export = crate::export::ReportStream::new(format.into());
+    let mut export = crate::export::ReportStream::new(format);
     loop {
         // Flush only when the next report is not ready yet: output streams
         // without a write per report in a bulk run.
@@ -101,13 +97,7 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
             code = code.max(exit_code(r));
         }
         match format {
-            Format::Json => {
-                for r in &reports {
-                    serde_json::to_writer(&mut out, r)?;
-                    out.write_all(b"\n")?;
-                }
-            }
-            Format::Text => {
+            ExportFormat::Text => {
                 for r in &reports {
                     out.write_all(text::report::render(r, style).as_bytes())?;
                 }

@@ -3,6 +3,18 @@
 pub mod check;
 pub mod serve_demo;
 pub mod simulate;
+pub mod tui;
+
+use crate::dns::demo::DEMO_DOMAINS;
+
+/// The domains given, or, when none are and `demo` is set, every demo domain.
+pub fn domains_or_demo(domains: &[String], demo: bool) -> Vec<String> {
+    if domains.is_empty() && demo {
+        DEMO_DOMAINS.iter().map(|d| (*d).to_string()).collect()
+    } else {
+        domains.to_vec()
+    }
+}
 
 /// Exit codes (DESIGN §4).
 pub mod exit {

@@ -9,9 +9,10 @@ use std::io::Write;
 use anyhow::Context;
 
 use super::exit;
-use crate::cli::{Format, ProfileName, SimulateArgs, UpstreamArgs};
+use crate::cli::{ProfileName, SimulateArgs, UpstreamArgs};
 use crate::dns::lookup;
-use crate::dns::upstream::resolve_args;
+use crate::dns::upstream::connect;
+use crate::export::ExportFormat;
 use crate::mx::escape::visible;
 use crate::mx::failover::{Outages, SimOutcome, Simulation, simulate, walk};
 use crate::mx::input::parse_domain;
@@ -21,12 +22,6 @@ use crate::mx::{MxReport, Outcome};
 use crate::text::{self, Style};
 
 pub async fn run(args: &SimulateArgs, upstream: &UpstreamArgs) -> anyhow::Result<i32> {
-    if !matches!(args.format, Format::Text | Format::Json) {
-        anyhow::bail!(
-            "--format {} is not available for simulate; use text or json",
-            format!("{:?}", args.format).to_lowercase()
-        );
-    }
     let domain = parse_domain(&args.domain)
         .with_context(|| format!("\"{}\" is not a domain to simulate", visible(&args.domain)))?;
     let profile = profile(args)?;
@@ -42,12 +37,7 @@ pub async fn run(args: &SimulateArgs, upstream: &UpstreamArgs) -> anyhow::Result
     }
     let mut out = std::io::stdout().lock();
     match args.format {
-        Format::Json => {
-            // Serialise first, so a closed pipe surfaces as an io::Error.
-            let mut line = serde_json::to_string(&sim)?;
-            line.push('\n');
-            out.write_all(line.as_bytes())?;
-        }
+        ExportFormat::Json => out.write_all(crate::export::json_line(&sim).as_bytes())?,
         _ => out.write_all(text::simulation::render(&sim, Style::for_stdout()).as_bytes())?,
     }
     out.flush()?;
@@ -110,7 +100,7 @@ async fn report(
     if upstream.resolvers.len() > 1 {
         anyhow::bail!("simulate uses one upstream; give --resolver once (or --demo)");
     }
-    let (upstreams, _demo) = resolve_args(upstream).await?;
+    let (upstreams, _demo) = connect(&upstream.spec()).await?;
     let up = upstreams
         .first()
         .context("no upstream to query; give --resolver ADDR or --demo")?;

@@ -15,7 +15,6 @@ use hickory_resolver::proto::rr::{Name, Record, RecordType};
 use hickory_resolver::{Resolver, TokioResolver};
 use thiserror::Error;
 
-use crate::cli::UpstreamArgs;
 use crate::dns::demo::DemoServer;
 use crate::dns::udp::{self, UdpPool};
 use crate::dns::wire::{Failure, classify};
@@ -55,6 +54,22 @@ pub enum UpstreamError {
     NoServers,
     #[error("cannot build the resolver for {0}: {1}")]
     Build(String, String),
+    #[error("--demo and --resolver cannot be combined: the demo answers every lookup itself")]
+    DemoWithResolvers,
+    #[error("cannot start the demo server: {0}")]
+    Demo(#[source] std::io::Error),
+}
+
+/// Which servers answer: the demo, explicit resolvers, or (with neither)
+/// the system resolver. Front ends map their options onto this.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpstreamSpec {
+    /// Answer every lookup from the built-in demo server.
+    pub demo: bool,
+    /// Explicit resolvers; several are compared, the first is the primary.
+    pub resolvers: Vec<SocketAddr>,
+    /// How patient lookups are.
+    pub options: LookupOptions,
 }
 
 /// One DNS upstream: a resolver and the label reports carry for it.
@@ -175,33 +190,28 @@ pub fn format_addr(addr: SocketAddr) -> String {
     addr.to_string()
 }
 
-/// Builds the upstreams the command-line flags ask for. With `--demo` the
-/// demo server is started and returned too: keep it alive while you query.
-pub async fn resolve_args(
-    args: &UpstreamArgs,
-) -> anyhow::Result<(Vec<Upstream>, Option<DemoServer>)> {
-    let opts = LookupOptions {
-        timeout: Duration::from_secs_f64(args.timeout),
-        attempts: 1,
-    };
-    if args.demo {
-        if !args.resolvers.is_empty() {
-            anyhow::bail!(
-                "--demo and --resolver cannot be combined: the demo answers every lookup itself"
-            );
+/// Builds the upstreams `spec` asks for. With `demo` the demo server is
+/// started and returned too: keep it alive while you query.
+pub async fn connect(
+    spec: &UpstreamSpec,
+) -> Result<(Vec<Upstream>, Option<DemoServer>), UpstreamError> {
+    let opts = &spec.options;
+    if spec.demo {
+        if !spec.resolvers.is_empty() {
+            return Err(UpstreamError::DemoWithResolvers);
         }
-        let demo = DemoServer::start().await?;
+        let demo = DemoServer::start().await.map_err(UpstreamError::Demo)?;
         // Reports say "demo": the port is random and dies with the process.
-        let up = Upstream::server(demo.addr(), &opts).with_label("demo");
+        let up = Upstream::server(demo.addr(), opts).with_label("demo");
         return Ok((vec![up], Some(demo)));
     }
-    if args.resolvers.is_empty() {
-        return Ok((vec![Upstream::system(&opts)?], None));
+    if spec.resolvers.is_empty() {
+        return Ok((vec![Upstream::system(opts)?], None));
     }
     Ok((
-        args.resolvers
+        spec.resolvers
             .iter()
-            .map(|a| Upstream::server(*a, &opts))
+            .map(|a| Upstream::server(*a, opts))
             .collect(),
         None,
     ))

@@ -25,7 +25,7 @@ pub mod theme;
 pub mod ui;
 
 use std::future::Future;
-use std::io::{self, IsTerminal};
+use std::io;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, EventStream};
@@ -37,62 +37,9 @@ use tokio::sync::mpsc;
 
 pub use app::{App, Cmd, Msg};
 use guard::TerminalGuard;
-use theme::Theme;
 
-use crate::cli::Cli;
 use crate::clipboard::Clipboard;
-use crate::dns::demo::DEMO_DOMAINS;
-use crate::dns::lookup::mx_report;
-use crate::dns::upstream::resolve_args;
 use crate::mx::MxReport;
-use crate::mx::input::parse_domain;
-
-/// The TUI entry point: `mxlens [--demo] [--resolver ADDR]... [DOMAIN]...`.
-///
-/// Bad domains are reported before the terminal is touched. With `--demo`
-/// and no domain, every demo domain is shown.
-pub async fn run(cli: &Cli) -> anyhow::Result<()> {
-    let started = Instant::now();
-    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
-        anyhow::bail!(
-            "the interactive UI needs a terminal; for scripts and pipes use \"mxlens check\" (e.g. mxlens check --format json example.com)"
-        );
-    }
-    let mut domains = Vec::new();
-    for d in &cli.domains {
-        let name = parse_domain(d).map_err(|e| {
-            anyhow::anyhow!("{e}; give a domain name like example.com, user@example.com or mailto:user@example.com")
-        })?;
-        domains.push(name);
-    }
-    if cli.upstream.demo && domains.is_empty() {
-        domains = DEMO_DOMAINS.iter().map(|d| (*d).to_string()).collect();
-    }
-    let (upstreams, demo) = resolve_args(&cli.upstream).await?;
-    let Some(primary) = upstreams.first() else {
-        anyhow::bail!("no upstream to query");
-    };
-    let label = match &demo {
-        Some(d) => format!("demo server {}", d.addr()),
-        None => primary.label().to_string(),
-    };
-    let others = upstreams[1..]
-        .iter()
-        .map(|u| u.label().to_string())
-        .collect();
-    let mut app = App::comparing(label, others, domains, Theme::from_env());
-    app.tmux = std::env::var_os("TMUX").is_some_and(|v| !v.is_empty());
-    let clipboard = Clipboard::new(cli.clipboard);
-    // The app asks only for upstreams it was given: indexes into this list.
-    let upstreams = std::sync::Arc::new(upstreams);
-    let result = run_app(app, started, clipboard, move |i: usize, domain: String| {
-        let up = upstreams[i].clone();
-        async move { mx_report(&up, &domain).await }
-    })
-    .await;
-    drop(demo);
-    result
-}
 
 /// Spinner speed.
 const TICK: Duration = Duration::from_millis(100);
