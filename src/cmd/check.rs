@@ -102,7 +102,7 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
                     out.write_all(text::report::render(r, style).as_bytes())?;
                 }
                 if reports.len() > 1 {
-                    out.write_all(compare_text(&reports).as_bytes())?;
+                    out.write_all(text::resolvers::render(&reports).as_bytes())?;
                 }
                 if let Some(base) = &baseline {
                     out.write_all(baseline_text(base, &reports[0]).as_bytes())?;
@@ -196,28 +196,6 @@ async fn read_lines(path: &Path) -> anyhow::Result<BoxStream<'static, Item>> {
         },
     )
     .boxed())
-}
-
-/// With several resolvers: whether they agree, and how they differ.
-fn compare_text(reports: &[MxReport]) -> String {
-    let domain = visible(&reports[0].domain).into_owned();
-    let diffs: Vec<_> = reports[1..]
-        .iter()
-        .map(|r| diff::diff(&reports[0], r, false))
-        .filter(|d| !d.is_same())
-        .collect();
-    if diffs.is_empty() {
-        return format!("= {domain}: all {} resolvers agree\n\n", reports.len());
-    }
-    let mut out = String::new();
-    for d in diffs {
-        out.push_str(&format!("≠ {domain}: {} differs from {}\n", d.b, d.a));
-        for c in &d.changes {
-            out.push_str(&format!("    {c}\n"));
-        }
-    }
-    out.push('\n');
-    out
 }
 
 /// Reports of an earlier `check --format json`, by domain.

@@ -2,6 +2,7 @@
 
 pub mod authority;
 pub mod report;
+pub mod resolvers;
 pub mod simulation;
 
 /// ANSI styling for text output: on only when stdout is a terminal and
