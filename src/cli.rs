@@ -43,6 +43,55 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Serve the built-in demo zones on their own, for dig and friends.
     ServeDemo(ServeDemoArgs),
+    /// Look domains up again as their TTLs expire and print what changed, on every resolver (and authoritative server).
+    Watch(WatchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Domains to watch.
+    #[arg(required = true)]
+    pub domains: Vec<String>,
+
+    /// Look again every SECS seconds (at least 1) instead of when the shortest TTL expires (at least 5 s).
+    #[arg(long, value_name = "SECS", value_parser = parse_every)]
+    pub every: Option<f64>,
+
+    /// Stop at the first change, with exit code 1.
+    #[arg(long, conflicts_with = "until_consistent")]
+    pub until_change: bool,
+
+    /// Stop, with exit code 0, once every resolver and authoritative server gives the same answer.
+    #[arg(long)]
+    pub until_consistent: bool,
+
+    /// Output format.
+    #[arg(long, value_parser = watch_formats(), default_value = "text")]
+    pub format: ExportFormat,
+
+    #[command(flatten)]
+    pub authority: AuthorityArgs,
+}
+
+/// `watch` writes a text timeline or JSON Lines events.
+fn watch_formats() -> Choices<ExportFormat> {
+    Choices {
+        all: &[ExportFormat::Text, ExportFormat::Json],
+        name: ExportFormat::name,
+        help: |f| match f {
+            ExportFormat::Json => "one mxlens/watch/v1 event per line",
+            _ => "a timeline for people",
+        },
+    }
+}
+
+fn parse_every(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (1.0..=86_400.0).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "\"{s}\" is not an interval; give seconds from 1 to 86400, e.g. --every 1"
+        )),
+    }
 }
 
 /// Which DNS servers answer (shared by every subcommand).

@@ -22,6 +22,7 @@ fn main() -> ExitCode {
             Some(Command::Check(args)) => cmd::check::run(args, &cli.upstream).await,
             Some(Command::ServeDemo(args)) => cmd::serve_demo::run(args).await,
             Some(Command::Simulate(args)) => cmd::simulate::run(args, &cli.upstream).await,
+            Some(Command::Watch(args)) => cmd::watch::run(args, &cli.upstream).await,
             None => cmd::tui::run(&cli).await.map(|()| 0),
         }
     });

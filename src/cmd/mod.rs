@@ -4,6 +4,7 @@ pub mod check;
 pub mod serve_demo;
 pub mod simulate;
 pub mod tui;
+pub mod watch;
 
 use crate::dns::demo::DEMO_DOMAINS;
 

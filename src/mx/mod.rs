@@ -14,6 +14,7 @@ pub mod sender;
 pub mod tier_odds;
 pub mod tier_shared;
 pub mod walk;
+pub mod watch;
 pub mod whatif;
 
 pub use report::{
