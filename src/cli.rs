@@ -101,6 +101,10 @@ pub struct UpstreamArgs {
     #[arg(long, global = true)]
     pub demo: bool,
 
+    /// With --demo: compare two demo resolvers, the second still caching the old answer of migrating.example.
+    #[arg(long, global = true, requires = "demo")]
+    pub demo_resolvers: bool,
+
     /// Resolver to query: ADDR or ADDR:PORT (an IPv6 address in brackets when a port follows); repeat to compare.
     #[arg(long = "resolver", value_name = "ADDR[:PORT]", value_parser = parse_resolver, global = true)]
     pub resolvers: Vec<SocketAddr>,
@@ -116,6 +120,7 @@ impl UpstreamArgs {
         UpstreamSpec {
             demo: self.demo,
             resolvers: self.resolvers.clone(),
+            demo_resolvers: self.demo_resolvers,
             options: LookupOptions {
                 timeout: Duration::from_secs_f64(self.timeout),
                 ..LookupOptions::default()

@@ -304,3 +304,53 @@ async fn discovery_off_by_default_and_failure_is_said() {
     );
     assert!(text.contains("authority-unreachable"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_shows_a_migration_offline() {
+    let out = output(mxlens(&args(&[
+        "check",
+        "--demo",
+        "--authorities",
+        "--format",
+        "json",
+        "migrating.example",
+        "healthy.example",
+    ])))
+    .await;
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(codes(&lines[0]), ["mx-inconsistent-authorities"], "{text}");
+    let ns: Vec<&str> = lines[0]["authorities"]["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["ns"].as_str().unwrap())
+        .collect();
+    assert_eq!(ns, ["ns-new.demo.test.", "ns-old.demo.test."]);
+    assert!(
+        codes(&lines[1]).is_empty(),
+        "the other demo domains are consistent: {text}"
+    );
+    assert_eq!(
+        lines[1]["authorities"]["servers"][0]["ns"],
+        "ns1.demo.test."
+    );
+
+    let out = output(mxlens(&args(&[
+        "check",
+        "--demo",
+        "--demo-resolvers",
+        "migrating.example",
+    ])))
+    .await;
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(
+            "+ MX 10 mx-old.migrating.example.   (expires at demo in 1 m, at demo-lagging in 41 m)"
+        ),
+        "{text}"
+    );
+}

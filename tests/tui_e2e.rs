@@ -29,11 +29,11 @@ fn demo_session_end_to_end() {
     t.run("--demo");
     // The first frame comes before the lookups finish, then every report.
     let s = t.wait_for("every demo report", |s| {
-        s.contains("Domains (13)") && !s.contains("pending")
+        s.contains("Domains (14)") && !s.contains("pending")
     });
     assert!(row_of(&s, "healthy.example.").contains('✓'), "{s}");
     assert!(
-        s.contains("13 domains · 1 failed"),
+        s.contains("14 domains · 1 failed"),
         "unserved.test. fails: {s}"
     );
     assert!(s.contains("MX hosts · healthy.example."));

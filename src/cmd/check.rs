@@ -30,7 +30,7 @@ enum Item {
 }
 
 pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i32> {
-    let (upstreams, _demo) = connect(&upstream.spec()).await?;
+    let (upstreams, demo) = connect(&upstream.spec()).await?;
     let inputs = super::domains_or_demo(&args.domains, upstream.demo && args.file.is_none());
     if inputs.is_empty() && args.file.is_none() {
         anyhow::bail!(
@@ -55,7 +55,7 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
     let style = Style::for_stdout();
     let format = args.format;
     let concurrency = args.concurrency as usize;
-    let source = args.authority.source(false);
+    let source = args.authority.source(false).on_demo(demo.as_ref());
     let mut results = items
         .map(|item| {
             let upstreams = upstreams.clone();

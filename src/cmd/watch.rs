@@ -47,8 +47,8 @@ pub async fn run(args: &WatchArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
             consistent: false,
         });
     }
-    let (upstreams, _demo) = connect(&upstream.spec()).await?;
-    let source = args.authority.source(false);
+    let (upstreams, demo) = connect(&upstream.spec()).await?;
+    let source = args.authority.source(false).on_demo(demo.as_ref());
     let started = Instant::now();
     let mut out = Output {
         json: args.format == ExportFormat::Json,

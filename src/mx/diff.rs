@@ -192,7 +192,14 @@ pub fn compare(reference: &MxReport, other: &MxReport) -> Comparison {
             };
         }
     }
-    let d = diff(reference, other, false);
+    let mut d = diff(reference, other, false);
+    // The authoritative check joins the primary's report only: its findings
+    // say nothing about how the resolvers differ.
+    let authority = |code: &str| crate::mx::authority::CODES.iter().any(|(c, _)| *c == code);
+    d.changes.retain(|c| match c {
+        Change::FindingAdded { code, .. } | Change::FindingRemoved { code, .. } => !authority(code),
+        _ => true,
+    });
     if d.is_same() {
         Comparison::Same
     } else {

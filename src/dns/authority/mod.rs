@@ -38,6 +38,17 @@ impl AuthoritySource {
     pub fn is_off(&self) -> bool {
         *self == AuthoritySource::Off
     }
+
+    /// On the built-in demo every server listens on the demo's port:
+    /// discovery asks there.
+    pub fn on_demo(self, demo: Option<&crate::dns::demo::DemoServer>) -> Self {
+        match (self, demo) {
+            (AuthoritySource::Discover { .. }, Some(d)) => {
+                AuthoritySource::Discover { port: d.port() }
+            }
+            (other, _) => other,
+        }
+    }
 }
 
 /// Runs the authoritative check for `domain` (lower-case, trailing dot).
