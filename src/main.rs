@@ -1,3 +1,6 @@
+#![deny(clippy::unwrap_used)]
+#![forbid(unsafe_code)]
+
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -38,7 +41,8 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("mxlens: {e:#}");
+            // Errors may quote input or a file's bytes, through libraries' messages too.
+            eprintln!("mxlens: {}", mxlens::mx::escape::visible(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }

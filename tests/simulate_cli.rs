@@ -238,6 +238,45 @@ fn hostile_names_are_escaped() {
     assert!(text.contains("\\027"), "{text}");
 }
 
+/// The simulator keeps names as data; what reaches the terminal is escaped,
+/// in errors as in output.
+#[test]
+fn hostile_values_in_errors_are_escaped() {
+    for args in [
+        vec![
+            "simulate",
+            "--demo",
+            "healthy.example",
+            "--down",
+            "\u{1b}[31mred",
+        ],
+        vec![
+            "simulate",
+            "example.test",
+            "--mx",
+            "10 a.example.test=\u{1b}[2J",
+        ],
+        vec![
+            "simulate",
+            "example.test",
+            "--mx",
+            "ten\u{9b}31m a.example.test",
+        ],
+    ] {
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            !err.contains('\u{1b}') && !err.contains('\u{9b}'),
+            "{args:?}: {err}"
+        );
+        assert!(
+            err.contains("\\027") || err.contains("\\155"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
 #[test]
 fn seeded_walk_is_reproducible() {
     let args = [

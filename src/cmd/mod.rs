@@ -1,6 +1,7 @@
 //! The subcommands' handlers. Each returns the process exit code.
 
 pub mod check;
+mod lines;
 pub mod serve_demo;
 pub mod simulate;
 pub mod tui;

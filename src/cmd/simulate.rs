@@ -14,10 +14,10 @@ use crate::dns::lookup;
 use crate::dns::upstream::connect;
 use crate::export::ExportFormat;
 use crate::mx::escape::visible;
+use crate::mx::failover::Profile;
+use crate::mx::failover::whatif::{ProposedMx, parse_mx_list, parse_zone_fragment};
 use crate::mx::failover::{Outages, SimOutcome, Simulation, simulate, walk};
 use crate::mx::input::parse_domain;
-use crate::mx::profile::Profile;
-use crate::mx::whatif::{ProposedMx, parse_mx_list, parse_zone_fragment};
 use crate::mx::{MxReport, Outcome};
 use crate::text::{self, Style};
 
@@ -29,7 +29,7 @@ pub async fn run(args: &SimulateArgs, upstream: &UpstreamArgs) -> anyhow::Result
     let report = report(&domain, proposal.as_ref(), upstream).await?;
     let mut outages = Outages::default();
     for value in &args.down {
-        outages.add_arg(&report, value)?;
+        outages.add_arg(&report, value).map_err(shown)?;
     }
     let mut sim = simulate(&report, &outages, &profile);
     if let Some(seed) = args.seed {
@@ -42,6 +42,12 @@ pub async fn run(args: &SimulateArgs, upstream: &UpstreamArgs) -> anyhow::Result
     }
     out.flush()?;
     Ok(exit_code(&report, &sim))
+}
+
+/// An error of the simulator (which keeps names as data) as shown on a
+/// terminal: every unsafe character escaped.
+fn shown(e: impl std::fmt::Display) -> anyhow::Error {
+    anyhow::anyhow!("{}", visible(&e.to_string()))
 }
 
 /// 0 delivered, 1 deferred or bounced, 2 when the MX lookup failed.
@@ -71,7 +77,7 @@ fn profile(args: &SimulateArgs) -> anyhow::Result<Profile> {
 
 fn proposal(args: &SimulateArgs, domain: &str) -> anyhow::Result<Option<ProposedMx>> {
     if let Some(list) = &args.mx {
-        return Ok(Some(parse_mx_list(list)?));
+        return Ok(Some(parse_mx_list(list).map_err(shown)?));
     }
     let Some(path) = &args.mx_file else {
         return Ok(None);
@@ -79,11 +85,12 @@ fn proposal(args: &SimulateArgs, domain: &str) -> anyhow::Result<Option<Proposed
     let text = std::fs::read_to_string(path).with_context(|| {
         format!(
             "cannot read the MX file \"{}\"; give a zone-file fragment with MX, A and AAAA lines",
-            path.display()
+            visible(&path.display().to_string())
         )
     })?;
-    let p =
-        parse_zone_fragment(&text, domain).with_context(|| format!("in \"{}\"", path.display()))?;
+    let p = parse_zone_fragment(&text, domain)
+        .map_err(shown)
+        .with_context(|| format!("in \"{}\"", visible(&path.display().to_string())))?;
     Ok(Some(p))
 }
 

@@ -3,6 +3,8 @@
 pub mod authority;
 pub mod demo;
 pub mod lookup;
+pub mod resolve;
+pub mod tcp;
 pub mod udp;
 pub mod upstream;
 pub mod wire;

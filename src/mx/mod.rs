@@ -7,16 +7,13 @@ pub mod escape;
 pub mod failover;
 pub mod input;
 pub mod name;
-pub mod profile;
 pub mod provider;
 pub mod report;
-pub mod sender;
-pub mod tier_odds;
-pub mod tier_shared;
-pub mod walk;
 pub mod watch;
-pub mod whatif;
 
+/// The sender model and the what-if proposal are part of the simulator;
+/// these paths stay for callers outside it.
+pub use failover::{profile, whatif};
 pub use report::{
     Address, AddressStatus, Family, Finding, LookupError, MxHost, MxReport, Outcome, Severity,
 };

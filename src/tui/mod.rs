@@ -1,9 +1,11 @@
 //! The interactive terminal UI: `mxlens` with no subcommand.
 //!
-//! - [`app`]: all state and the pure `update(Msg) -> Vec<Cmd>`; `nav`
-//!   (cursors, scrolling, mouse), `prompt` (the add-domain prompt),
-//!   [`compare`] (lookups, answers, several resolvers) and [`copy`] (the
-//!   copy keys and their status line) hold the rest of it.
+//! - [`state`]: [`App`] and the types it is made of, [`Msg`] and [`Cmd`].
+//! - [`app`]: the pure `update(Msg) -> Vec<Cmd>`; `nav` (cursors,
+//!   scrolling, mouse), `prompt` (the add-domain prompt), [`lookups`]
+//!   (lookups, answers, several resolvers) and [`copy`] (the copy keys and
+//!   their status line) hold the rest of it.
+//! - [`layout`]: where each pane goes, for drawing and for mouse hits.
 //! - [`keymap`]: the key table behind dispatch, help and hints.
 //! - [`ui`]: one render function per pane.
 //! - [`theme`]: colours that work on dark, light and `NO_COLOR` terminals.
@@ -15,12 +17,14 @@
 //! once per batch, only when something changed.
 
 pub mod app;
-pub mod compare;
 pub mod copy;
 pub mod guard;
 pub mod keymap;
+pub mod layout;
+pub mod lookups;
 mod nav;
 mod prompt;
+pub mod state;
 pub mod theme;
 pub mod ui;
 
@@ -35,8 +39,8 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc;
 
-pub use app::{App, Cmd, Msg};
 use guard::TerminalGuard;
+pub use state::{App, Cmd, Msg};
 
 use crate::clipboard::Clipboard;
 use crate::mx::MxReport;

@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::{App, Cmd, DomainEntry, Focus, Mode};
+use super::state::{App, Cmd, DomainEntry, Focus, Mode};
 use crate::mx::input::parse_domain;
 
 impl App {

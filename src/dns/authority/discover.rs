@@ -10,11 +10,13 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use hickory_resolver::net::{DnsError, NetError};
+use std::time::Instant;
+
+use hickory_resolver::proto::op::{Message, ResponseCode};
 use hickory_resolver::proto::rr::{Name, RData, Record, RecordType};
 
 use crate::dns::upstream::Upstream;
-use crate::dns::wire::{classify, name_to_string};
+use crate::dns::wire::{Failure, name_to_string, rcode_error};
 
 /// One NS name and the addresses to ask it at.
 #[derive(Debug, Clone)]
@@ -60,60 +62,56 @@ pub async fn discover(
 
 type Referral = Vec<(Name, Vec<IpAddr>)>;
 
+/// One query through the upstream, within its round-trip budget.
+async fn ask(up: &Upstream, name: &Name, rtype: RecordType) -> Result<Message, String> {
+    let deadline = Instant::now() + up.options().round_trip_budget();
+    let msg = up
+        .exchange(name, rtype, deadline)
+        .await
+        .map_err(|f| failure_word(&f))?;
+    match msg.metadata.response_code {
+        ResponseCode::NoError | ResponseCode::NXDomain => Ok(msg),
+        code => Err(rcode_error(code).as_str().to_string()),
+    }
+}
+
 /// Walks up from `domain` until a SOA (or a referral) names the zone.
 async fn find_zone(up: &Upstream, domain: &Name) -> Result<(Name, Referral), String> {
     let mut candidate = domain.clone();
     loop {
-        match up
-            .resolver()
-            .lookup(candidate.clone(), RecordType::SOA)
-            .await
+        let msg = ask(up, &candidate, RecordType::SOA).await.map_err(|e| {
+            format!(
+                "the SOA query for {} failed ({e})",
+                name_to_string(&candidate)
+            )
+        })?;
+        if msg
+            .answers
+            .iter()
+            .any(|r| r.record_type() == RecordType::SOA && r.name == candidate)
         {
-            Ok(lookup) => {
-                if lookup
-                    .answers()
-                    .iter()
-                    .any(|r| r.record_type() == RecordType::SOA && r.name == candidate)
-                {
-                    return Ok((candidate, Vec::new()));
-                }
-            }
-            Err(NetError::Dns(DnsError::NoRecordsFound(nr))) => {
-                if let Some(soa) = &nr.soa
-                    && soa.name.zone_of(&candidate)
-                {
-                    return Ok((soa.name.clone(), Vec::new()));
-                }
-                if let Some(ns) = &nr.ns {
-                    // The closest enclosing NS owner is the cut (a referral
-                    // may carry the parent's own NS set too).
-                    let owner = ns
-                        .iter()
-                        .map(|d| &d.ns.name)
-                        .filter(|o| o.zone_of(&candidate))
-                        .max_by_key(|o| o.num_labels())
-                        .cloned();
-                    if let Some(owner) = owner {
-                        let referral: Referral = ns
-                            .iter()
-                            .filter(|d| d.ns.name == owner)
-                            .filter_map(|d| match &d.ns.data {
-                                RData::NS(target) => Some((target.0.clone(), glue(&d.glue))),
-                                _ => None,
-                            })
-                            .collect();
-                        if !referral.is_empty() {
-                            return Ok((owner, referral));
-                        }
-                    }
-                }
-            }
-            Err(e) => {
-                return Err(format!(
-                    "the SOA query for {} failed ({})",
-                    name_to_string(&candidate),
-                    failure_word(&e)
-                ));
+            return Ok((candidate, Vec::new()));
+        }
+        // A negative answer carries the zone's SOA.
+        if let Some(soa) = msg
+            .authorities
+            .iter()
+            .find(|r| r.record_type() == RecordType::SOA && r.name.zone_of(&candidate))
+        {
+            return Ok((soa.name.clone(), Vec::new()));
+        }
+        // A referral names the child zone's servers: the closest enclosing
+        // NS owner is the cut (the parent's own NS set may come along).
+        let owner = msg
+            .authorities
+            .iter()
+            .filter(|r| r.record_type() == RecordType::NS && r.name.zone_of(&candidate))
+            .map(|r| r.name.clone())
+            .max_by_key(Name::num_labels);
+        if let Some(owner) = owner {
+            let referral = ns_records(&msg.authorities, &owner, &msg.additionals);
+            if !referral.is_empty() {
+                return Ok((owner, referral));
             }
         }
         if candidate.is_root() || candidate.num_labels() <= 1 {
@@ -128,35 +126,36 @@ async fn find_zone(up: &Upstream, domain: &Name) -> Result<(Name, Referral), Str
 
 /// The zone's NS names (with glue when a referral carries it).
 async fn ns_set(up: &Upstream, zone: &Name) -> Result<Referral, String> {
-    match up.resolver().lookup(zone.clone(), RecordType::NS).await {
-        Ok(lookup) => Ok(lookup
-            .answers()
-            .iter()
-            .filter(|r| r.name == *zone)
-            .filter_map(|r| match &r.data {
-                RData::NS(target) => Some((target.0.clone(), Vec::new())),
-                _ => None,
-            })
-            .collect()),
-        Err(NetError::Dns(DnsError::NoRecordsFound(nr))) => Ok(nr
-            .ns
-            .iter()
-            .flat_map(|ns| ns.iter())
-            .filter(|d| d.ns.name == *zone)
-            .filter_map(|d| match &d.ns.data {
-                RData::NS(target) => Some((target.0.clone(), glue(&d.glue))),
-                _ => None,
-            })
-            .collect()),
-        Err(e) => Err(format!(
-            "the NS query for {} failed ({})",
-            name_to_string(zone),
-            failure_word(&e)
-        )),
+    let msg = ask(up, zone, RecordType::NS)
+        .await
+        .map_err(|e| format!("the NS query for {} failed ({e})", name_to_string(zone)))?;
+    let answer = ns_records(&msg.answers, zone, &msg.additionals);
+    if !answer.is_empty() {
+        return Ok(answer);
     }
+    Ok(ns_records(&msg.authorities, zone, &msg.additionals))
 }
 
-fn glue(records: &[Record]) -> Vec<IpAddr> {
+/// The NS targets of `owner` in `records`, each with its glue.
+fn ns_records(records: &[Record], owner: &Name, additionals: &[Record]) -> Referral {
+    records
+        .iter()
+        .filter(|r| r.name == *owner)
+        .filter_map(|r| match &r.data {
+            RData::NS(target) => {
+                let glue: Vec<Record> = additionals
+                    .iter()
+                    .filter(|g| g.name == target.0)
+                    .cloned()
+                    .collect();
+                Some((target.0.clone(), addresses_in(&glue)))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn addresses_in(records: &[Record]) -> Vec<IpAddr> {
     records
         .iter()
         .filter_map(|r| match &r.data {
@@ -169,24 +168,21 @@ fn glue(records: &[Record]) -> Vec<IpAddr> {
 
 /// The A and AAAA of an NS name, through the upstream.
 async fn addresses(up: &Upstream, ns: &Name) -> Vec<IpAddr> {
-    let (a, aaaa) = futures_util::join!(
-        up.resolver().lookup(ns.clone(), RecordType::A),
-        up.resolver().lookup(ns.clone(), RecordType::AAAA),
-    );
+    let (a, aaaa) = futures_util::join!(ask(up, ns, RecordType::A), ask(up, ns, RecordType::AAAA),);
     let mut out: Vec<IpAddr> = [a, aaaa]
         .into_iter()
         .filter_map(Result::ok)
-        .flat_map(|l| glue(l.answers()))
+        .flat_map(|m| addresses_in(&m.answers))
         .collect();
     out.sort();
     out.dedup();
     out
 }
 
-fn failure_word(e: &NetError) -> String {
-    match classify(e) {
-        crate::dns::wire::Failure::Failed(err) => err.as_str().to_string(),
-        crate::dns::wire::Failure::NxDomain(_) => "nxdomain".into(),
-        crate::dns::wire::Failure::NoData(_) => "nodata".into(),
+fn failure_word(f: &Failure) -> String {
+    match f.error() {
+        Some(err) => err.as_str().to_string(),
+        None if matches!(f, Failure::NxDomain(_)) => "nxdomain".into(),
+        None => "nodata".into(),
     }
 }

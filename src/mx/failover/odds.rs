@@ -21,7 +21,7 @@
 //!   the tier's hosts: `F = Σ_{h∈V} n_h + ℓ_w`. Without a limit
 //!   `E[F] = mean(ℓ_w) + Σ n_h/(u+1)`; with one, a DP over (subset size,
 //!   address count ≤ b) in O(δ·b²).
-//! - **shared-address DP** (exact, [`super::tier_shared`]) when addresses are
+//! - **shared-address DP** (exact, [`super::shared`]) when addresses are
 //!   shared but few (≤ 12) and the DP stays small: O(δ²·2^k·(b+1)).
 //! - **subset enumeration** (exact) when addresses are shared and
 //!   `δ ≤ 20` (down hosts with addresses not yet tried): all 2^δ subsets,
@@ -33,8 +33,9 @@
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 
+use super::rng::SplitMix64;
 use super::sender::SenderHost;
-use super::walk::SplitMix64;
+use super::tier::{Method, Prepared, TierOdds, prefix_sizes, prepare};
 
 /// Shared-address tiers with at most this many down hosts are enumerated.
 pub const MAX_ENUMERATED_DOWN_HOSTS: usize = 20;
@@ -42,67 +43,6 @@ pub const MAX_ENUMERATED_DOWN_HOSTS: usize = 20;
 pub const SAMPLES: u32 = 200_000;
 /// Confidence level of the sampling bound.
 const ALPHA: f64 = 0.001;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    ClosedForm,
-    /// DP over the shared addresses' coverage (exact).
-    SharedMask,
-    Subsets,
-    Sampled,
-}
-
-/// What happens in one tier that has at least one reachable host.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TierOdds {
-    /// Per host of the tier: probability it accepts the message.
-    pub accept: Vec<f64>,
-    /// Σ over accepting outcomes of probability × failed attempts in the tier.
-    pub failed_mass: f64,
-    /// Probability the budget runs out before an up address is tried.
-    pub limit: f64,
-    pub method: Method,
-    /// Bound on the error of each probability (0 when exact).
-    pub error_bound: f64,
-}
-
-pub(crate) struct Prepared {
-    /// (host index, leading down addresses not yet tried)
-    pub(crate) up: Vec<(usize, Vec<IpAddr>)>,
-    /// down hosts' addresses not yet tried
-    pub(crate) down: Vec<Vec<IpAddr>>,
-}
-
-fn prepare(hosts: &[SenderHost], seen: &HashSet<IpAddr>) -> Prepared {
-    let mut up = Vec::new();
-    let mut down = Vec::new();
-    for (i, h) in hosts.iter().enumerate() {
-        if h.reachable() {
-            let lead = h
-                .addresses
-                .iter()
-                .take_while(|&&(_, d)| d)
-                .map(|&(ip, _)| ip)
-                .filter(|ip| !seen.contains(ip))
-                .collect();
-            up.push((i, lead));
-        } else {
-            let new: Vec<IpAddr> = h
-                .addresses
-                .iter()
-                .map(|&(ip, _)| ip)
-                .filter(|ip| !seen.contains(ip))
-                .collect();
-            // A down host with nothing new to try costs nothing wherever it
-            // stands, and the order induced on the other hosts is still
-            // uniform: leave it out.
-            if !new.is_empty() {
-                down.push(new);
-            }
-        }
-    }
-    Prepared { up, down }
-}
 
 /// The odds of a tier with at least one reachable host (`hosts` must hold one).
 pub fn tier_odds(hosts: &[SenderHost], seen: &HashSet<IpAddr>, budget: Option<usize>) -> TierOdds {
@@ -119,7 +59,7 @@ pub fn tier_odds(hosts: &[SenderHost], seen: &HashSet<IpAddr>, budget: Option<us
             .all(|(_, lead)| lead.iter().all(|ip| !down_set.contains(ip)));
     let mut odds = if disjoint {
         closed_form(&p, hosts.len(), budget)
-    } else if let Some(odds) = super::tier_shared::masked(&p, hosts.len(), budget) {
+    } else if let Some(odds) = super::shared::masked(&p, hosts.len(), budget) {
         odds
     } else if p.down.len() <= MAX_ENUMERATED_DOWN_HOSTS {
         subsets(&p, hosts.len(), budget)
@@ -135,16 +75,6 @@ pub fn tier_odds(hosts: &[SenderHost], seen: &HashSet<IpAddr>, budget: Option<us
         }
     }
     odds
-}
-
-/// `p_j` for j = 0..=δ.
-pub(crate) fn prefix_sizes(u: usize, d: usize) -> Vec<f64> {
-    let mut p = vec![0.0; d + 1];
-    p[0] = u as f64 / (d + u) as f64;
-    for j in 1..=d {
-        p[j] = p[j - 1] * (d - j + 1) as f64 / (d + u - j) as f64;
-    }
-    p
 }
 
 fn closed_form(p: &Prepared, n_hosts: usize, budget: Option<usize>) -> TierOdds {
