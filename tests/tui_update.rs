@@ -15,7 +15,7 @@ fn lookups(cmds: &[Cmd]) -> Vec<(u64, String)> {
             Cmd::Lookup {
                 generation, domain, ..
             } => Some((*generation, domain.clone())),
-            Cmd::Copy { .. } | Cmd::Quit => None,
+            Cmd::Authorities { .. } | Cmd::Copy { .. } | Cmd::Quit => None,
         })
         .collect()
 }

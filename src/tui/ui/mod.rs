@@ -27,6 +27,7 @@ pub mod findings;
 pub mod help;
 pub mod hosts;
 pub mod picker;
+pub mod sources;
 pub mod status;
 
 use std::borrow::Cow;
