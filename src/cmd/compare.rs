@@ -66,9 +66,14 @@ pub async fn run(args: &CompareArgs, settings: &Settings) -> anyhow::Result<i32>
             });
             out.write_all(line.as_bytes())?;
         }
-        _ => {
-            out.write_all(text::compare::render(&view, up.label(), Style::for_stdout_with(settings.color.value)).as_bytes())?
-        }
+        _ => out.write_all(
+            text::compare::render(
+                &view,
+                up.label(),
+                Style::for_stdout_with(settings.color.value),
+            )
+            .as_bytes(),
+        )?,
     }
     out.flush()?;
     Ok(if reports.iter().any(|r| r.outcome == Outcome::Error) {
