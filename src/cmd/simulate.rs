@@ -9,11 +9,12 @@ use std::io::Write;
 use anyhow::Context;
 
 use super::exit;
-use crate::cli::{Format, ProfileName, SimulateArgs, UpstreamArgs};
+use crate::cli::{Format, ProfileName, SenderFamilyName, SimulateArgs, UpstreamArgs};
 use crate::dns::lookup;
 use crate::dns::upstream::resolve_args;
 use crate::mx::escape::visible;
 use crate::mx::failover::Profile;
+use crate::mx::failover::profile::SenderFamily;
 use crate::mx::failover::whatif::{ProposedMx, parse_mx_list, parse_zone_fragment};
 use crate::mx::failover::{Outages, SimOutcome, Simulation, simulate, walk};
 use crate::mx::input::parse_domain;
@@ -75,7 +76,14 @@ fn profile(args: &SimulateArgs) -> anyhow::Result<Profile> {
     let base = match args.profile {
         ProfileName::Rfc => Profile::rfc(),
         ProfileName::Postfix => Profile::postfix(),
+        ProfileName::Exim => Profile::exim(),
     };
+    let family = match args.sender_family {
+        SenderFamilyName::Dual => SenderFamily::Dual,
+        SenderFamilyName::Ipv4 => SenderFamily::Ipv4,
+        SenderFamilyName::Ipv6 => SenderFamily::Ipv6,
+    };
+    let base = base.with_sender_family(family);
     Ok(base.with_overrides(
         args.address_limit,
         args.connect_timeout,

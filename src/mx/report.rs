@@ -61,6 +61,11 @@ pub struct MxHost {
     /// Time the slower of the two address queries took.
     #[serde(skip)]
     pub query_ms: f64,
+    /// `addresses` are in an order a sender uses as presented (a what-if
+    /// proposal, as written); false for DNS answers, which have no order
+    /// (RFC 2181 §5) and are shown sorted.
+    #[serde(skip)]
+    pub addresses_as_written: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -272,6 +277,7 @@ impl MxHost {
             a_status: AddressStatus::Ok,
             aaaa_status: AddressStatus::Ok,
             query_ms: 0.0,
+            addresses_as_written: false,
         }
     }
 
