@@ -256,6 +256,9 @@ async fn read_loop(socket: Arc<UdpSocket>, pending: Pending) {
                     for (_, w) in lock(&pending).drain() {
                         let _ = w.tx.send(Reply::Refused);
                     }
+                } else {
+                    // Anything else is local and may repeat: do not spin on it.
+                    tokio::time::sleep(Duration::from_millis(1)).await;
                 }
                 continue;
             }
