@@ -27,6 +27,7 @@ mod prompt;
 pub mod state;
 pub mod theme;
 pub mod ui;
+pub mod watch;
 
 use std::future::Future;
 use std::io;
