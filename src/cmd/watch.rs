@@ -12,7 +12,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 
 use super::exit;
-use crate::cli::{UpstreamArgs, WatchArgs};
+use crate::cli::WatchArgs;
+use crate::config::settings::Settings;
 use crate::dns::authority::{self, AuthoritySource};
 use crate::dns::lookup::mx_report;
 use crate::dns::upstream::{Upstream, connect};
@@ -35,7 +36,7 @@ struct Watched {
     consistent: bool,
 }
 
-pub async fn run(args: &WatchArgs, upstream: &UpstreamArgs) -> anyhow::Result<i32> {
+pub async fn run(args: &WatchArgs, settings: &Settings) -> anyhow::Result<i32> {
     let mut watched = Vec::new();
     for (i, raw) in args.domains.iter().enumerate() {
         let domain = parse_domain(raw).map_err(|e| anyhow::anyhow!("argument {}: {e}", i + 1))?;
@@ -47,7 +48,7 @@ pub async fn run(args: &WatchArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
             consistent: false,
         });
     }
-    let (upstreams, demo) = connect(&upstream.spec()).await?;
+    let (upstreams, demo) = connect(&settings.upstream_spec()).await?;
     let source = args.authority.source(false).on_demo(demo.as_ref());
     let started = Instant::now();
     let mut out = Output {

@@ -1,5 +1,6 @@
 //! Everything that touches the network.
 
+pub mod addr;
 pub mod authority;
 pub mod demo;
 pub mod lookup;

@@ -1,6 +1,7 @@
 //! The pure core: plain data in, plain data out.
 
 pub mod authority;
+pub mod changes;
 pub mod checks;
 pub mod diff;
 pub mod escape;
@@ -9,6 +10,8 @@ pub mod input;
 pub mod name;
 pub mod provider;
 pub mod report;
+pub mod sidebyside;
+pub mod snapshot;
 pub mod watch;
 
 /// The sender model and the what-if proposal are part of the simulator;
