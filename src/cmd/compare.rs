@@ -12,7 +12,8 @@ use anyhow::Context;
 use serde::Serialize;
 
 use super::exit;
-use crate::cli::{CompareArgs, UpstreamArgs};
+use crate::cli::CompareArgs;
+use crate::config::settings::{Settings, Source};
 use crate::dns::lookup;
 use crate::dns::upstream::connect;
 use crate::export::ExportFormat;
@@ -31,7 +32,7 @@ struct CompareJson<'a> {
     reports: &'a [MxReport],
 }
 
-pub async fn run(args: &CompareArgs, upstream: &UpstreamArgs) -> anyhow::Result<i32> {
+pub async fn run(args: &CompareArgs, settings: &Settings) -> anyhow::Result<i32> {
     let mut domains = Vec::new();
     let mut seen = HashSet::new();
     for raw in &args.domains {
@@ -45,10 +46,17 @@ pub async fn run(args: &CompareArgs, upstream: &UpstreamArgs) -> anyhow::Result<
         }
         domains.push(d);
     }
-    if upstream.resolvers.len() > 1 {
-        anyhow::bail!("compare uses one upstream; give --resolver once (check compares resolvers)");
+    let mut spec = settings.upstream_spec();
+    if spec.resolvers.len() > 1 {
+        if matches!(settings.resolvers.source, Source::Flag(_)) {
+            anyhow::bail!(
+                "compare uses one upstream; give --resolver once (check compares resolvers)"
+            );
+        }
+        // Several configured resolvers: compare asks the first.
+        spec.resolvers.truncate(1);
     }
-    let (upstreams, _demo) = connect(&upstream.spec()).await?;
+    let (upstreams, _demo) = connect(&spec).await?;
     let up = upstreams
         .first()
         .context("no upstream to query; give --resolver ADDR or --demo")?;
@@ -65,9 +73,14 @@ pub async fn run(args: &CompareArgs, upstream: &UpstreamArgs) -> anyhow::Result<
             });
             out.write_all(line.as_bytes())?;
         }
-        _ => {
-            out.write_all(text::compare::render(&view, up.label(), Style::for_stdout()).as_bytes())?
-        }
+        _ => out.write_all(
+            text::compare::render(
+                &view,
+                up.label(),
+                Style::for_stdout_with(settings.color.value),
+            )
+            .as_bytes(),
+        )?,
     }
     out.flush()?;
     Ok(if reports.iter().any(|r| r.outcome == Outcome::Error) {

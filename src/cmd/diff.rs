@@ -9,7 +9,8 @@ use std::io::Write;
 
 use futures_util::stream::{self, StreamExt};
 
-use crate::cli::{DiffArgs, UpstreamArgs};
+use crate::cli::DiffArgs;
+use crate::config::settings::{Settings, Source};
 use crate::dns::lookup;
 use crate::dns::upstream::connect;
 use crate::export::ExportFormat;
@@ -18,7 +19,7 @@ use crate::mx::snapshot::{diff_reports, exit_status};
 use crate::snapshot_file::{self, shown};
 use crate::text::{self, Style};
 
-pub async fn run(args: &DiffArgs, upstream: &UpstreamArgs) -> anyhow::Result<i32> {
+pub async fn run(args: &DiffArgs, settings: &Settings) -> anyhow::Result<i32> {
     let old = snapshot_file::load(&args.old)?;
     let opts = Options {
         ttls: !args.ignore_ttl,
@@ -26,7 +27,7 @@ pub async fn run(args: &DiffArgs, upstream: &UpstreamArgs) -> anyhow::Result<i32
     let old_name = shown(&args.old);
     let (after, after_name) = match &args.new {
         Some(path) => {
-            if upstream.demo || !upstream.resolvers.is_empty() {
+            if settings.demo || matches!(settings.resolvers.source, Source::Flag(_)) {
                 anyhow::bail!(
                     "two snapshots are compared with each other: --demo and --resolver apply only without NEW.jsonl"
                 );
@@ -34,7 +35,7 @@ pub async fn run(args: &DiffArgs, upstream: &UpstreamArgs) -> anyhow::Result<i32
             (snapshot_file::load(path)?.reports, shown(path))
         }
         None => {
-            let (upstreams, _demo) = connect(&upstream.spec()).await?;
+            let (upstreams, _demo) = connect(&settings.upstream_spec()).await?;
             let domains = old.domains();
             let reports: Vec<Vec<_>> = stream::iter(domains)
                 .map(|d| {
@@ -59,7 +60,7 @@ pub async fn run(args: &DiffArgs, upstream: &UpstreamArgs) -> anyhow::Result<i32
             }
         }
         _ => {
-            let st = Style::for_stdout();
+            let st = Style::for_stdout_with(settings.color.value);
             for d in &diffs {
                 out.write_all(text::diff::render(d, st).as_bytes())?;
             }

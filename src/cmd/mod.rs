@@ -2,7 +2,12 @@
 
 pub mod check;
 pub mod compare;
+pub mod completions;
+pub mod config;
 pub mod diff;
+mod lines;
+pub mod man;
+pub mod progress;
 pub mod serve_demo;
 pub mod simulate;
 pub mod tui;
