@@ -48,6 +48,8 @@ pub struct Cli {
     /// domains, outages and profile when started without domains).
     #[arg(long)]
     pub fresh: bool,
+    #[command(flatten)]
+    pub authority: AuthorityArgs,
 
     /// Domains to open in the TUI (names, user@domain or mailto: addresses).
     pub domains: Vec<String>,
@@ -59,6 +61,7 @@ impl Cli {
     pub fn flags(&self) -> Flags {
         let mut flags = Flags {
             demo: self.upstream.demo,
+            demo_resolvers: self.upstream.demo_resolvers,
             resolvers: self.upstream.resolvers.clone(),
             timeout: self.upstream.timeout,
             color: self.color,
@@ -115,6 +118,8 @@ pub enum Command {
     Man(ManArgs),
     /// Print the configuration in effect as TOML, with where each value comes from.
     Config,
+    /// Look domains up again as their TTLs expire and print what changed, on every resolver (and authoritative server).
+    Watch(WatchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -131,12 +136,63 @@ pub struct ManArgs {
     pub dir: Option<PathBuf>,
 }
 
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Domains to watch.
+    #[arg(required = true)]
+    pub domains: Vec<String>,
+
+    /// Look again every SECS seconds (at least 1) instead of when the shortest TTL expires (at least 5 s).
+    #[arg(long, value_name = "SECS", value_parser = parse_every)]
+    pub every: Option<f64>,
+
+    /// Stop at the first change, with exit code 1.
+    #[arg(long, conflicts_with = "until_consistent")]
+    pub until_change: bool,
+
+    /// Stop, with exit code 0, once every resolver and authoritative server gives the same answer.
+    #[arg(long)]
+    pub until_consistent: bool,
+
+    /// Output format.
+    #[arg(long, value_parser = watch_formats(), default_value = "text")]
+    pub format: ExportFormat,
+
+    #[command(flatten)]
+    pub authority: AuthorityArgs,
+}
+
+/// `watch` writes a text timeline or JSON Lines events.
+fn watch_formats() -> Choices<ExportFormat> {
+    Choices {
+        all: &[ExportFormat::Text, ExportFormat::Json],
+        name: ExportFormat::name,
+        help: |f| match f {
+            ExportFormat::Json => "one mxlens/watch/v1 event per line",
+            _ => "a timeline for people",
+        },
+    }
+}
+
+fn parse_every(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (1.0..=86_400.0).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "\"{s}\" is not an interval; give seconds from 1 to 86400, e.g. --every 1"
+        )),
+    }
+}
+
 /// Which DNS servers answer (shared by every subcommand).
 #[derive(Debug, Clone, Args)]
 pub struct UpstreamArgs {
     /// Use the built-in demo server (no network needed).
     #[arg(long, global = true)]
     pub demo: bool,
+
+    /// With --demo: compare two demo resolvers, the second still caching the old answer of migrating.example.
+    #[arg(long, global = true, requires = "demo")]
+    pub demo_resolvers: bool,
 
     /// Resolver to query: ADDR or ADDR:PORT (an IPv6 address in brackets when a port follows); repeat to compare.
     #[arg(long = "resolver", value_name = "ADDR[:PORT]", value_parser = parse_resolver, global = true)]
@@ -153,10 +209,43 @@ impl UpstreamArgs {
         UpstreamSpec {
             demo: self.demo,
             resolvers: self.resolvers.clone(),
+            demo_resolvers: self.demo_resolvers,
             options: LookupOptions {
                 timeout: Duration::from_secs_f64(self.timeout.unwrap_or(DEFAULT_TIMEOUT_S)),
                 ..LookupOptions::default()
             },
+        }
+    }
+}
+
+/// Which authoritative servers to ask directly (check, watch, the TUI).
+#[derive(Debug, Clone, Default, Args)]
+pub struct AuthorityArgs {
+    /// Ask this authoritative server directly (RD=0) and compare its answer with the others' (repeatable; skips discovery).
+    #[arg(long = "authority", value_name = "ADDR[:PORT]", value_parser = parse_resolver)]
+    pub authority: Vec<SocketAddr>,
+
+    /// Find each domain's authoritative servers (SOA, NS, their addresses) and ask each one directly.
+    #[arg(long)]
+    pub authorities: bool,
+
+    /// Port the discovered authoritative servers are asked on (for labs that serve elsewhere than 53).
+    #[arg(long, value_name = "PORT", default_value_t = 53, value_parser = clap::value_parser!(u16).range(1..))]
+    pub authority_port: u16,
+}
+
+impl AuthorityArgs {
+    /// The servers these flags ask for: given ones win over discovery.
+    pub fn source(&self, discover_by_default: bool) -> crate::dns::authority::AuthoritySource {
+        use crate::dns::authority::AuthoritySource;
+        if !self.authority.is_empty() {
+            AuthoritySource::Given(self.authority.clone())
+        } else if self.authorities || discover_by_default {
+            AuthoritySource::Discover {
+                port: self.authority_port,
+            }
+        } else {
+            AuthoritySource::Off
         }
     }
 }
@@ -216,6 +305,14 @@ fn simulation_formats() -> Choices<ExportFormat> {
     }
 }
 
+fn color_choices() -> Choices<ColorChoice> {
+    Choices {
+        all: &ColorChoice::ALL,
+        name: ColorChoice::name,
+        help: ColorChoice::description,
+    }
+}
+
 /// `compare` writes text or its JSON contract.
 fn compare_formats() -> Choices<ExportFormat> {
     Choices {
@@ -237,14 +334,6 @@ fn diff_formats() -> Choices<ExportFormat> {
             ExportFormat::Json => "JSON Lines, one mxlens/diff/v1 object per domain",
             _ => "one block per domain with a + - ~ sign column, for people",
         },
-    }
-}
-
-fn color_choices() -> Choices<ColorChoice> {
-    Choices {
-        all: &ColorChoice::ALL,
-        name: ColorChoice::name,
-        help: ColorChoice::description,
     }
 }
 
@@ -278,6 +367,8 @@ pub struct CheckArgs {
     /// Check the domain list NAME from the configuration file ([lists]).
     #[arg(long, value_name = "NAME")]
     pub list: Option<String>,
+    #[command(flatten)]
+    pub authority: AuthorityArgs,
 
     /// Domains to check (with --demo and none given: every demo domain).
     pub domains: Vec<String>,
@@ -394,9 +485,24 @@ pub struct DiffArgs {
 
 #[derive(Debug, Args)]
 pub struct ServeDemoArgs {
-    /// Address to listen on (UDP and TCP).
-    #[arg(long, default_value = "127.0.0.1:5353")]
+    /// Address to listen on (UDP and TCP): ADDR[:PORT], port 5353 when none is given.
+    #[arg(long, value_name = "ADDR[:PORT]", default_value = "127.0.0.1:5353", value_parser = parse_listen)]
     pub listen: SocketAddr,
+}
+
+/// `serve-demo --listen`: like a resolver address, with the demo's port 5353
+/// by default (port 53 needs root).
+fn parse_listen(s: &str) -> Result<SocketAddr, String> {
+    let bare = s.trim().trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) => Ok(SocketAddr::new(ip, 5353)),
+        Err(_) => s.trim().parse::<SocketAddr>().map_err(|_| {
+            format!(
+                "\"{}\" is not an address to listen on; use ADDR or ADDR:PORT, e.g. 127.0.0.1:5353",
+                crate::mx::escape::visible(s)
+            )
+        }),
+    }
 }
 
 /// Parses `ADDR`, `ADDR:PORT`, `[V6]:PORT` or a bare IPv6 address; port 53 by default.
@@ -453,6 +559,23 @@ mod tests {
         }
         assert_eq!(parse_timeout("0.001"), Ok(0.001));
         assert_eq!(parse_timeout("60"), Ok(60.0));
+    }
+
+    #[test]
+    fn listen_takes_an_address_without_a_port() {
+        assert_eq!(
+            parse_listen("127.0.0.1").unwrap(),
+            "127.0.0.1:5353".parse().unwrap()
+        );
+        assert_eq!(
+            parse_listen("[::1]").unwrap(),
+            "[::1]:5353".parse().unwrap()
+        );
+        assert_eq!(
+            parse_listen("127.0.0.1:53").unwrap(),
+            "127.0.0.1:53".parse().unwrap()
+        );
+        assert!(parse_listen("x\u{1b}").unwrap_err().contains("x\\027"));
     }
 
     #[test]

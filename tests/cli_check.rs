@@ -495,3 +495,38 @@ fn file_lines_that_cannot_be_used_are_reported_and_skipped() {
     );
     assert!(err.len() < 400, "{err}");
 }
+
+/// A mistyped subcommand is a usage error naming the subcommand, before any
+/// terminal or network is touched; `serve-demo --listen` takes an address
+/// without a port.
+#[test]
+fn a_mistyped_subcommand_is_not_looked_up() {
+    let out = mxlens()
+        .args(["--demo", "chekc", "healthy.example"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("did you mean `mxlens check`?"), "{err}");
+    let out = mxlens()
+        .args(["check", "--demo", "localhost", "healthy.example"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("\"localhost\" has no dot"), "{err}");
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("healthy.example.")
+    );
+    let bad = mxlens()
+        .args(["serve-demo", "--listen", "nowhere"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8(bad.stderr)
+            .unwrap()
+            .contains("ADDR or ADDR:PORT")
+    );
+}
