@@ -109,8 +109,14 @@ pub enum Command {
     /// Serve the built-in demo zones on their own, for dig and friends.
     ServeDemo(ServeDemoArgs),
     /// Several domains side by side, aligned by tier, differences marked.
+    ///
+    /// Exit codes like diff(1): 0 every tier agrees, 1 some tier differs,
+    /// 2 a lookup failed or a usage error.
     Compare(CompareArgs),
     /// What changed: a snapshot against another snapshot or the live answers.
+    ///
+    /// Exit codes like diff(1): 0 nothing changed, 1 something changed, 2 a
+    /// snapshot that cannot be used or a live lookup that failed.
     Diff(DiffArgs),
     /// Print a shell completion script (see the README for where it goes).
     Completions(CompletionsArgs),
