@@ -9,13 +9,19 @@ use crate::config::settings::Settings;
 use crate::dns::lookup::mx_report;
 use crate::dns::upstream::connect;
 use crate::mx::input::parse_domain;
+use crate::config::session;
+use crate::mx::failover::Profile;
+use crate::tui::keyspec::Keymap;
+use crate::tui::state::{DomainEntry, Status};
 use crate::tui::theme::Theme;
 use crate::tui::{App, run_app};
 
-/// The TUI entry point: `mxlens [--demo] [--resolver ADDR]... [DOMAIN]...`.
+/// The TUI entry point: `mxlens [--demo] [--resolver ADDR]... [--list NAME] [DOMAIN]...`.
 ///
 /// Bad domains are reported before the terminal is touched. With `--demo`
-/// and no domain, every demo domain is shown.
+/// and no domain, every demo domain is shown. With nothing named at all
+/// (no domain, `--list` or `--demo`) the last session is opened again,
+/// unless `--fresh`; every session but a `--demo` one is remembered at quit.
 pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
     let started = Instant::now();
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
@@ -39,6 +45,17 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
         })?;
         domains.push(name);
     }
+    // A demo session means nothing to another resolver: not remembered.
+    let session_path = if settings.demo {
+        None
+    } else {
+        crate::config::state_path()
+    };
+    let nothing_named = cli.domains.is_empty() && cli.list.is_none() && !settings.demo;
+    let remembered = match &session_path {
+        Some(path) if nothing_named && !cli.fresh => session::load(path),
+        _ => Ok(None),
+    };
     let (upstreams, demo) = connect(&settings.upstream_spec()).await?;
     let Some(primary) = upstreams.first() else {
         anyhow::bail!("no upstream to query");
@@ -58,14 +75,77 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
         Theme::named(settings.theme.value, settings.color_enabled(true)),
     );
     app.tmux = std::env::var_os("TMUX").is_some_and(|v| !v.is_empty());
+    app.keymap = Keymap::with_overrides(&settings.key_table());
+    app.profile = settings.profile.clone();
+    match remembered {
+        Ok(Some(loaded)) => restore(&mut app, loaded, settings),
+        Ok(None) => {}
+        Err(e) => app.status = Some(Status { text: e, error: true }),
+    }
     let clipboard = Clipboard::new(cli.clipboard);
     // The app asks only for upstreams it was given: indexes into this list.
     let upstreams = std::sync::Arc::new(upstreams);
-    let result = run_app(app, started, clipboard, move |i: usize, domain: String| {
+    let app = run_app(app, started, clipboard, move |i: usize, domain: String| {
         let up = upstreams[i].clone();
         async move { mx_report(&up, &domain).await }
     })
-    .await;
+    .await?;
     drop(demo);
-    result
+    // The terminal is restored by now: a warning here is readable.
+    if let Some(path) = session_path
+        && let Err(e) = session::save(&path, &snapshot(&app))
+    {
+        eprintln!(
+            "mxlens: could not remember this session in \"{}\": {e}",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// Opens a remembered session: its domains (nothing else was named), their
+/// outages, the selected domain and the profile.
+fn restore(app: &mut App, loaded: session::Loaded, settings: &Settings) {
+    let s = loaded.session;
+    let n = app.upstreams.len();
+    app.domains = s
+        .domains
+        .into_iter()
+        .map(|d| {
+            let mut entry = DomainEntry::new(d.name, n);
+            entry.outages.hosts = d.down_hosts;
+            entry.outages.addresses = d.down_addresses;
+            entry
+        })
+        .collect();
+    let len = app.domains.len();
+    app.domain_cursor.set(s.selected, len, 1);
+    // The configured profile keeps its overrides; the other one is built in.
+    if s.profile != settings.profile.name
+        && let Some(p) = Profile::by_name(&s.profile)
+    {
+        app.profile = p;
+    }
+    let mut text = format!(
+        "reopened the last session: {len} domain{} (mxlens --fresh starts empty)",
+        if len == 1 { "" } else { "s" }
+    );
+    if loaded.dropped > 0 {
+        text.push_str(&format!("; {} unusable entries left out", loaded.dropped));
+    }
+    app.status = Some(Status { text, error: false });
+}
+
+/// What the session file keeps of `app`.
+fn snapshot(app: &App) -> session::Session {
+    let domains = app
+        .domains
+        .iter()
+        .map(|d| session::SessionDomain {
+            name: d.name.clone(),
+            down_hosts: d.outages.hosts.clone(),
+            down_addresses: d.outages.addresses.clone(),
+        })
+        .collect();
+    session::Session::new(&app.profile.name, app.domain_cursor.selected, domains)
 }

@@ -8,7 +8,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Rect;
 
-use super::keymap::{self, Action};
+use super::keymap::Action;
 use super::state::{App, Cmd, Focus, Mode, Msg, Status, outage_count};
 use crate::export::ExportFormat;
 use crate::mx::failover::simulate;
@@ -89,7 +89,7 @@ impl App {
         match &mut self.mode {
             Mode::Input { .. } => self.input_key(k),
             Mode::Help { scroll } => {
-                match keymap::action_for(&k) {
+                match self.keymap.action_for(&k) {
                     Some(Action::Help | Action::Back) => self.mode = Mode::Normal,
                     Some(Action::Quit) => return vec![Cmd::Quit],
                     Some(Action::Down) => *scroll = scroll.saturating_add(1),
@@ -101,7 +101,7 @@ impl App {
             }
             Mode::Picker { selected } => {
                 let n = ExportFormat::all().len();
-                match keymap::action_for(&k) {
+                match self.keymap.action_for(&k) {
                     Some(Action::Down) => *selected = (*selected + 1) % n,
                     Some(Action::Up) => *selected = (*selected + n - 1) % n,
                     Some(Action::Top) => *selected = 0,
@@ -121,7 +121,7 @@ impl App {
                 Vec::new()
             }
             Mode::Compare { .. } => self.compare_key(&k),
-            Mode::Normal => match keymap::action_for(&k) {
+            Mode::Normal => match self.keymap.action_for(&k) {
                 Some(action) => {
                     self.dirty = true;
                     self.action(action)

@@ -9,7 +9,7 @@
 
 use crossterm::event::KeyEvent;
 
-use super::keymap::{self, Action};
+use super::keymap::Action;
 use super::state::{App, Cmd, Mode, Side};
 use crate::mx::MxReport;
 use crate::mx::diff::diff;
@@ -132,7 +132,7 @@ impl App {
         let Mode::Compare { scroll } = &mut self.mode else {
             return Vec::new();
         };
-        let cmds = match keymap::action_for(k) {
+        let cmds = match self.keymap.action_for(k) {
             Some(Action::Compare | Action::Back) => {
                 self.mode = Mode::Normal;
                 Vec::new()

@@ -55,13 +55,14 @@ const BATCH: usize = 256;
 
 /// Runs `app` in the terminal until the user quits. `lookup(upstream,
 /// domain)` answers [`Cmd::Lookup`]; it runs as a tokio task per domain and
-/// upstream. Timings in the log are measured from `started`.
+/// upstream. Timings in the log are measured from `started`. Returns the
+/// app as the user left it (for the remembered session).
 pub async fn run_app<L, F>(
     mut app: App,
     started: Instant,
     mut clipboard: Clipboard,
     lookup: L,
-) -> anyhow::Result<()>
+) -> anyhow::Result<App>
 where
     L: Fn(usize, String) -> F + Send + Sync + 'static,
     F: Future<Output = MxReport> + Send + 'static,
@@ -136,7 +137,7 @@ where
             );
         }
     }
-    Ok(())
+    Ok(app)
 }
 
 fn to_msg(ev: Event) -> Option<Msg> {
