@@ -5,12 +5,12 @@ use std::time::Instant;
 
 use crate::cli::Cli;
 use crate::clipboard::Clipboard;
+use crate::config::session;
 use crate::config::settings::Settings;
 use crate::dns::lookup::mx_report;
 use crate::dns::upstream::connect;
-use crate::mx::input::parse_domain;
-use crate::config::session;
 use crate::mx::failover::Profile;
+use crate::mx::input::parse_domain;
 use crate::tui::keyspec::Keymap;
 use crate::tui::state::{DomainEntry, Status};
 use crate::tui::theme::Theme;
@@ -80,7 +80,12 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
     match remembered {
         Ok(Some(loaded)) => restore(&mut app, loaded, settings),
         Ok(None) => {}
-        Err(e) => app.status = Some(Status { text: e, error: true }),
+        Err(e) => {
+            app.status = Some(Status {
+                text: e,
+                error: true,
+            })
+        }
     }
     let clipboard = Clipboard::new(cli.clipboard);
     // The app asks only for upstreams it was given: indexes into this list.
