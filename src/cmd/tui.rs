@@ -9,6 +9,7 @@ use crate::config::session;
 use crate::config::settings::Settings;
 use crate::dns::lookup::mx_report;
 use crate::dns::upstream::connect;
+use crate::mx::escape::visible;
 use crate::mx::failover::Profile;
 use crate::mx::input::parse_domain;
 use crate::tui::keyspec::Keymap;
@@ -80,9 +81,10 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
     match remembered {
         Ok(Some(loaded)) => restore(&mut app, loaded, settings),
         Ok(None) => {}
+        // The message holds a path: escaped before it reaches the terminal.
         Err(e) => {
             app.status = Some(Status {
-                text: e,
+                text: visible(&e).into_owned(),
                 error: true,
             })
         }
@@ -100,9 +102,10 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
     if let Some(path) = session_path
         && let Err(e) = session::save(&path, &snapshot(&app))
     {
+        let shown = format!("{}: {e}", path.display());
         eprintln!(
-            "mxlens: could not remember this session in \"{}\": {e}",
-            path.display()
+            "mxlens: could not remember this session in {}",
+            visible(&shown)
         );
     }
     Ok(())

@@ -180,4 +180,21 @@ mod tests {
         }
         assert!(t.selected.add_modifier.contains(Modifier::REVERSED));
     }
+
+    #[test]
+    fn named_themes_and_colour_off() {
+        assert_eq!(Theme::named(ThemeName::Dark, true), Theme::color());
+        assert_eq!(Theme::named(ThemeName::Mono, true), Theme::mono());
+        // --color never or NO_COLOR: no palette keeps its colours.
+        for name in ThemeName::ALL {
+            assert_eq!(Theme::named(name, false), Theme::mono());
+        }
+        let light = Theme::named(ThemeName::Light, true);
+        assert!(light.color);
+        // No yellow or cyan text on a light background.
+        for s in [light.warning, light.pending, light.key, light.border_focused] {
+            assert!(!matches!(s.fg, Some(Color::Yellow | Color::Cyan)), "{s:?}");
+        }
+        assert_eq!(ThemeName::by_name(" Light "), Some(ThemeName::Light));
+    }
 }
