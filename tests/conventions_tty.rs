@@ -157,3 +157,27 @@ fn configured_keys_drive_the_tui_and_its_help() {
     t.keys(&["Q"]);
     t.assert_terminal_sane();
 }
+
+#[test]
+fn the_tui_opens_a_file_of_domains_and_names_a_bad_line() {
+    let Some(t) = Tmux::start("tuifile", 120, 34, &[]) else {
+        return;
+    };
+    let list = t.path("list.txt");
+    std::fs::write(
+        &list,
+        "# clients\nhealthy.example\n\nnullmx.example # null MX\n",
+    )
+    .unwrap();
+    t.run(&format!("--demo --file {}", list.display()));
+    let s = t.wait_for("the file's domains", |s| {
+        s.contains("Domains (2)") && !s.contains("pending")
+    });
+    assert!(s.contains("nullmx.example."), "{s}");
+    t.keys(&["q"]);
+    t.assert_terminal_sane();
+    std::fs::write(&list, "healthy.example\nbad..name\n").unwrap();
+    t.run(&format!("--demo --file {}", list.display()));
+    let s = t.wait_for("the error", |s| s.contains("line 2"));
+    assert!(s.contains("bad..name"), "{s}");
+}

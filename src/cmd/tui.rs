@@ -39,8 +39,12 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
         None => Vec::new(),
     };
     named.extend(cli.domains.iter().cloned());
-    let mut domains = Vec::new();
-    for d in &super::domains_or_demo(&named, settings.demo) {
+    let mut domains = match &cli.file {
+        Some(path) => read_domain_file(path)?,
+        None => Vec::new(),
+    };
+    let demo_all = settings.demo && domains.is_empty();
+    for d in &super::domains_or_demo(&named, demo_all) {
         let name = parse_domain(d).map_err(|e| {
             anyhow::anyhow!("{e}; give a domain name like example.com, user@example.com or mailto:user@example.com")
         })?;
@@ -52,7 +56,8 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
     } else {
         crate::config::state_path()
     };
-    let nothing_named = cli.domains.is_empty() && cli.list.is_none() && !settings.demo;
+    let nothing_named =
+        cli.domains.is_empty() && cli.list.is_none() && cli.file.is_none() && !settings.demo;
     let remembered = match &session_path {
         Some(path) if nothing_named && !cli.fresh => session::load(path),
         _ => Ok(None),
@@ -109,6 +114,30 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// The domains of a `--file`, parsed; a bad line stops the UI before it
+/// starts, naming the file and the line.
+fn read_domain_file(path: &std::path::Path) -> anyhow::Result<Vec<String>> {
+    if path == std::path::Path::new("-") {
+        anyhow::bail!(
+            "the interactive UI reads keys from standard input, so --file - is not possible here; give a file, or use \"mxlens check --file -\""
+        );
+    }
+    let shown = visible(&path.display().to_string()).into_owned();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("cannot read \"{shown}\": {e}"))?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let content = line.split('#').next().unwrap_or("").trim();
+        if content.is_empty() {
+            continue;
+        }
+        let name = parse_domain(content)
+            .map_err(|e| anyhow::anyhow!("\"{shown}\" line {}: {e}", i + 1))?;
+        out.push(name);
+    }
+    Ok(out)
 }
 
 /// Opens a remembered session: its domains (nothing else was named), their

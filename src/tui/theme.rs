@@ -192,7 +192,12 @@ mod tests {
         let light = Theme::named(ThemeName::Light, true);
         assert!(light.color);
         // No yellow or cyan text on a light background.
-        for s in [light.warning, light.pending, light.key, light.border_focused] {
+        for s in [
+            light.warning,
+            light.pending,
+            light.key,
+            light.border_focused,
+        ] {
             assert!(!matches!(s.fg, Some(Color::Yellow | Color::Cyan)), "{s:?}");
         }
         assert_eq!(ThemeName::by_name(" Light "), Some(ThemeName::Light));
