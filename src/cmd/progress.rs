@@ -195,11 +195,7 @@ impl Progress {
             format!("checking: {} done", t.done)
         } else {
             let total = total.max(t.done);
-            let pct = if total == 0 {
-                100
-            } else {
-                t.done * 100 / total
-            };
+            let pct = (t.done * 100).checked_div(total).unwrap_or(100);
             let mut s = format!("checking: {}/{total} ({pct}%)", t.done);
             if speed > 0 && total > t.done {
                 let left = (total - t.done) / speed;

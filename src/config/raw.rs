@@ -10,7 +10,7 @@ use super::{At, FileConfig, SenderConfig};
 use crate::mx::failover::Profile;
 use crate::mx::input::parse_domain;
 use crate::text::ColorChoice;
-use crate::tui::keymap::{BINDINGS, Key};
+use crate::tui::keymap::{Action, BINDINGS, Key};
 use crate::tui::keyspec::{action_by_name, action_name, key_name, parse_key, same_press};
 use crate::tui::theme::ThemeName;
 
@@ -28,6 +28,12 @@ fn err<T>(span: Range<usize>, message: String) -> Result<T, RawError> {
     })
 }
 
+/// A list of strings, each with its place in the file.
+type Strings = Vec<Spanned<String>>;
+
+/// The `[keys]` overrides: an action and its keys, with the line they are on.
+type KeyOverrides = Vec<At<(Action, Vec<Key>)>>;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Raw {
@@ -37,7 +43,7 @@ struct Raw {
     color: Option<Spanned<String>>,
     sender: Option<RawSender>,
     keys: Option<BTreeMap<Spanned<String>, Spanned<KeyList>>>,
-    lists: Option<BTreeMap<Spanned<String>, Spanned<Vec<Spanned<String>>>>>,
+    lists: Option<BTreeMap<Spanned<String>, Spanned<Strings>>>,
 }
 
 #[derive(Deserialize)]
@@ -215,15 +221,12 @@ type KeyEntries = BTreeMap<Spanned<String>, Spanned<KeyList>>;
 
 /// The `[keys]` table: every action must exist, every key must parse, and
 /// no key may end up on two actions (counting the defaults the file keeps).
-fn key_overrides(
-    keys: KeyEntries,
-    lines: &Lines,
-) -> Result<Vec<At<(crate::tui::keymap::Action, Vec<Key>)>>, RawError> {
+fn key_overrides(keys: KeyEntries, lines: &Lines) -> Result<KeyOverrides, RawError> {
     let mut entries: Vec<_> = keys.into_iter().collect();
     entries.sort_by_key(|(name, _)| name.span().start);
     let mut out = Vec::new();
     // (key, action, span of the file entry that bound it or None for a default)
-    let mut taken: Vec<(Key, crate::tui::keymap::Action, Option<Range<usize>>)> = Vec::new();
+    let mut taken: Vec<(Key, Action, Option<Range<usize>>)> = Vec::new();
     for (name, list) in &entries {
         let Some(action) = action_by_name(name.get_ref()) else {
             let all: Vec<&str> = crate::tui::keyspec::ACTIONS
@@ -312,7 +315,7 @@ fn key_overrides(
     Ok(out)
 }
 
-fn default_keys(action: crate::tui::keymap::Action) -> Vec<Key> {
+fn default_keys(action: Action) -> Vec<Key> {
     BINDINGS
         .iter()
         .filter(|b| b.action == action)
