@@ -334,11 +334,14 @@ pub fn parse_resolver(s: &str) -> Result<SocketAddr, String> {
     crate::dns::addr::parse_server(s)
 }
 
+/// The shortest wait per try: below a millisecond no answer can arrive.
+const MIN_TIMEOUT: f64 = 0.001;
+
 fn parse_timeout(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
-        Ok(v) if v > 0.0 && v <= 60.0 => Ok(v),
+        Ok(v) if (MIN_TIMEOUT..=60.0).contains(&v) => Ok(v),
         _ => Err(format!(
-            "\"{s}\" is not a timeout; give seconds between 0 and 60, e.g. 2 or 0.5"
+            "\"{s}\" is not a timeout; give seconds from {MIN_TIMEOUT} to 60, e.g. 2 or 0.5"
         )),
     }
 }
@@ -367,6 +370,19 @@ mod tests {
                 .unwrap_err()
                 .contains("dns.example")
         );
+    }
+
+    #[test]
+    fn port_zero_and_vanishing_timeouts_are_refused() {
+        let e = parse_resolver("127.0.0.1:0").unwrap_err();
+        assert!(e.contains("port 0"), "{e}");
+        assert!(parse_resolver("[::1]:0").is_err());
+        for bad in ["1e-300", "0", "-1", "0.0009", "61", "NaN", "inf"] {
+            let e = parse_timeout(bad).unwrap_err();
+            assert!(e.contains("0.001"), "{bad}: {e}");
+        }
+        assert_eq!(parse_timeout("0.001"), Ok(0.001));
+        assert_eq!(parse_timeout("60"), Ok(60.0));
     }
 
     #[test]

@@ -78,7 +78,8 @@ fn finish(result: anyhow::Result<i32>) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("mxlens: {e:#}");
+            // Errors may quote input or a file's bytes, through libraries' messages too.
+            eprintln!("mxlens: {}", mxlens::mx::escape::visible(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }

@@ -429,3 +429,66 @@ async fn control_and_bidi_octets_never_reach_output_raw() {
         }
     }
 }
+
+/// A bad line in `--file` is reported (its bytes escaped, never raw, never
+/// more than a short excerpt) and the rest of the file still runs; a file
+/// with no line end at all (`/dev/zero`) stops after a bounded read.
+#[test]
+fn file_lines_that_cannot_be_used_are_reported_and_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("list.txt");
+    let mut body = b"healthy.example\nm\xfcller.example\n".to_vec();
+    body.extend_from_slice(format!("\u{1b}]0;x{}\n", "a".repeat(300_000)).as_bytes());
+    body.extend_from_slice("a\u{202e}b.example\nequal.example\n".as_bytes());
+    std::fs::write(&path, body).unwrap();
+    let out = mxlens()
+        .args(["check", "--demo", "--format", "json", "--file"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "bad lines are usage errors");
+    let reports: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let domains: Vec<&str> = reports
+        .iter()
+        .map(|r| r["domain"].as_str().unwrap())
+        .collect();
+    assert_eq!(domains, ["healthy.example.", "equal.example."]);
+    let err = String::from_utf8(out.stderr).expect("stderr is UTF-8");
+    assert!(
+        err.contains("line 2: not UTF-8 (\"m\\252ller.example\")"),
+        "{err}"
+    );
+    assert!(err.contains("line 3: longer than 4096 octets"), "{err}");
+    assert!(
+        err.contains("line 4:") && err.contains("\\u{202e}"),
+        "{err}"
+    );
+    for bad in ['\u{1b}', '\u{202e}'] {
+        assert!(
+            !err.contains(bad),
+            "raw U+{:04X} on stderr: {err:?}",
+            bad as u32
+        );
+    }
+    assert!(
+        err.len() < 1000,
+        "stderr quotes excerpts only: {} bytes",
+        err.len()
+    );
+
+    let zero = mxlens()
+        .args(["check", "--demo", "--file", "/dev/zero"])
+        .output()
+        .unwrap();
+    assert_eq!(zero.status.code(), Some(2));
+    let err = String::from_utf8(zero.stderr).unwrap();
+    assert!(
+        err.contains("/dev/zero line 1: no line end within 1 MiB"),
+        "{err}"
+    );
+    assert!(err.len() < 400, "{err}");
+}

@@ -10,9 +10,10 @@ use std::path::Path;
 
 use futures_util::FutureExt;
 use futures_util::stream::{self, BoxStream, StreamExt};
-use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::io::BufReader;
 
 use super::exit;
+use super::lines::{self, Line};
 use super::progress::Progress;
 use crate::cli::CheckArgs;
 use crate::config::settings::Settings;
@@ -119,7 +120,7 @@ pub async fn run(args: &CheckArgs, settings: &Settings) -> anyhow::Result<i32> {
                 out.flush()?;
                 progress.clear();
                 progress.tally.skip();
-                eprintln!("mxlens: skipped {msg}");
+                eprintln!("mxlens: skipped {}", visible(&msg));
                 code = code.max(exit::USAGE_OR_LOOKUP);
                 continue;
             }
@@ -190,31 +191,46 @@ async fn read_lines(path: &Path) -> anyhow::Result<BoxStream<'static, Item>> {
     } else {
         path.display().to_string()
     };
-    let lines = BufReader::new(reader).lines();
+    let reader = BufReader::with_capacity(1 << 16, reader);
     Ok(stream::unfold(
-        (Some(lines), 0usize, name),
-        |(lines, mut n, name)| async move {
-            let mut lines = lines?;
+        (Some((reader, Vec::new())), 0usize, name),
+        |(state, mut n, name)| async move {
+            let (mut reader, mut buf) = state?;
             loop {
                 n += 1;
-                let line = match lines.next_line().await {
-                    Ok(Some(line)) => line,
+                let item = match lines::next_line(&mut reader, &mut buf).await {
                     Ok(None) => return None,
+                    Ok(Some(Line::Text(line))) => {
+                        let content = line.split('#').next().unwrap_or("").trim();
+                        if content.is_empty() {
+                            continue;
+                        }
+                        match parse_domain(content) {
+                            Ok(d) => Item::Domain(d),
+                            Err(e) => Item::Invalid(format!("{name} line {n}: {e}")),
+                        }
+                    }
+                    Ok(Some(Line::NotUtf8(shown))) => Item::Invalid(format!(
+                        "{name} line {n}: not UTF-8 (\"{shown}\"); save the list as UTF-8"
+                    )),
+                    Ok(Some(Line::TooLong(shown))) => Item::Invalid(format!(
+                        "{name} line {n}: longer than {} octets (\"{shown}\"); a domain is at most 253",
+                        lines::MAX_LINE
+                    )),
+                    Ok(Some(Line::Runaway)) => {
+                        let item = Item::Invalid(format!(
+                            "{name} line {n}: no line end within {} MiB; the rest of the input is not read (is it a text file?)",
+                            lines::MAX_RUNAWAY >> 20
+                        ));
+                        return Some((item, (None, n, name)));
+                    }
                     Err(e) => {
                         // Report once, then stop: the rest cannot be read.
                         let item = Item::Invalid(format!("{name} line {n}: cannot read: {e}"));
                         return Some((item, (None, n, name)));
                     }
                 };
-                let content = line.split('#').next().unwrap_or("").trim();
-                if content.is_empty() {
-                    continue;
-                }
-                let item = match parse_domain(content) {
-                    Ok(d) => Item::Domain(d),
-                    Err(e) => Item::Invalid(format!("{name} line {n}: {e}")),
-                };
-                return Some((item, (Some(lines), n, name)));
+                return Some((item, (Some((reader, buf)), n, name)));
             }
         },
     )

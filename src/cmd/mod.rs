@@ -5,6 +5,7 @@ pub mod completions;
 pub mod config;
 pub mod man;
 pub mod progress;
+mod lines;
 pub mod serve_demo;
 pub mod simulate;
 pub mod tui;

@@ -217,17 +217,30 @@ impl Progress {
 /// Domains in a `--file`, counted as `check` reads them: one per line,
 /// `#` comments and blank lines left out.
 pub fn count_items(path: &Path) -> std::io::Result<u64> {
-    use std::io::BufRead;
-    let reader = std::io::BufReader::new(std::fs::File::open(path)?);
-    let mut n = 0;
-    for line in reader.split(b'\n') {
-        let line = line?;
-        let content = line.split(|b| *b == b'#').next().unwrap_or(&[]);
-        if content.iter().any(|b| !b.is_ascii_whitespace()) {
-            n += 1;
+    use std::io::Read;
+    // Byte by byte, so memory stays flat whatever the longest line is.
+    let mut file = std::fs::File::open(path)?;
+    let mut chunk = vec![0u8; 1 << 16];
+    let (mut n, mut content, mut comment) = (0, false, false);
+    loop {
+        let got = file.read(&mut chunk)?;
+        if got == 0 {
+            break;
+        }
+        for &b in &chunk[..got] {
+            match b {
+                b'\n' => {
+                    n += u64::from(content);
+                    (content, comment) = (false, false);
+                }
+                _ if comment => {}
+                b'#' => comment = true,
+                _ if !b.is_ascii_whitespace() => content = true,
+                _ => {}
+            }
         }
     }
-    Ok(n)
+    Ok(n + u64::from(content))
 }
 
 #[cfg(test)]

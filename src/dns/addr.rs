@@ -7,6 +7,12 @@ use std::net::{IpAddr, SocketAddr};
 pub fn parse_server(s: &str) -> Result<SocketAddr, String> {
     let s = s.trim();
     if let Ok(sa) = s.parse::<SocketAddr>() {
+        if sa.port() == 0 {
+            return Err(format!(
+                "\"{s}\" names port 0, where no server can answer; give the server's port, e.g. {}:53",
+                sa.ip()
+            ));
+        }
         return Ok(sa);
     }
     let bare = s.trim_start_matches('[').trim_end_matches(']');
@@ -15,7 +21,7 @@ pub fn parse_server(s: &str) -> Result<SocketAddr, String> {
     }
     Err(format!(
         "\"{}\" is not a resolver address; use ADDR, ADDR:PORT or [IPv6]:PORT, e.g. 127.0.0.1:5353",
-        s.escape_debug()
+        crate::mx::escape::visible(s)
     ))
 }
 
@@ -37,5 +43,6 @@ mod tests {
                 .contains("dns.example")
         );
         assert!(parse_server("127.0.0.1:99999").is_err());
+        assert!(parse_server("127.0.0.1:0").unwrap_err().contains("port 0"));
     }
 }

@@ -3,6 +3,8 @@
 pub mod addr;
 pub mod demo;
 pub mod lookup;
+pub mod resolve;
+pub mod tcp;
 pub mod udp;
 pub mod upstream;
 pub mod wire;
