@@ -3,9 +3,9 @@
 pub mod check;
 pub mod completions;
 pub mod config;
+mod lines;
 pub mod man;
 pub mod progress;
-mod lines;
 pub mod serve_demo;
 pub mod simulate;
 pub mod tui;

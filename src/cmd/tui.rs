@@ -40,7 +40,7 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
     };
     named.extend(cli.domains.iter().cloned());
     let mut domains = match &cli.file {
-        Some(path) => read_domain_file(path)?,
+        Some(path) => read_domain_file(path).await?,
         None => Vec::new(),
     };
     let demo_all = settings.demo && domains.is_empty();
@@ -116,26 +116,25 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The domains of a `--file`, parsed; a bad line stops the UI before it
-/// starts, naming the file and the line.
-fn read_domain_file(path: &std::path::Path) -> anyhow::Result<Vec<String>> {
+/// The domains of a `--file`, read as `check --file` reads them (bounded
+/// memory per line); a bad line stops the UI before it starts, naming the
+/// file and the line.
+async fn read_domain_file(path: &std::path::Path) -> anyhow::Result<Vec<String>> {
+    use futures_util::StreamExt;
+
+    use super::check::{Item, read_lines};
     if path == std::path::Path::new("-") {
         anyhow::bail!(
             "the interactive UI reads keys from standard input, so --file - is not possible here; give a file, or use \"mxlens check --file -\""
         );
     }
-    let shown = visible(&path.display().to_string()).into_owned();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| anyhow::anyhow!("cannot read \"{shown}\": {e}"))?;
+    let mut items = read_lines(path).await?;
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let content = line.split('#').next().unwrap_or("").trim();
-        if content.is_empty() {
-            continue;
+    while let Some(item) = items.next().await {
+        match item {
+            Item::Domain(d) => out.push(d),
+            Item::Invalid(msg) => anyhow::bail!("{}", visible(&msg)),
         }
-        let name = parse_domain(content)
-            .map_err(|e| anyhow::anyhow!("\"{shown}\" line {}: {e}", i + 1))?;
-        out.push(name);
     }
     Ok(out)
 }
