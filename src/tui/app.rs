@@ -251,8 +251,9 @@ impl App {
             entry.outages.toggle_address(ip);
             (ip.to_string(), entry.outages.addresses.contains(&ip))
         } else {
+            let mark = self.keymap.first_key(Action::ToggleDown);
             self.say(
-                "Space marks a host or an address: focus MX hosts or Addresses first",
+                format!("{mark} marks a host or an address: focus MX hosts or Addresses first"),
                 true,
             );
             return;

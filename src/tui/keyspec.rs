@@ -242,6 +242,18 @@ impl Keymap {
         self.bindings.iter().find(|b| b.action == action)
     }
 
+    /// How `action`'s keys are written in help and hints (`q/^C`).
+    pub fn label(&self, action: Action) -> &'static str {
+        self.binding(action).map_or("", |b| b.label)
+    }
+
+    /// The first key of `action`, for messages that name one (`↑`, `a`).
+    pub fn first_key(&self, action: Action) -> String {
+        self.binding(action)
+            .and_then(|b| b.keys.first())
+            .map_or_else(String::new, display_key)
+    }
+
     /// The action bound to a key press, if any (as
     /// [`super::keymap::action_for`], over this table).
     pub fn action_for(&self, ev: &KeyEvent) -> Option<Action> {
@@ -351,6 +363,24 @@ mod tests {
         assert_eq!(map.binding(Action::Quit).unwrap().label, "q/^Q");
         // The others keep their hand-written labels.
         assert_eq!(map.binding(Action::Up).unwrap().label, "↑/k");
+    }
+
+    #[test]
+    fn messages_that_name_keys_follow_the_overrides() {
+        let map = Keymap::with_overrides(&[
+            (Action::Compare, vec![parse_key("~").unwrap()]),
+            (Action::Back, vec![parse_key("ctrl-g").unwrap()]),
+        ]);
+        let text = crate::tui::lookups::copy_in_compare(&map);
+        assert!(
+            text.starts_with("close the compare view first (~ or ^G)"),
+            "{text}"
+        );
+        assert_eq!(map.first_key(Action::ToggleDown), "Space");
+        assert_eq!(
+            crate::tui::lookups::copy_in_compare(&Keymap::default()),
+            "close the compare view first (= or Esc): y, Y and c copy what the panes select"
+        );
     }
 
     #[test]
