@@ -103,6 +103,10 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Serve the built-in demo zones on their own, for dig and friends.
     ServeDemo(ServeDemoArgs),
+    /// Several domains side by side, aligned by tier, differences marked.
+    Compare(CompareArgs),
+    /// What changed: a snapshot against another snapshot or the live answers.
+    Diff(DiffArgs),
     /// Print a shell completion script (see the README for where it goes).
     Completions(CompletionsArgs),
     /// Print the manual page (roff), or write one per command into a directory.
@@ -218,6 +222,30 @@ fn color_choices() -> Choices<ColorChoice> {
     }
 }
 
+/// `compare` writes text or its JSON contract.
+fn compare_formats() -> Choices<ExportFormat> {
+    Choices {
+        all: &[ExportFormat::Text, ExportFormat::Json],
+        name: ExportFormat::name,
+        help: |f| match f {
+            ExportFormat::Json => "one mxlens/compare/v1 object",
+            _ => "the domains aligned by tier, for people",
+        },
+    }
+}
+
+/// `diff` writes text or its JSON contract.
+fn diff_formats() -> Choices<ExportFormat> {
+    Choices {
+        all: &[ExportFormat::Text, ExportFormat::Json],
+        name: ExportFormat::name,
+        help: |f| match f {
+            ExportFormat::Json => "JSON Lines, one mxlens/diff/v1 object per domain",
+            _ => "one block per domain with a + - ~ sign column, for people",
+        },
+    }
+}
+
 fn clipboard_modes() -> Choices<ClipboardMode> {
     Choices {
         all: &ClipboardMode::ALL,
@@ -322,11 +350,66 @@ pub struct SimulateArgs {
     pub format: ExportFormat,
 }
 
+/// Exit codes of compare: 0 every tier agrees, 1 some tier differs, 2 a
+/// lookup failed or a usage error.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Two or more domains to align (names, user@domain or mailto: addresses).
+    #[arg(required = true, num_args = 2.., value_name = "DOMAIN")]
+    pub domains: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_parser = compare_formats(), default_value = "text")]
+    pub format: ExportFormat,
+}
+
+/// Exit codes like diff(1): 0 no change, 1 some change, 2 an error (a bad
+/// snapshot, a lookup that failed).
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier snapshot (written by `mxlens check --format json`).
+    #[arg(value_name = "OLD.jsonl")]
+    pub old: PathBuf,
+
+    /// The later snapshot; without it the domains of OLD are looked up now,
+    /// with the upstream options (--resolver, --demo, --timeout).
+    #[arg(value_name = "NEW.jsonl")]
+    pub new: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_parser = diff_formats(), default_value = "text")]
+    pub format: ExportFormat,
+
+    /// Do not report TTL changes (a caching resolver counts TTLs down, so
+    /// against one they always differ).
+    #[arg(long)]
+    pub ignore_ttl: bool,
+
+    /// How many domains are looked up at once (live comparison).
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub concurrency: u32,
+}
+
 #[derive(Debug, Args)]
 pub struct ServeDemoArgs {
-    /// Address to listen on (UDP and TCP).
-    #[arg(long, default_value = "127.0.0.1:5353")]
+    /// Address to listen on (UDP and TCP): ADDR[:PORT], port 5353 when none is given.
+    #[arg(long, value_name = "ADDR[:PORT]", default_value = "127.0.0.1:5353", value_parser = parse_listen)]
     pub listen: SocketAddr,
+}
+
+/// `serve-demo --listen`: like a resolver address, with the demo's port 5353
+/// by default (port 53 needs root).
+fn parse_listen(s: &str) -> Result<SocketAddr, String> {
+    let bare = s.trim().trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) => Ok(SocketAddr::new(ip, 5353)),
+        Err(_) => s.trim().parse::<SocketAddr>().map_err(|_| {
+            format!(
+                "\"{}\" is not an address to listen on; use ADDR or ADDR:PORT, e.g. 127.0.0.1:5353",
+                crate::mx::escape::visible(s)
+            )
+        }),
+    }
 }
 
 /// Parses `ADDR`, `ADDR:PORT`, `[V6]:PORT` or a bare IPv6 address; port 53 by default.
@@ -383,6 +466,23 @@ mod tests {
         }
         assert_eq!(parse_timeout("0.001"), Ok(0.001));
         assert_eq!(parse_timeout("60"), Ok(60.0));
+    }
+
+    #[test]
+    fn listen_takes_an_address_without_a_port() {
+        assert_eq!(
+            parse_listen("127.0.0.1").unwrap(),
+            "127.0.0.1:5353".parse().unwrap()
+        );
+        assert_eq!(
+            parse_listen("[::1]").unwrap(),
+            "[::1]:5353".parse().unwrap()
+        );
+        assert_eq!(
+            parse_listen("127.0.0.1:53").unwrap(),
+            "127.0.0.1:53".parse().unwrap()
+        );
+        assert!(parse_listen("x\u{1b}").unwrap_err().contains("x\\027"));
     }
 
     #[test]

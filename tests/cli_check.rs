@@ -363,12 +363,17 @@ async fn resolvers_are_compared_and_snapshots_diffed() {
         text.contains("± d.test.: changed since the baseline"),
         "{text}"
     );
-    assert!(text.contains("+ MX 20 mx2.d.test."), "{text}");
+    assert!(
+        text.contains("+ exchange added: MX 20 mx2.d.test."),
+        "{text}"
+    );
+    assert_eq!(out.status.code(), Some(1), "a change exits 1, like diff(1)");
     let mut c = mxlens();
     c.args(["check", "--resolver", &aa, "--baseline"])
         .arg(&snap)
         .arg("d.test");
     let out = output(c).await;
+    assert_eq!(out.status.code(), Some(0), "no change exits 0");
     assert!(
         String::from_utf8(out.stdout)
             .unwrap()
@@ -383,11 +388,9 @@ async fn resolvers_are_compared_and_snapshots_diffed() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        String::from_utf8(out.stderr)
-            .unwrap()
-            .contains("line 1 is not an mxlens report")
-    );
+    assert!(out.stdout.is_empty(), "nothing written");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("snap.jsonl\" line 1: not JSON"), "{err}");
 }
 
 /// A name carrying DEL, a C1 control (U+009B, CSI) and a bidi override
@@ -491,4 +494,39 @@ fn file_lines_that_cannot_be_used_are_reported_and_skipped() {
         "{err}"
     );
     assert!(err.len() < 400, "{err}");
+}
+
+/// A mistyped subcommand is a usage error naming the subcommand, before any
+/// terminal or network is touched; `serve-demo --listen` takes an address
+/// without a port.
+#[test]
+fn a_mistyped_subcommand_is_not_looked_up() {
+    let out = mxlens()
+        .args(["--demo", "chekc", "healthy.example"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("did you mean `mxlens check`?"), "{err}");
+    let out = mxlens()
+        .args(["check", "--demo", "localhost", "healthy.example"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("\"localhost\" has no dot"), "{err}");
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("healthy.example.")
+    );
+    let bad = mxlens()
+        .args(["serve-demo", "--listen", "nowhere"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8(bad.stderr)
+            .unwrap()
+            .contains("ADDR or ADDR:PORT")
+    );
 }

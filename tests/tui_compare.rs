@@ -26,7 +26,7 @@ fn lookups(cmds: &[Cmd]) -> Vec<(u64, usize, String)> {
                 upstream,
                 domain,
             } => Some((*generation, *upstream, domain.clone())),
-            Cmd::Copy { .. } | Cmd::Quit => None,
+            _ => None,
         })
         .collect()
 }

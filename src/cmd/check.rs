@@ -20,8 +20,10 @@ use crate::config::settings::Settings;
 use crate::dns::lookup;
 use crate::dns::upstream::{Upstream, connect};
 use crate::export::ExportFormat;
+use crate::mx::changes::Options;
 use crate::mx::escape::visible;
 use crate::mx::input::parse_domain;
+use crate::mx::snapshot::{self, Status};
 use crate::mx::{MxReport, Outcome, Severity, diff};
 use crate::text::{self, Style};
 
@@ -41,6 +43,9 @@ pub async fn run(args: &CheckArgs, settings: &Settings) -> anyhow::Result<i32> {
         None => Vec::new(),
     };
     named.extend(args.domains.iter().cloned());
+    for warning in super::single_labels(&args.domains)? {
+        eprintln!("mxlens: {}", visible(&warning));
+    }
     let bulk = args.file.is_some() || args.list.is_some();
     let inputs = super::domains_or_demo(&named, settings.demo && !bulk);
     if inputs.is_empty() && args.file.is_none() {
@@ -69,10 +74,13 @@ pub async fn run(args: &CheckArgs, settings: &Settings) -> anyhow::Result<i32> {
         Some(path) => from_args.chain(read_lines(path).await?).boxed(),
         None => from_args,
     };
+    // Read and check the whole baseline before anything is written.
     let baseline = match &args.baseline {
         Some(path) => Some(load_baseline(path)?),
         None => None,
     };
+    // With a baseline the exit code is diff(1)'s: 0 same, 1 changed, 2 error.
+    let mut changed = false;
     let style = Style::for_stdout_with(settings.color.value);
     let format = args.format;
     let concurrency = args.concurrency as usize;
@@ -132,6 +140,16 @@ pub async fn run(args: &CheckArgs, settings: &Settings) -> anyhow::Result<i32> {
         if shared_terminal {
             progress.clear();
         }
+        let base_diff = baseline
+            .as_ref()
+            .map(|base| against_baseline(base, &reports));
+        if let Some(diffs) = &base_diff {
+            match snapshot::exit_status(diffs) {
+                2 => code = code.max(exit::USAGE_OR_LOOKUP),
+                1 => changed = true,
+                _ => {}
+            }
+        }
         match format {
             ExportFormat::Text => {
                 for r in &reports {
@@ -140,8 +158,8 @@ pub async fn run(args: &CheckArgs, settings: &Settings) -> anyhow::Result<i32> {
                 if reports.len() > 1 {
                     out.write_all(compare_text(&reports).as_bytes())?;
                 }
-                if let Some(base) = &baseline {
-                    out.write_all(baseline_text(base, &reports[0]).as_bytes())?;
+                if let Some(diffs) = &base_diff {
+                    out.write_all(baseline_text(diffs).as_bytes())?;
                 }
             }
             _ => {
@@ -157,6 +175,16 @@ pub async fn run(args: &CheckArgs, settings: &Settings) -> anyhow::Result<i32> {
     }
     out.flush()?;
     progress.finish();
+    if baseline.is_some() {
+        // Findings do not count here: only lookups that failed (2) and change.
+        return Ok(if code == exit::USAGE_OR_LOOKUP {
+            code
+        } else if changed {
+            exit::FINDINGS
+        } else {
+            exit::OK
+        });
+    }
     Ok(code)
 }
 
@@ -260,39 +288,55 @@ fn compare_text(reports: &[MxReport]) -> String {
 }
 
 /// Reports of an earlier `check --format json`, by domain.
-fn load_baseline(path: &Path) -> anyhow::Result<HashMap<String, MxReport>> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| anyhow::anyhow!("cannot read the baseline \"{}\": {e}", path.display()))?;
-    let mut map = HashMap::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let report: MxReport = serde_json::from_str(line).map_err(|e| {
-            anyhow::anyhow!(
-                "the baseline \"{}\" line {} is not an mxlens report ({e}); write it with `mxlens check --format json`",
-                path.display(),
-                i + 1
-            )
-        })?;
-        map.insert(report.domain.clone(), report);
+fn load_baseline(path: &Path) -> anyhow::Result<HashMap<String, Vec<MxReport>>> {
+    let snap = crate::snapshot_file::load(path)?;
+    let mut map: HashMap<String, Vec<MxReport>> = HashMap::new();
+    for r in snap.reports {
+        map.entry(r.domain.clone()).or_default().push(r);
     }
     Ok(map)
 }
 
+/// How one domain's reports (one per resolver) differ from the baseline's.
+/// TTLs are not compared: a caching resolver counts them down.
+fn against_baseline(
+    base: &HashMap<String, Vec<MxReport>>,
+    now: &[MxReport],
+) -> Vec<snapshot::DomainDiff> {
+    let before = now
+        .first()
+        .and_then(|r| base.get(&r.domain))
+        .map_or(&[][..], Vec::as_slice);
+    snapshot::diff_reports(before, now, ("baseline", "now"), Options { ttls: false })
+}
+
 /// What changed for one domain since the snapshot.
-fn baseline_text(base: &HashMap<String, MxReport>, now: &MxReport) -> String {
-    let domain = visible(&now.domain).into_owned();
-    let Some(old) = base.get(&now.domain) else {
-        return format!("± {domain}: not in the baseline\n\n");
-    };
-    let d = diff::diff(old, now, false);
-    if d.is_same() {
-        return format!("= {domain}: unchanged since the baseline\n\n");
-    }
-    let mut out = format!("± {domain}: changed since the baseline\n");
-    for c in &d.changes {
-        out.push_str(&format!("    {c}\n"));
+fn baseline_text(diffs: &[snapshot::DomainDiff]) -> String {
+    let mut out = String::new();
+    for d in diffs {
+        let domain = visible(&d.domain);
+        match d.status {
+            Status::Same => out.push_str(&format!("= {domain}: unchanged since the baseline\n")),
+            Status::Added => out.push_str(&format!("± {domain}: not in the baseline\n")),
+            Status::Removed => out.push_str(&format!(
+                "± {domain}: the baseline's answer from {} has no counterpart now\n",
+                visible(
+                    &d.before
+                        .as_ref()
+                        .map_or(String::new(), |s| s.resolver.clone())
+                )
+            )),
+            Status::Unknown => out.push_str(&format!(
+                "? {domain}: unknown, the lookup failed ({})\n",
+                visible(d.error.as_deref().unwrap_or("error"))
+            )),
+            Status::Changed => {
+                out.push_str(&format!("± {domain}: changed since the baseline\n"));
+                for c in &d.changes {
+                    out.push_str(&format!("    {} {c}\n", c.sign()));
+                }
+            }
+        }
     }
     out.push('\n');
     out

@@ -25,6 +25,7 @@ use crate::tui::{App, run_app};
 /// unless `--fresh`; every session but a `--demo` one is remembered at quit.
 pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
     let started = Instant::now();
+    let warnings = super::single_labels(&cli.domains)?;
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
         anyhow::bail!(
             "the interactive UI needs a terminal; for scripts and pipes use \"mxlens check\" (e.g. mxlens check --format json example.com)"
@@ -93,6 +94,9 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
                 error: true,
             })
         }
+    }
+    if !warnings.is_empty() {
+        app.notice(warnings.join("; "));
     }
     let clipboard = Clipboard::new(cli.clipboard);
     // The app asks only for upstreams it was given: indexes into this list.

@@ -28,12 +28,6 @@ fn err<T>(span: Range<usize>, message: String) -> Result<T, RawError> {
     })
 }
 
-/// A list of strings, each with its place in the file.
-type Strings = Vec<Spanned<String>>;
-
-/// The `[keys]` overrides: an action and its keys, with the line they are on.
-type KeyOverrides = Vec<At<(Action, Vec<Key>)>>;
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Raw {
@@ -43,8 +37,14 @@ struct Raw {
     color: Option<Spanned<String>>,
     sender: Option<RawSender>,
     keys: Option<BTreeMap<Spanned<String>, Spanned<KeyList>>>,
-    lists: Option<BTreeMap<Spanned<String>, Spanned<Strings>>>,
+    lists: Option<BTreeMap<Spanned<String>, Spanned<DomainList>>>,
 }
+
+/// An action and the keys bound to it.
+type Binding = (crate::tui::keymap::Action, Vec<Key>);
+
+/// A named domain list as written, each entry with its place in the file.
+type DomainList = Vec<Spanned<String>>;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -221,7 +221,7 @@ type KeyEntries = BTreeMap<Spanned<String>, Spanned<KeyList>>;
 
 /// The `[keys]` table: every action must exist, every key must parse, and
 /// no key may end up on two actions (counting the defaults the file keeps).
-fn key_overrides(keys: KeyEntries, lines: &Lines) -> Result<KeyOverrides, RawError> {
+fn key_overrides(keys: KeyEntries, lines: &Lines) -> Result<Vec<At<Binding>>, RawError> {
     let mut entries: Vec<_> = keys.into_iter().collect();
     entries.sort_by_key(|(name, _)| name.span().start);
     let mut out = Vec::new();

@@ -1,5 +1,7 @@
 //! Plain-text renderings for the CLI (`--format text`).
 
+pub mod compare;
+pub mod diff;
 pub mod report;
 pub mod simulation;
 

@@ -12,7 +12,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::keymap::{Action, BINDINGS, Binding, Key};
 
 /// Every action, in the order of the help overlay.
-pub const ACTIONS: [Action; 23] = [
+pub const ACTIONS: [Action; 27] = [
     Action::Up,
     Action::Down,
     Action::PageUp,
@@ -34,6 +34,10 @@ pub const ACTIONS: [Action; 23] = [
     Action::Copy,
     Action::CopyAs,
     Action::CopyFinding,
+    Action::Mark,
+    Action::SideBySide,
+    Action::SaveSnapshot,
+    Action::OpenSnapshot,
     Action::Help,
     Action::Quit,
 ];
@@ -62,6 +66,10 @@ pub fn action_name(action: Action) -> &'static str {
         Action::Copy => "copy",
         Action::CopyAs => "copy-as",
         Action::CopyFinding => "copy-finding",
+        Action::Mark => "mark",
+        Action::SideBySide => "side-by-side",
+        Action::SaveSnapshot => "save-snapshot",
+        Action::OpenSnapshot => "open-snapshot",
         Action::Help => "help",
         Action::Quit => "quit",
     }

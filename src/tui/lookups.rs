@@ -78,6 +78,7 @@ impl App {
         if upstream == 0 {
             entry.pending = None;
             entry.report = Some(report);
+            entry.report_generation = generation;
             for side in &mut entry.others {
                 side.rediff(entry.report.as_ref());
             }

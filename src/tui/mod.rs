@@ -23,8 +23,10 @@ pub mod keymap;
 pub mod keyspec;
 pub mod layout;
 pub mod lookups;
+mod marks;
 mod nav;
 mod prompt;
+pub mod snapshots;
 pub mod state;
 pub mod theme;
 pub mod ui;
@@ -195,6 +197,36 @@ where
                     subject,
                     summary,
                     result,
+                });
+            }
+            Cmd::SaveSnapshot {
+                path,
+                text,
+                count,
+                overwrite,
+            } => {
+                let tx = tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    use crate::snapshot_file::{SnapshotFileError, save_text};
+                    let result = match save_text(std::path::Path::new(&path), &text, overwrite) {
+                        Ok(()) => Ok(()),
+                        Err(SnapshotFileError::Exists(_)) => Err(state::SaveFailure::Exists),
+                        Err(e) => Err(state::SaveFailure::Other(e.to_string())),
+                    };
+                    let _ = tx.send(Msg::SnapshotSaved {
+                        path,
+                        count,
+                        result,
+                    });
+                });
+            }
+            Cmd::OpenSnapshot { path } => {
+                let tx = tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = crate::snapshot_file::load(std::path::Path::new(&path))
+                        .map(|s| s.reports)
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::SnapshotOpened { path, result });
                 });
             }
             Cmd::Quit => quit = true,

@@ -39,6 +39,26 @@ pub enum Msg {
     },
     /// Animation step; the runner sends it only while [`App::needs_tick`].
     Tick,
+    /// A [`Cmd::SaveSnapshot`] finished.
+    SnapshotSaved {
+        path: String,
+        count: usize,
+        result: Result<(), SaveFailure>,
+    },
+    /// A [`Cmd::OpenSnapshot`] finished: the reports, or why not (escaped).
+    SnapshotOpened {
+        path: String,
+        result: Result<Vec<MxReport>, String>,
+    },
+}
+
+/// Why a snapshot was not written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveFailure {
+    /// The file exists and overwriting was not confirmed.
+    Exists,
+    /// Anything else, as a message ready to show.
+    Other(String),
 }
 
 /// Work for the runner.
@@ -59,6 +79,18 @@ pub enum Cmd {
         text: String,
         subject: String,
         summary: String,
+    },
+    /// Write `text` (a snapshot of `count` reports) to `path` atomically,
+    /// replacing a file only with `overwrite`; answer with [`Msg::SnapshotSaved`].
+    SaveSnapshot {
+        path: String,
+        text: String,
+        count: usize,
+        overwrite: bool,
+    },
+    /// Read the snapshot at `path`; answer with [`Msg::SnapshotOpened`].
+    OpenSnapshot {
+        path: String,
     },
     Quit,
 }
@@ -114,6 +146,34 @@ pub enum Mode {
     Compare {
         scroll: u16,
     },
+    /// The marked domains side by side, aligned by tier (`C`); `column` is
+    /// the first domain shown when they do not all fit.
+    SideBySide {
+        scroll: u16,
+        column: usize,
+    },
+    /// The file name prompt of `s` (save) or `o` (open a snapshot).
+    SnapshotPath {
+        save: bool,
+        text: String,
+        error: Option<String>,
+    },
+    /// `s` met an existing file: replace it (`y`) or keep it.
+    Overwrite {
+        path: String,
+    },
+    /// Live answers against the opened snapshot, per domain (`o`).
+    SnapshotDiff {
+        scroll: u16,
+    },
+}
+
+/// A snapshot opened with `o`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadedSnapshot {
+    /// The path as typed (raw; escaped when shown).
+    pub path: String,
+    pub reports: Vec<MxReport>,
 }
 
 /// One domain in the list.
@@ -123,6 +183,8 @@ pub struct DomainEntry {
     pub name: String,
     /// The latest report; kept (and shown) while a re-query runs.
     pub report: Option<MxReport>,
+    /// The generation of the lookup that brought `report` (0: none yet).
+    pub report_generation: u64,
     /// The generation of the lookup in flight, if any.
     pub pending: Option<u64>,
     /// What the user marked down (Space), for the failover what-if.
@@ -130,6 +192,8 @@ pub struct DomainEntry {
     /// The other upstreams' answers when comparing resolvers, in
     /// [`App::upstreams`] order after the primary; empty with one upstream.
     pub others: Vec<Side>,
+    /// Marked (`m`) for the side-by-side view (`C`).
+    pub marked: bool,
 }
 
 impl DomainEntry {
@@ -138,11 +202,23 @@ impl DomainEntry {
         DomainEntry {
             name,
             report: None,
+            report_generation: 0,
             pending: None,
             outages: Outages::default(),
             others: vec![Side::default(); upstreams.saturating_sub(1)],
+            marked: false,
         }
     }
+}
+
+/// The inputs of a failover simulation: the domain, the report (by the
+/// generation of the lookup that brought it), the outages and the sender.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct SimInputs {
+    pub domain: String,
+    pub generation: u64,
+    pub outages: Outages,
+    pub profile: Profile,
 }
 
 /// A line for the status bar.
@@ -168,6 +244,11 @@ pub struct App {
     /// The failover simulation of the selected domain under its outages,
     /// kept in step with the state by [`App::update`].
     pub simulation: Option<Simulation>,
+    /// What [`App::simulation`] was computed from: it is recomputed only
+    /// when this changes, not on every redraw.
+    pub(super) simulated: Option<SimInputs>,
+    /// How many times the simulation ran (the cache's witness in tests).
+    pub simulation_runs: u64,
     /// Where lookups go, e.g. `demo` or `127.0.0.1:5354`; never empty.
     /// The first is the primary, whose reports the panes show; with
     /// several, every domain is looked up on each and they are compared.
@@ -190,6 +271,10 @@ pub struct App {
     /// adds [`super::copy::TMUX_HINT`].
     pub tmux: bool,
     pub(super) tmux_hinted: bool,
+    /// The snapshot `o` opened, compared with the live answers.
+    pub snapshot: Option<LoadedSnapshot>,
+    /// The file name `s` and `o` offer: the last one used.
+    pub snapshot_path: String,
     next_generation: u64,
 }
 
@@ -221,6 +306,8 @@ impl App {
             failover_scroll: 0,
             profile: Profile::rfc(),
             simulation: None,
+            simulated: None,
+            simulation_runs: 0,
             upstreams,
             status: None,
             spinner: 0,
@@ -231,6 +318,8 @@ impl App {
             last_format: ExportFormat::default(),
             tmux: false,
             tmux_hinted: false,
+            snapshot: None,
+            snapshot_path: super::snapshots::DEFAULT_PATH.to_string(),
             next_generation: 1,
         };
         let n = app.upstreams.len();

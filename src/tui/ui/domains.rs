@@ -107,8 +107,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         } else {
             format!(" ⇣{}", outage_count(&d.outages))
         };
-        let room = name_w.saturating_sub(outages.chars().count());
+        // A marked domain (m) shows ◆ before its name, colour or not.
+        let mark = if d.marked { "◆ " } else { "" };
+        let room = name_w.saturating_sub(outages.chars().count() + mark.chars().count());
         let mut name = vec![Span::raw(fit(&esc(&d.name), room).into_owned())];
+        if d.marked {
+            name.insert(0, Span::styled(mark, app.theme.key));
+        }
         if !outages.is_empty() {
             name.push(Span::styled(outages, app.theme.warning));
         }
