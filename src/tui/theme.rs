@@ -62,14 +62,12 @@ pub struct Theme {
 }
 
 impl Theme {
-    /// Colour unless `NO_COLOR` is set to a non-empty value.
+    /// The default palette, colour as `--color auto` decides it (`NO_COLOR`, `CLICOLOR_FORCE`).
     pub fn from_env() -> Self {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        if no_color {
-            Self::mono()
-        } else {
-            Self::color()
-        }
+        Self::named(
+            ThemeName::default(),
+            crate::text::ColorChoice::Auto.enabled(true),
+        )
     }
 
     /// The palette `name`, or [`Theme::mono`] when colour is off
