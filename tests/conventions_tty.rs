@@ -181,3 +181,45 @@ fn the_tui_opens_a_file_of_domains_and_names_a_bad_line() {
     let s = t.wait_for("the error", |s| s.contains("line 2"));
     assert!(s.contains("bad..name"), "{s}");
 }
+
+/// The screen with its colours (SGR sequences as tmux keeps them).
+fn colours(t: &Tmux) -> String {
+    t.tmux(&["capture-pane", "-e", "-p", "-t", "e2e"])
+}
+
+#[test]
+fn the_theme_and_color_reach_the_tui() {
+    let Some(t) = Tmux::start("theme", 120, 34, &[]) else {
+        return;
+    };
+    let ready = |s: &str| s.contains("Domains (13)") && !s.contains("pending");
+    // Dark (the default): warnings in yellow.
+    t.run("--demo");
+    t.wait_for("the demo", ready);
+    assert!(
+        colours(&t).contains("\x1b[38;5;3m"),
+        "yellow: {}",
+        colours(&t)
+    );
+    t.keys(&["q"]);
+    t.assert_terminal_sane();
+    // Light, from the configuration: magenta instead, no yellow.
+    let config = t.path("config").join("mxlens/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(&config, "theme = \"light\"\n").unwrap();
+    t.run("--demo");
+    t.wait_for("the demo", ready);
+    let screen = colours(&t);
+    assert!(screen.contains("\x1b[38;5;5m"), "magenta: {screen}");
+    assert!(!screen.contains("\x1b[38;5;3m"), "no yellow: {screen}");
+    t.keys(&["q"]);
+    t.assert_terminal_sane();
+    // --color never: no colour at all, the selection still in reverse video.
+    t.run("--demo --color never");
+    t.wait_for("the demo", ready);
+    let screen = colours(&t);
+    assert!(!screen.contains("38;5;"), "no colour: {screen}");
+    assert!(screen.contains("7m"), "reverse video: {screen}");
+    t.keys(&["q"]);
+    t.assert_terminal_sane();
+}
