@@ -24,7 +24,7 @@ use mxlens::dns::lookup::mx_report;
 use mxlens::dns::upstream::{LookupOptions, Upstream};
 use mxlens::export::{ExportFormat, Selection, render, render_finding};
 use mxlens::mx::MxReport;
-use mxlens::tui::app::{App, Msg, Status};
+use mxlens::tui::state::{App, Msg, Status};
 use mxlens::tui::theme::Theme;
 use mxlens::tui::ui;
 use ratatui::Terminal;
@@ -93,7 +93,7 @@ fn tmux_on_display(name: &str, x: &Xvfb) -> Option<Tmux> {
 
 fn wait_for_demo(t: &Tmux) -> String {
     t.wait_for("every demo report", |s| {
-        s.contains("Domains (13)") && !s.contains("pending")
+        s.contains("Domains (14)") && !s.contains("pending")
     })
 }
 

@@ -28,6 +28,11 @@ pub struct MxReport {
     /// Sorted by (preference, exchange); duplicates kept.
     pub mx: Vec<MxHost>,
     pub findings: Vec<Finding>,
+    /// What each authoritative server answered, when they were asked
+    /// (`--authority`, `check --authorities`, the TUI's compare view).
+    /// Absent from the JSON otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorities: Option<crate::mx::authority::AuthorityCheck>,
     /// CNAME chain at the domain itself (the MX query followed it).
     #[serde(skip)]
     pub domain_cname: Vec<String>,
@@ -37,6 +42,10 @@ pub struct MxReport {
     /// Time the MX query itself took.
     #[serde(skip)]
     pub mx_query_ms: f64,
+    /// What the error word alone does not say: the servers of a referral,
+    /// the names of an alias loop (names as received).
+    #[serde(skip)]
+    pub error_detail: Option<String>,
 }
 
 /// One MX record and what its exchange resolved to.
@@ -61,6 +70,10 @@ pub struct MxHost {
     /// Time the slower of the two address queries took.
     #[serde(skip)]
     pub query_ms: f64,
+    /// Why an address lookup failed, beyond its status: a referral's
+    /// servers, an alias loop's names (names as received).
+    #[serde(skip)]
+    pub lookup_detail: Option<String>,
     /// `addresses` are in an order a sender uses as presented (a what-if
     /// proposal, as written); false for DNS answers, which have no order
     /// (RFC 2181 §5) and are shown sorted.
@@ -160,6 +173,9 @@ pub enum AddressStatus {
     Servfail,
     Refused,
     Error,
+    /// Not looked up: the report already had as many exchanges as one
+    /// report resolves (`mx-too-many-exchanges`).
+    Skipped,
 }
 
 impl AddressStatus {
@@ -172,6 +188,7 @@ impl AddressStatus {
             AddressStatus::Servfail => "servfail",
             AddressStatus::Refused => "refused",
             AddressStatus::Error => "error",
+            AddressStatus::Skipped => "skipped",
         }
     }
 
@@ -191,6 +208,9 @@ impl AddressStatus {
     pub fn combine(a: AddressStatus, aaaa: AddressStatus, have_addresses: bool) -> AddressStatus {
         if have_addresses {
             return AddressStatus::Ok;
+        }
+        if a == AddressStatus::Skipped || aaaa == AddressStatus::Skipped {
+            return AddressStatus::Skipped;
         }
         for s in [a, aaaa] {
             if s.is_failure() {
@@ -246,13 +266,21 @@ impl MxReport {
             elapsed_ms: 0.0,
             mx: Vec::new(),
             findings: Vec::new(),
+            authorities: None,
             domain_cname: Vec::new(),
             negative_ttl: None,
             mx_query_ms: 0.0,
+            error_detail: None,
         }
     }
 
     /// The most severe finding, if any.
+    /// The error word (`timeout`, `servfail`, …) of a failed lookup;
+    /// `error` when the report carries none.
+    pub fn error_word(&self) -> &str {
+        self.error.as_ref().map_or("error", |e| e.as_str())
+    }
+
     pub fn worst_severity(&self) -> Option<Severity> {
         self.findings.iter().map(|f| f.severity).max()
     }
@@ -277,6 +305,7 @@ impl MxHost {
             a_status: AddressStatus::Ok,
             aaaa_status: AddressStatus::Ok,
             query_ms: 0.0,
+            lookup_detail: None,
             addresses_as_written: false,
         }
     }

@@ -7,56 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 
 use super::{block, column_widths, esc, fit, note, spinner, table};
-use crate::mx::{MxReport, Outcome, Severity};
-use crate::tui::app::{App, DomainEntry, Focus, outage_count};
-use crate::tui::compare::Agreement;
-use crate::tui::theme::Theme;
-
-/// How a domain stands, for the mark column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Standing {
-    Pending,
-    Ok,
-    Warning,
-    Error,
-    /// The lookup itself failed (timeout, SERVFAIL, …).
-    Failed,
-}
-
-impl Standing {
-    pub fn of(entry: &DomainEntry) -> Standing {
-        match &entry.report {
-            _ if entry.pending.is_some() => Standing::Pending,
-            None => Standing::Pending,
-            Some(r) if r.outcome == Outcome::Error => Standing::Failed,
-            Some(r) => match r.worst_severity() {
-                Some(Severity::Error) => Standing::Error,
-                Some(Severity::Warning) => Standing::Warning,
-                _ => Standing::Ok,
-            },
-        }
-    }
-
-    /// A glyph that reads without colour.
-    pub fn mark(self, tick: usize) -> &'static str {
-        match self {
-            Standing::Pending => spinner(tick),
-            Standing::Ok => "✓",
-            Standing::Warning => "!",
-            Standing::Error => "✗",
-            Standing::Failed => "?",
-        }
-    }
-
-    pub fn style(self, t: &Theme) -> Style {
-        match self {
-            Standing::Pending => t.pending,
-            Standing::Ok => t.ok,
-            Standing::Warning => t.warning,
-            Standing::Error | Standing::Failed => t.error,
-        }
-    }
-}
+use crate::mx::{MxReport, Outcome};
+use crate::text::report::outcome_words;
+use crate::tui::state::{Agreement, App, Focus, Standing, outage_count};
 
 /// Whether the resolvers agree on a domain, readable without colour: `=`,
 /// `≠`, or while some still look it up, how many answered (`1/2`; a
@@ -70,6 +23,7 @@ pub fn agreement_mark(a: Agreement, wide: bool, app: &App) -> Span<'static> {
         Agreement::Pending { .. } => Span::styled(spinner(app.spinner), app.theme.pending),
         Agreement::Agree => Span::styled("=", app.theme.ok),
         Agreement::Differ(_) => Span::styled("≠", app.theme.warning),
+        Agreement::Unknown(_) => Span::styled("?", app.theme.error),
     }
 }
 
@@ -77,19 +31,6 @@ pub fn agreement_mark(a: Agreement, wide: bool, app: &App) -> Span<'static> {
 fn cmp_width(total: usize) -> u16 {
     let digits = total.to_string().len();
     u16::try_from(2 * digits + 1).unwrap_or(u16::MAX).max(3)
-}
-
-/// The outcome in a few words.
-pub fn outcome_words(r: &MxReport) -> String {
-    match r.outcome {
-        Outcome::Mx => "mx".into(),
-        Outcome::Implicit => "implicit".into(),
-        Outcome::NullMx => "null mx".into(),
-        Outcome::NoMail => "no route".into(),
-        Outcome::Nxdomain => "nxdomain".into(),
-        // The mark says it failed; the word says how.
-        Outcome::Error => r.error.as_ref().map_or("error", |e| e.as_str()).into(),
-    }
 }
 
 /// Distinct providers of a report's hosts, in order of first appearance.
@@ -130,8 +71,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     ];
     if comparing {
         header.push(if wide_cmp { "cmp" } else { "" });
+        // "? timeout": an upstream that gave no answer, with its error.
+        let unknown_w = app
+            .domains
+            .iter()
+            .filter(|d| matches!(d.agreement(), Agreement::Unknown(_)))
+            .filter_map(|d| d.unknown_error())
+            .map(|e| e.chars().count().min(12) + 2)
+            .max()
+            .unwrap_or(0);
         let w = if wide_cmp {
-            cmp_width(app.upstreams.len())
+            cmp_width(app.upstreams.len()).max(u16::try_from(unknown_w).unwrap_or(14))
         } else {
             1
         };
@@ -158,8 +108,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         } else {
             format!(" ⇣{}", outage_count(&d.outages))
         };
-        let room = name_w.saturating_sub(outages.chars().count());
+        // A marked domain (m) shows ◆ before its name, colour or not.
+        let mark = if d.marked { "◆ " } else { "" };
+        let room = name_w.saturating_sub(outages.chars().count() + mark.chars().count());
         let mut name = vec![Span::raw(fit(&esc(&d.name), room).into_owned())];
+        if d.marked {
+            name.insert(0, Span::styled(mark, app.theme.key));
+        }
         if !outages.is_empty() {
             name.push(Span::styled(outages, app.theme.warning));
         }
@@ -173,7 +128,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             Cell::from(hosts),
         ];
         if comparing {
-            cells.push(Cell::from(agreement_mark(d.agreement(), wide_cmp, app)));
+            let a = d.agreement();
+            match (a, d.unknown_error()) {
+                (Agreement::Unknown(_), Some(e)) if wide_cmp => cells.push(Cell::from(
+                    Span::styled(format!("? {}", fit(&esc(e), 12)), app.theme.error),
+                )),
+                _ => cells.push(Cell::from(agreement_mark(a, wide_cmp, app))),
+            }
         }
         if wide {
             cells.push(Cell::from(esc(&prov).into_owned()));

@@ -22,7 +22,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::{block, esc, note};
 use crate::mx::failover::{SimOutcome, Simulation, TierState};
 use crate::text::simulation::{duration, outcome_sentence};
-use crate::tui::app::{App, Focus};
+use crate::tui::state::{App, Focus};
 use crate::tui::theme::Theme;
 
 /// Widest share bar.

@@ -8,10 +8,8 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::domains::Standing;
-use crate::tui::app::{App, Mode};
-use crate::tui::compare::Agreement;
 use crate::tui::keymap::{Action, BINDINGS, Binding};
+use crate::tui::state::{Agreement, App, Mode, Standing};
 
 /// The first row: the last message, then upstream and counts (with
 /// several resolvers, counts first).
@@ -50,6 +48,25 @@ pub fn summary(app: &App) -> Line<'static> {
         let verb = if differ == 1 { "differs" } else { "differ" };
         spans.push(Span::styled(" · ", t.dim));
         spans.push(Span::styled(format!("{differ} {verb}"), t.warning));
+    }
+    if let Some(w) = &app.watching {
+        spans.push(Span::styled(" · ", t.dim));
+        let next = w
+            .next_in()
+            .map_or_else(|| "looking".to_string(), |s| format!("next in {s} s"));
+        spans.push(Span::styled(
+            format!("watching {} ({next})", super::esc(&w.domain)),
+            t.key,
+        ));
+    }
+    let unknown = app
+        .domains
+        .iter()
+        .filter(|d| matches!(d.agreement(), Agreement::Unknown(_)))
+        .count();
+    if unknown > 0 {
+        spans.push(Span::styled(" · ", t.dim));
+        spans.push(Span::styled(format!("{unknown} unknown"), t.error));
     }
     let count = |s: Standing| match s {
         // Pending until every resolver answered, whatever the primary said.

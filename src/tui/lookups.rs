@@ -9,110 +9,42 @@
 
 use crossterm::event::KeyEvent;
 
-use super::app::{App, Cmd, DomainEntry, Mode};
 use super::keymap::{self, Action};
+use super::state::{App, Cmd, Mode, Side};
 use crate::mx::MxReport;
-use crate::mx::diff::{Change, diff};
+use crate::mx::authority::AuthorityCheck;
+use crate::mx::diff::{Comparison, compare};
 
 /// The status when a copy key is pressed in the compare view.
 pub const COPY_IN_COMPARE: &str =
     "close the compare view first (= or Esc): y, Y and c copy what the panes select";
 
-/// What one upstream other than the primary answered for a domain.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Side {
-    /// The latest report; kept while a re-query runs.
-    pub report: Option<MxReport>,
-    /// The generation of the lookup in flight, if any.
-    pub pending: Option<u64>,
-    /// How `report` differs from the primary's, TTLs ignored; `None` until
-    /// both are in.
-    pub changes: Option<Vec<Change>>,
-}
-
 impl Side {
     /// Recomputes [`Side::changes`] against the primary's report.
+    /// A side that (or whose primary) gave no answer is unknown: no
+    /// changes, the error kept instead.
     fn rediff(&mut self, primary: Option<&MxReport>) {
-        self.changes = match (primary, &self.report) {
-            (Some(p), Some(r)) => Some(diff(p, r, false).changes),
-            _ => None,
+        (self.changes, self.unknown) = match (primary, &self.report) {
+            (Some(p), Some(r)) => match compare(p, r) {
+                Comparison::Same => (Some(Vec::new()), None),
+                Comparison::Differs(d) => (Some(d.changes), None),
+                Comparison::Unknown { resolver, error } => {
+                    (Some(Vec::new()), Some((resolver, error)))
+                }
+            },
+            _ => (None, None),
         };
     }
 }
 
-/// Whether a domain's upstreams agree, for the domains pane.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Agreement {
-    /// One upstream: nothing to compare.
-    Single,
-    /// Not every upstream has answered the latest lookup.
-    Pending { answered: usize, total: usize },
-    /// Every upstream gave the primary's answer (TTLs aside).
-    Agree,
-    /// This many upstreams answered differently from the primary.
-    Differ(usize),
-}
-
-impl DomainEntry {
-    /// How many upstreams the domain is looked up on.
-    pub fn upstream_count(&self) -> usize {
-        1 + self.others.len()
-    }
-
-    /// Upstream `i`'s latest report (0 is the primary).
-    pub fn report_of(&self, i: usize) -> Option<&MxReport> {
-        match i {
-            0 => self.report.as_ref(),
-            _ => self.others.get(i - 1)?.report.as_ref(),
-        }
-    }
-
-    /// The generation upstream `i` is still answering, if any.
-    pub fn pending_of(&self, i: usize) -> Option<u64> {
-        match i {
-            0 => self.pending,
-            _ => self.others.get(i - 1)?.pending,
-        }
-    }
-
-    /// Upstream `i`'s differences from the primary (`None` for the primary
-    /// itself, or while one of the two reports is missing).
-    pub fn changes_of(&self, i: usize) -> Option<&[Change]> {
-        match i {
-            0 => None,
-            _ => self.others.get(i - 1)?.changes.as_deref(),
-        }
-    }
-
-    /// Whether any upstream is still looking the domain up.
-    pub fn any_pending(&self) -> bool {
-        self.pending.is_some() || self.others.iter().any(|s| s.pending.is_some())
-    }
-
-    pub fn agreement(&self) -> Agreement {
-        let total = self.upstream_count();
-        if total == 1 {
-            return Agreement::Single;
-        }
-        let answered = (0..total)
-            .filter(|i| self.pending_of(*i).is_none() && self.report_of(*i).is_some())
-            .count();
-        if answered < total {
-            return Agreement::Pending { answered, total };
-        }
-        match self
-            .others
-            .iter()
-            .filter(|s| s.changes.as_ref().is_some_and(|c| !c.is_empty()))
-            .count()
-        {
-            0 => Agreement::Agree,
-            n => Agreement::Differ(n),
-        }
-    }
-}
-
 impl App {
+    /// Lookups for every domain on every upstream: the runner's first commands.
+    pub fn start(&mut self) -> Vec<Cmd> {
+        (0..self.domains.len())
+            .flat_map(|i| self.lookup(i))
+            .collect()
+    }
+
     /// Lookups of domain `i` on every upstream, under one new generation:
     /// an answer to an older one is stale.
     pub(super) fn lookup(&mut self, i: usize) -> Vec<Cmd> {
@@ -146,6 +78,7 @@ impl App {
         if upstream == 0 {
             entry.pending = None;
             entry.report = Some(report);
+            entry.report_generation = generation;
             for side in &mut entry.others {
                 side.rediff(entry.report.as_ref());
             }
@@ -159,7 +92,8 @@ impl App {
         self.dirty = true;
     }
 
-    /// `r`: the selected domain again, on every upstream.
+    /// `r`: the selected domain again, on every upstream (and, in the
+    /// compare view, on its authoritative servers).
     pub(super) fn requery(&mut self) -> Vec<Cmd> {
         if self.domains.is_empty() {
             self.say("no domain to look up: press a to add one", true);
@@ -171,7 +105,38 @@ impl App {
             format!("looking up {} again{on}", self.domains[i].name),
             false,
         );
-        self.lookup(i)
+        let mut cmds = self.lookup(i);
+        if matches!(self.mode, Mode::Compare { .. }) {
+            cmds.extend(self.ask_authorities(i));
+        }
+        cmds
+    }
+
+    /// The authoritative check of domain `i`, when the app asks authorities.
+    pub(super) fn ask_authorities(&mut self, i: usize) -> Vec<Cmd> {
+        if !self.authorities {
+            return Vec::new();
+        }
+        let generation = self.new_generation();
+        let entry = &mut self.domains[i];
+        entry.authority_pending = Some(generation);
+        vec![Cmd::Authorities {
+            generation,
+            domain: entry.name.clone(),
+        }]
+    }
+
+    /// Takes in an authoritative check, unless it is stale.
+    pub(super) fn authorities_in(&mut self, generation: u64, check: AuthorityCheck) {
+        if let Some(entry) = self
+            .domains
+            .iter_mut()
+            .find(|d| d.authority_pending == Some(generation))
+        {
+            entry.authority_pending = None;
+            entry.authorities = Some(check);
+            self.dirty = true;
+        }
     }
 
     /// `R`: every domain again, on every upstream.
@@ -189,9 +154,10 @@ impl App {
         }
     }
 
-    /// `=`: the compare view of the selected domain.
-    pub(super) fn open_compare(&mut self) {
-        if self.upstreams.len() < 2 {
+    /// `=`: the compare view of the selected domain; its authoritative
+    /// servers are asked as it opens.
+    pub(super) fn open_compare(&mut self) -> Vec<Cmd> {
+        if self.upstreams.len() < 2 && !self.authorities {
             self.say(
                 "one resolver, nothing to compare: give --resolver twice or more",
                 true,
@@ -200,7 +166,10 @@ impl App {
             self.say("no domain to compare: press a to add one", true);
         } else {
             self.mode = Mode::Compare { scroll: 0 };
+            let i = self.domain_cursor.selected;
+            return self.ask_authorities(i);
         }
+        Vec::new()
     }
 
     /// Keys while the compare view is open: scroll, re-query, close, quit;
@@ -224,6 +193,7 @@ impl App {
             }
             Some(Action::Requery) => self.requery(),
             Some(Action::RequeryAll) => self.requery_all(),
+            Some(Action::Watch) => self.toggle_watch(),
             // The view shows every resolver's answer, the copy keys act on
             // the selection in the panes behind it: rather than copy
             // something out of sight, say how to reach it.
