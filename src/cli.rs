@@ -49,6 +49,10 @@ pub struct UpstreamArgs {
     /// Seconds to wait for each try (one retry follows a timeout).
     #[arg(long, value_name = "SECS", default_value_t = 2.0, value_parser = parse_timeout, global = true)]
     pub timeout: f64,
+
+    /// Extra root certificates (PEM) trusted for the MTA-STS policy fetch, besides the system's.
+    #[arg(long, value_name = "PEM", global = true)]
+    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -89,6 +93,12 @@ pub struct CheckArgs {
     /// Text output then lists what changed since.
     #[arg(long, value_name = "PATH")]
     pub baseline: Option<PathBuf>,
+
+    /// Also look up transport security: reverse DNS of every address,
+    /// MTA-STS (with its HTTPS policy) and TLS-RPT. Off by default so a
+    /// bulk check keeps its query budget.
+    #[arg(long)]
+    pub security: bool,
 
     /// Domains to check (with --demo and none given: every demo domain).
     pub domains: Vec<String>,

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 
 use futures_util::FutureExt;
 use futures_util::stream::{self, BoxStream, StreamExt};
@@ -16,6 +17,7 @@ use super::exit;
 use crate::cli::{CheckArgs, Format, UpstreamArgs};
 use crate::dns::demo::DEMO_DOMAINS;
 use crate::dns::lookup;
+use crate::dns::security::{SecurityOptions, add_security};
 use crate::dns::upstream::{Upstream, resolve_args};
 use crate::mx::escape::visible;
 use crate::mx::input::parse_domain;
@@ -58,12 +60,18 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
     let style = Style::for_stdout();
     let format = args.format;
     let concurrency = args.concurrency as usize;
+    let security = if args.security {
+        Some(Arc::new(super::security_options(upstream)?))
+    } else {
+        None
+    };
     let mut results = items
         .map(|item| {
             let upstreams = upstreams.clone();
+            let security = security.clone();
             async move {
                 match item {
-                    Item::Domain(d) => Ok(lookup_all(&upstreams, &d).await),
+                    Item::Domain(d) => Ok(lookup_all(&upstreams, &d, security.as_deref()).await),
                     Item::Invalid(msg) => Err(msg),
                 }
             }
@@ -73,7 +81,8 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut code = exit::OK;
-    let mut export = crate::export::ReportStream::new(format.into());
+    let mut export =
+        crate::export::ReportStream::new(format.into()).with_ptr_columns(args.security);
     loop {
         // Flush only when the next report is not ready yet: output streams
         // without a write per report in a bulk run.
@@ -137,8 +146,19 @@ pub fn exit_code(r: &MxReport) -> i32 {
     }
 }
 
-async fn lookup_all(upstreams: &[Upstream], domain: &str) -> Vec<MxReport> {
-    futures_util::future::join_all(upstreams.iter().map(|u| lookup::mx_report(u, domain))).await
+async fn lookup_all(
+    upstreams: &[Upstream],
+    domain: &str,
+    security: Option<&SecurityOptions>,
+) -> Vec<MxReport> {
+    futures_util::future::join_all(upstreams.iter().map(|u| async move {
+        let mut report = lookup::mx_report(u, domain).await;
+        if let Some(opts) = security {
+            add_security(u, &mut report, opts).await;
+        }
+        report
+    }))
+    .await
 }
 
 /// Lines of `path` (`-`: standard input) as a lazy stream of items.

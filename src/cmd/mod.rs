@@ -13,3 +13,22 @@ pub mod exit {
     /// Usage error, or a lookup that could not be completed.
     pub const USAGE_OR_LOOKUP: i32 = 2;
 }
+
+/// The security-lookup options the upstream flags ask for (`--ca-file`;
+/// `MXLENS_MTA_STS_PORT`, a lab setting, moves the policy fetch off port 443).
+pub fn security_options(
+    upstream: &crate::cli::UpstreamArgs,
+) -> anyhow::Result<crate::dns::security::SecurityOptions> {
+    let mut opts = crate::dns::security::SecurityOptions::new(upstream.ca_file.as_deref())?;
+    if let Some(port) = std::env::var_os("MXLENS_MTA_STS_PORT") {
+        let text = port.to_string_lossy();
+        opts.https_port = text.parse().map_err(|_| {
+            anyhow::anyhow!("MXLENS_MTA_STS_PORT \"{text}\" is not a port number (1 to 65535)")
+        })?;
+        anyhow::ensure!(
+            opts.https_port != 0,
+            "MXLENS_MTA_STS_PORT is 0; give a port number from 1 to 65535"
+        );
+    }
+    Ok(opts)
+}

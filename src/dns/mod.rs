@@ -2,6 +2,7 @@
 
 pub mod demo;
 pub mod lookup;
+pub mod security;
 pub mod udp;
 pub mod upstream;
 pub mod wire;

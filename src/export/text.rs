@@ -7,7 +7,15 @@ use crate::mx::escape::visible;
 use crate::mx::{Address, MxHost, Outcome};
 
 fn address_text(a: &Address) -> String {
-    format!("{} (ttl {})", a.ip, a.ttl)
+    match &a.ptr {
+        Some(p) => format!(
+            "{} (ttl {}; {})",
+            a.ip,
+            a.ttl,
+            p.describe(|n| visible(n).into_owned())
+        ),
+        None => format!("{} (ttl {})", a.ip, a.ttl),
+    }
 }
 
 /// Columns of one host: preference, exchange, ttl, then one address per line.

@@ -9,12 +9,14 @@ pub mod name;
 pub mod profile;
 pub mod provider;
 pub mod report;
+pub mod security_checks;
 pub mod sender;
+pub mod sts;
 pub mod tier_odds;
 pub mod tier_shared;
 pub mod walk;
 pub mod whatif;
 
 pub use report::{
-    Address, AddressStatus, Family, Finding, LookupError, MxHost, MxReport, Outcome, Severity,
+    Address, AddressStatus, Family, Finding, LookupError, MxHost, MxReport, Outcome, Ptr, Severity,
 };

@@ -117,16 +117,21 @@ pub fn render(r: &MxReport, st: Style) -> String {
                 );
             }
             for a in &h.addresses {
+                let family = match a.family {
+                    crate::mx::Family::Ipv4 => "ipv4",
+                    crate::mx::Family::Ipv6 => "ipv6",
+                };
+                let detail = match &a.ptr {
+                    Some(p) => format!("{family}  {}", p.describe(|n| visible(n).into_owned())),
+                    None => family.to_string(),
+                };
                 let _ = writeln!(
                     out,
                     "    {}  {}  {}  {}",
                     pad("", 5),
                     pad(&format!("  {}", a.ip), ex_w),
                     pad(&a.ttl.to_string(), 6),
-                    st.dim(match a.family {
-                        crate::mx::Family::Ipv4 => "ipv4",
-                        crate::mx::Family::Ipv6 => "ipv6",
-                    })
+                    st.dim(&detail)
                 );
             }
         }

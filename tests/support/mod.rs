@@ -10,6 +10,7 @@
     reason = "each test binary uses a different part of the lab"
 )]
 
+pub mod https;
 pub mod tmux;
 pub mod xvfb;
 

@@ -1,0 +1,188 @@
+//! Checks of the transport-security data (DESIGN §5): reverse DNS, MTA-STS,
+//! TLS-RPT. They look only at what the security lookups filled in, so a
+//! report without them (no `--security`) gets none of these findings.
+
+use std::collections::BTreeSet;
+use std::net::IpAddr;
+
+use crate::mx::escape::visible;
+use crate::mx::sts::{StsMode, StsStatus};
+use crate::mx::{AddressStatus, Finding, MxReport, Severity};
+
+/// Every code this module can produce, with its severity.
+pub const CODES: &[(&str, Severity)] = &[
+    ("address-no-ptr", Severity::Info),
+    ("address-ptr-mismatch", Severity::Info),
+    // An error in mode enforce, a warning in mode testing.
+    ("mta-sts-mx-not-covered", Severity::Error),
+    ("mta-sts-policy-unreachable", Severity::Warning),
+    ("mta-sts-invalid", Severity::Warning),
+    ("mta-sts-id-missing", Severity::Warning),
+    ("tls-rpt-missing", Severity::Info),
+];
+
+fn finding(code: &str, subject: &str, message: String, reference: &str) -> Finding {
+    let severity = CODES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, s)| *s)
+        .expect("every code is listed in CODES");
+    Finding {
+        code: code.to_string(),
+        severity,
+        subject: subject.to_string(),
+        message,
+        reference: reference.to_string(),
+    }
+}
+
+fn show(s: &str) -> String {
+    visible(s).into_owned()
+}
+
+/// Every security check, in record order.
+pub fn run(report: &MxReport) -> Vec<Finding> {
+    let mut out = Vec::new();
+    reverse_dns(report, &mut out);
+    mta_sts(report, &mut out);
+    tls_rpt(report, &mut out);
+    out
+}
+
+fn mta_sts(report: &MxReport, out: &mut Vec<Finding>) {
+    let Some(sts) = &report.mta_sts else { return };
+    let domain = report.domain.as_str();
+    let shown = show(domain);
+    let why = sts.error.as_deref().map(show).unwrap_or_default();
+    match sts.status {
+        StsStatus::Invalid => out.push(finding(
+            "mta-sts-invalid",
+            domain,
+            format!("MTA-STS of {shown} is unusable: {why}. Senders apply no policy until it is fixed."),
+            "RFC 8461 §3",
+        )),
+        StsStatus::Unreachable => out.push(finding(
+            "mta-sts-policy-unreachable",
+            domain,
+            format!(
+                "{shown} publishes an MTA-STS record but its policy cannot be fetched: {why}. New senders apply no policy; senders holding a cached one keep it until max_age runs out."
+            ),
+            "RFC 8461 §3.3",
+        )),
+        StsStatus::None | StsStatus::Ok | StsStatus::Error => {}
+    }
+    if sts.record.is_some() && sts.id.is_none() && sts.status != StsStatus::Invalid {
+        out.push(finding(
+            "mta-sts-id-missing",
+            domain,
+            format!(
+                "The _mta-sts record of {shown} has no id= field: senders cannot tell when the policy changes, and RFC 8461 requires it. Add id=<1 to 32 letters and digits> and change it with every policy update."
+            ),
+            "RFC 8461 §3.1",
+        ));
+    }
+    let Some(policy) = &sts.policy else { return };
+    let severity = match policy.mode {
+        StsMode::Enforce => Severity::Error,
+        StsMode::Testing => Severity::Warning,
+        StsMode::None => return,
+    };
+    let mut seen = BTreeSet::new();
+    for host in report.mx.iter().filter(|h| !h.is_null()) {
+        if policy.covers(&host.exchange) || !seen.insert(host.exchange.as_str()) {
+            continue;
+        }
+        let exchange = show(&host.exchange);
+        let consequence = match policy.mode {
+            StsMode::Enforce => format!(
+                "senders that enforce MTA-STS refuse to deliver to {exchange}; when it is the only host left, mail is deferred and bounces"
+            ),
+            _ => format!(
+                "in mode testing senders still deliver to {exchange} but report the failure; switching to enforce would make them refuse it"
+            ),
+        };
+        let patterns: Vec<String> = policy.mx.iter().map(|p| show(p)).collect();
+        let mut f = finding(
+            "mta-sts-mx-not-covered",
+            &host.exchange,
+            format!(
+                "{exchange} (preference {}) matches no mx: line of the MTA-STS policy of {shown} ({}): {consequence}. Add \"mx: {}\" to the policy and change the record's id.",
+                host.preference,
+                patterns.join(", "),
+                host.exchange.trim_end_matches('.')
+            ),
+            "RFC 8461 §4.1",
+        );
+        f.severity = severity;
+        out.push(f);
+    }
+}
+
+fn tls_rpt(report: &MxReport, out: &mut Vec<Finding>) {
+    let Some(rpt) = &report.tls_rpt else { return };
+    if rpt.usable() {
+        return;
+    }
+    let sts_in_use = report.mta_sts.as_ref().is_some_and(|s| s.record.is_some());
+    if !sts_in_use {
+        return;
+    }
+    let domain = report.domain.as_str();
+    let state = match (&rpt.record, &rpt.error) {
+        (Some(_), Some(e)) => format!("its _smtp._tls record is unusable ({})", show(e)),
+        (None, Some(e)) => format!("its _smtp._tls lookup failed ({})", show(e)),
+        _ => "it publishes no _smtp._tls TXT record".to_string(),
+    };
+    out.push(finding(
+        "tls-rpt-missing",
+        domain,
+        format!(
+            "{} uses MTA-STS but {state}: senders that fail TLS to its exchanges cannot tell anyone. Publish \"v=TLSRPTv1; rua=mailto:<address>\" at _smtp._tls.{}",
+            show(domain),
+            show(domain)
+        ),
+        "RFC 8460 §3",
+    ));
+}
+
+const RDNS_NOTE: &str = "Receiving MX rarely need reverse DNS (senders do not check the host they deliver to), but admins are asked about it, and the same address sending mail needs it";
+
+fn reverse_dns(report: &MxReport, out: &mut Vec<Finding>) {
+    let mut seen: BTreeSet<IpAddr> = BTreeSet::new();
+    for host in &report.mx {
+        for a in &host.addresses {
+            let Some(ptr) = &a.ptr else { continue };
+            if !seen.insert(a.ip) {
+                continue;
+            }
+            let ip = a.ip.to_string();
+            let exchange = show(&host.exchange);
+            match ptr.status {
+                AddressStatus::Nxdomain | AddressStatus::Nodata => out.push(finding(
+                    "address-no-ptr",
+                    &ip,
+                    format!(
+                        "{ip} ({exchange}) has no PTR record ({}). {RDNS_NOTE}: publish a PTR naming a host that resolves back to {ip}.",
+                        ptr.status.as_str()
+                    ),
+                    "RFC 1912 §2.1",
+                )),
+                AddressStatus::Ok if !ptr.confirmed => {
+                    let names: Vec<String> = ptr.names.iter().map(|n| show(n)).collect();
+                    out.push(finding(
+                        "address-ptr-mismatch",
+                        &ip,
+                        format!(
+                            "{ip} ({exchange}) has PTR {}, but no PTR name resolves back to {ip} (not forward-confirmed). {RDNS_NOTE}: point the PTR at a name whose {} record holds {ip}.",
+                            names.join(", "),
+                            if a.ip.is_ipv4() { "A" } else { "AAAA" }
+                        ),
+                        "RFC 1912 §2.1",
+                    ));
+                }
+                // Confirmed, or the PTR query failed: nothing to say about the zone.
+                _ => {}
+            }
+        }
+    }
+}
