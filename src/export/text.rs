@@ -102,6 +102,11 @@ pub(super) fn render(part: &Part) -> String {
             let _ = writeln!(out, "{}", line.trim_end());
         }
     }
+    if matches!(part.scope, Scope::Report) {
+        for (label, line) in crate::text::security::lines(report) {
+            let _ = writeln!(out, "{label}: {line}");
+        }
+    }
     if matches!(part.scope, Scope::Report) && !report.findings.is_empty() {
         out.push_str("findings:\n");
         let sev = report

@@ -1,6 +1,7 @@
 //! Plain-text renderings for the CLI (`--format text`).
 
 pub mod report;
+pub mod security;
 pub mod simulation;
 
 /// ANSI styling for text output: on only when stdout is a terminal and

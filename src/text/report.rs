@@ -136,6 +136,9 @@ pub fn render(r: &MxReport, st: Style) -> String {
             }
         }
     }
+    for (label, line) in crate::text::security::lines(r) {
+        let _ = writeln!(out, "    {}  {}", st.dim(&pad(label, 8)), line);
+    }
     if !r.findings.is_empty() {
         let code_w = r.findings.iter().map(|f| f.code.len()).max().unwrap_or(0);
         let _ = writeln!(out, "    {}", st.dim("findings"));
