@@ -50,6 +50,10 @@ pub struct UpstreamArgs {
     #[arg(long, value_name = "SECS", default_value_t = 2.0, value_parser = parse_timeout, global = true)]
     pub timeout: f64,
 
+    /// DNSSEC trust anchors (DS or DNSKEY records, zone-file form) used instead of the built-in root key.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub trust_anchor: Option<PathBuf>,
+
     /// Extra root certificates (PEM) trusted for the MTA-STS policy fetch, besides the system's.
     #[arg(long, value_name = "PEM", global = true)]
     pub ca_file: Option<PathBuf>,

@@ -14,12 +14,18 @@ pub mod exit {
     pub const USAGE_OR_LOOKUP: i32 = 2;
 }
 
-/// The security-lookup options the upstream flags ask for (`--ca-file`;
+/// The security-lookup options the upstream flags ask for (`--ca-file`,
+/// `--trust-anchor`;
 /// `MXLENS_MTA_STS_PORT`, a lab setting, moves the policy fetch off port 443).
 pub fn security_options(
     upstream: &crate::cli::UpstreamArgs,
 ) -> anyhow::Result<crate::dns::security::SecurityOptions> {
     let mut opts = crate::dns::security::SecurityOptions::new(upstream.ca_file.as_deref())?;
+    if let Some(path) = &upstream.trust_anchor {
+        opts.trust_anchor = Some(std::sync::Arc::new(
+            crate::dns::security::dnssec::read_anchor_file(path)?,
+        ));
+    }
     if let Some(port) = std::env::var_os("MXLENS_MTA_STS_PORT") {
         let text = port.to_string_lossy();
         opts.https_port = text.parse().map_err(|_| {

@@ -65,6 +65,8 @@ pub struct Upstream {
     pool: Option<Arc<UdpPool>>,
     label: Arc<str>,
     options: LookupOptions,
+    /// The servers, for a validating twin ([`Upstream::validating`]).
+    servers: Arc<[NameServerConfig]>,
 }
 
 impl std::fmt::Debug for Upstream {
@@ -104,8 +106,41 @@ impl Upstream {
         label: String,
         opts: &LookupOptions,
     ) -> Result<Self, UpstreamError> {
+        let resolver = Self::resolver(servers.clone(), &label, opts, None)?;
+        Ok(Self {
+            resolver: Arc::new(resolver),
+            pool: None,
+            label: label.into(),
+            options: *opts,
+            servers: servers.into(),
+        })
+    }
+
+    /// A resolver for the same servers that validates DNSSEC itself from
+    /// `anchors` (records carry their proof), rather than trusting an AD bit.
+    pub fn validating(
+        &self,
+        anchors: Arc<hickory_resolver::proto::dnssec::TrustAnchors>,
+    ) -> Result<TokioResolver, UpstreamError> {
+        Self::resolver(
+            self.servers.to_vec(),
+            &self.label,
+            &self.options,
+            Some(anchors),
+        )
+    }
+
+    fn resolver(
+        servers: Vec<NameServerConfig>,
+        label: &str,
+        opts: &LookupOptions,
+        anchors: Option<Arc<hickory_resolver::proto::dnssec::TrustAnchors>>,
+    ) -> Result<TokioResolver, UpstreamError> {
         let config = ResolverConfig::from_name_servers(servers);
         let mut builder = Resolver::builder_with_config(config, TokioRuntimeProvider::default());
+        if let Some(anchors) = anchors {
+            builder = builder.with_trust_anchor(anchors);
+        }
         let o: &mut ResolverOpts = builder.options_mut();
         o.timeout = opts.timeout;
         o.attempts = opts.attempts;
@@ -117,15 +152,9 @@ impl Upstream {
         // Bulk checks fan out hundreds of queries over one connection.
         o.max_active_requests = 1024;
         o.num_concurrent_reqs = 1;
-        let resolver = builder
+        builder
             .build()
-            .map_err(|e| UpstreamError::Build(label.clone(), e.to_string()))?;
-        Ok(Self {
-            resolver: Arc::new(resolver),
-            pool: None,
-            label: label.into(),
-            options: *opts,
-        })
+            .map_err(|e| UpstreamError::Build(label.to_string(), e.to_string()))
     }
 
     /// Replaces the label reports carry (e.g. `demo`).

@@ -2,6 +2,7 @@
 
 pub mod checks;
 pub mod diff;
+pub mod dnssec;
 pub mod escape;
 pub mod failover;
 pub mod input;

@@ -8,6 +8,7 @@ use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::mx::dnssec::Dnssec;
 use crate::mx::sts::{MtaSts, TlsRpt};
 
 /// Schema identifier written into every JSON report.
@@ -30,6 +31,9 @@ pub struct MxReport {
     /// Sorted by (preference, exchange); duplicates kept.
     pub mx: Vec<MxHost>,
     pub findings: Vec<Finding>,
+    /// DNSSEC status of the MX RRset and the exchanges' address RRsets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dnssec: Option<Dnssec>,
     /// MTA-STS (RFC 8461): looked up only by `check --security` and the TUI.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mta_sts: Option<MtaSts>,
@@ -296,6 +300,7 @@ impl MxReport {
             elapsed_ms: 0.0,
             mx: Vec::new(),
             findings: Vec::new(),
+            dnssec: None,
             mta_sts: None,
             tls_rpt: None,
             domain_cname: Vec::new(),

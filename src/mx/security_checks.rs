@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
+use crate::mx::dnssec::DnssecStatus;
 use crate::mx::escape::visible;
 use crate::mx::sts::{StsMode, StsStatus};
 use crate::mx::{AddressStatus, Finding, MxReport, Severity};
@@ -13,6 +14,7 @@ use crate::mx::{AddressStatus, Finding, MxReport, Severity};
 pub const CODES: &[(&str, Severity)] = &[
     ("address-no-ptr", Severity::Info),
     ("address-ptr-mismatch", Severity::Info),
+    ("dnssec-bogus", Severity::Error),
     // An error in mode enforce, a warning in mode testing.
     ("mta-sts-mx-not-covered", Severity::Error),
     ("mta-sts-policy-unreachable", Severity::Warning),
@@ -43,10 +45,46 @@ fn show(s: &str) -> String {
 /// Every security check, in record order.
 pub fn run(report: &MxReport) -> Vec<Finding> {
     let mut out = Vec::new();
+    dnssec(report, &mut out);
     reverse_dns(report, &mut out);
     mta_sts(report, &mut out);
     tls_rpt(report, &mut out);
     out
+}
+
+fn dnssec(report: &MxReport, out: &mut Vec<Finding>) {
+    let Some(d) = &report.dnssec else { return };
+    let domain = show(&report.domain);
+    if d.mx == DnssecStatus::Bogus {
+        out.push(finding(
+            "dnssec-bogus",
+            &report.domain,
+            format!(
+                "The MX RRset of {domain} fails DNSSEC validation: validating resolvers answer SERVFAIL, so their senders cannot deliver mail at all. Re-sign the zone or fix the DS at the parent."
+            ),
+            "RFC 4035 §5",
+        ));
+    }
+    for e in &d.exchanges {
+        let bad: Vec<&str> = [("A", e.a), ("AAAA", e.aaaa)]
+            .into_iter()
+            .filter(|(_, s)| *s == DnssecStatus::Bogus)
+            .map(|(t, _)| t)
+            .collect();
+        if bad.is_empty() {
+            continue;
+        }
+        out.push(finding(
+            "dnssec-bogus",
+            &e.exchange,
+            format!(
+                "The {} RRset of {} fails DNSSEC validation: senders behind validating resolvers cannot find its address and skip it. Re-sign its zone or fix the DS at the parent.",
+                bad.join(" and "),
+                show(&e.exchange)
+            ),
+            "RFC 4035 §5",
+        ));
+    }
 }
 
 fn mta_sts(report: &MxReport, out: &mut Vec<Finding>) {

@@ -11,6 +11,7 @@
 )]
 
 pub mod https;
+pub mod nsd;
 pub mod tmux;
 pub mod xvfb;
 

@@ -2,6 +2,7 @@
 //! TLS-RPT. These lookups run only when asked (`check --security`, the TUI's
 //! selected domain), so a bulk check keeps its query budget.
 
+pub mod dnssec;
 pub mod https;
 pub mod mta_sts;
 pub mod rdns;
@@ -31,6 +32,8 @@ pub struct SecurityOptions {
     pub https_port: u16,
     /// Deadline of one policy fetch (address lookup, connect, TLS, response).
     pub fetch_timeout: Duration,
+    /// `--trust-anchor`: DS or DNSKEY anchors replacing the built-in root key.
+    pub trust_anchor: Option<Arc<dnssec::AnchorFile>>,
 }
 
 impl std::fmt::Debug for SecurityOptions {
@@ -50,6 +53,10 @@ pub enum SecurityError {
     CaEmpty(String),
     #[error("the CA file \"{0}\" has a certificate that cannot be used: {1}")]
     CaBad(String, String),
+    #[error("cannot read the trust anchor file \"{0}\": {1}")]
+    AnchorRead(String, String),
+    #[error("the trust anchor file \"{0}\" is not DS or DNSKEY records in zone-file form: {1}")]
+    AnchorBad(String, String),
     #[error("no trusted root certificates: the system store is empty and no --ca-file was given")]
     NoRoots,
 }
@@ -86,6 +93,7 @@ impl SecurityOptions {
             tls: Arc::new(tls),
             https_port: HTTPS_PORT,
             fetch_timeout: Duration::from_secs(10),
+            trust_anchor: None,
         })
     }
 }
@@ -114,12 +122,21 @@ pub async fn add_security(up: &Upstream, report: &mut MxReport, opts: &SecurityO
     let started = Instant::now();
     let domain = report.domain.clone();
     let mut with_ptr = report.clone();
-    let (_, sts, rpt) = futures_util::join!(
+    let anchors = dnssec::anchors(up, opts.trust_anchor.as_deref()).await;
+    let validated = async {
+        match up.validating(anchors) {
+            Ok(validator) => dnssec::validate(&validator, report).await,
+            Err(_) => None,
+        }
+    };
+    let (_, sts, rpt, dnssec) = futures_util::join!(
         rdns::fill(up, &mut with_ptr),
         mta_sts::lookup(up, &domain, opts),
         tls_rpt::lookup(up, &domain),
+        validated,
     );
     report.mx = with_ptr.mx;
+    report.dnssec = dnssec;
     report.mta_sts = Some(sts);
     report.tls_rpt = Some(rpt);
     report.findings = checks::run(report);
