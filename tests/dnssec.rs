@@ -13,7 +13,7 @@ use mxlens::dns::mx_report;
 use mxlens::dns::security::dnssec::{parse_anchors, read_anchor_file};
 use mxlens::dns::security::{SecurityOptions, add_security};
 use mxlens::dns::upstream::Upstream;
-use mxlens::mx::dnssec::DnssecStatus;
+use mxlens::mx::dnssec::{DnssecStatus, TlsaLookup};
 use support::https::TestCa;
 use support::nsd::{Nsd, have_ldns, keygen, sign};
 
@@ -27,6 +27,12 @@ ns IN A 127.0.0.1
 mx1 IN A 192.0.2.1
 insec IN NS ns.insec.sec.test.
 ns.insec IN A 127.0.0.1
+_25._tcp.mx1 IN TLSA 3 1 1 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+u IN MX 10 mxu.sec.test.
+mxu IN A 192.0.2.5
+_25._tcp.mxu IN TLSA 1 0 1 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+_25._tcp.mxu IN TLSA 3 1 1 0123
+i IN MX 10 mxt.insec.sec.test.
 ";
 
 const INSEC: &str = "$ORIGIN insec.sec.test.
@@ -36,6 +42,8 @@ $TTL 300
 ns IN A 127.0.0.1
 mx IN A 192.0.2.2
 @ IN MX 10 mx.insec.sec.test.
+mxt IN A 192.0.2.6
+_25._tcp.mxt IN TLSA 3 1 1 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 ";
 
 const BOG: &str = "$ORIGIN bog.test.
@@ -44,7 +52,10 @@ $TTL 300
 @ IN NS ns.bog.test.
 ns IN A 127.0.0.1
 @ IN MX 10 mx.bog.test.
+@ IN MX 20 mx2.bog.test.
 mx IN A 192.0.2.3
+mx2 IN A 192.0.2.4
+_25._tcp.mx2 IN TLSA 3 1 1 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
 ";
 
 struct Lab {
@@ -74,7 +85,13 @@ fn lab() -> Option<Lab> {
     let bog = sign(d, "bog.test.", &write(d, "bog.zone", BOG), &bog_key);
     // Edit a signed record: its RRSIG no longer matches.
     let signed = std::fs::read_to_string(&bog).unwrap();
-    let edited = signed.replace("192.0.2.3", "192.0.2.33");
+    let edited = signed
+        .replace("192.0.2.3\n", "192.0.2.33\n")
+        .replace(&"a".repeat(64), &"b".repeat(64));
+    assert!(
+        edited.contains("192.0.2.33") && edited.contains(&"b".repeat(64)),
+        "{edited}"
+    );
     assert_ne!(signed, edited);
     std::fs::write(&bog, edited).unwrap();
     // Anchors: sec.test as DNSKEY, bog.test as DS, in one file.
@@ -153,6 +170,86 @@ async fn secure_insecure_and_bogus() {
     assert_eq!(bogus.len(), 1, "{:?}", b.findings);
     assert_eq!(bogus[0].subject, "mx.bog.test.");
     assert_eq!(mxlens::cmd::check::exit_code(&b), 1);
+}
+
+fn codes(r: &mxlens::mx::MxReport, code: &str) -> Vec<String> {
+    r.findings
+        .iter()
+        .filter(|f| f.code == code)
+        .map(|f| f.subject.clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn dane_tlsa_statuses_and_findings() {
+    let Some(lab) = lab() else { return };
+    let up = Upstream::server(lab.nsd.addr(), &support::quick());
+    let opts = options(&lab);
+
+    // mx1 has secure, usable TLSA; the backup in the unsigned child has none.
+    let r = report(&up, &opts, "sec.test.").await;
+    let t = r.tlsa.as_ref().unwrap();
+    let mx1 = t.iter().find(|h| h.exchange == "mx1.sec.test.").unwrap();
+    assert_eq!(mx1.lookup, TlsaLookup::Found, "{t:?}");
+    assert_eq!(mx1.dnssec, DnssecStatus::Secure, "{t:?}");
+    assert_eq!(
+        (
+            mx1.records[0].usage,
+            mx1.records[0].selector,
+            mx1.records[0].matching_type
+        ),
+        (3, 1, 1)
+    );
+    assert!(mx1.dane_usable());
+    assert_eq!(codes(&r, "tlsa-partial"), ["mx.insec.sec.test."]);
+    assert_eq!(codes(&r, "tls-rpt-missing"), ["sec.test."]);
+    assert!(codes(&r, "tlsa-insecure").is_empty() && codes(&r, "tlsa-unusable").is_empty());
+
+    // PKIX usage and a short digest: unusable for SMTP.
+    let u = report(&up, &opts, "u.sec.test.").await;
+    assert_eq!(
+        codes(&u, "tlsa-unusable"),
+        ["mxu.sec.test."],
+        "{:?}",
+        u.findings
+    );
+    let f = u
+        .findings
+        .iter()
+        .find(|f| f.code == "tlsa-unusable")
+        .unwrap();
+    assert!(
+        f.message.contains("usage 1") && f.message.contains("32-byte"),
+        "{}",
+        f.message
+    );
+    assert!(f.message.contains("none usable"), "{}", f.message);
+
+    // TLSA in an unsigned zone: published but not secure.
+    let i = report(&up, &opts, "i.sec.test.").await;
+    let h = &i.tlsa.as_ref().unwrap()[0];
+    assert_eq!(h.dnssec, DnssecStatus::Insecure, "{h:?}");
+    assert_eq!(codes(&i, "tlsa-insecure"), ["mxt.insec.sec.test."]);
+
+    // A signed exchange whose TLSA fails validation: DANE senders defer.
+    let b = report(&up, &opts, "bog.test.").await;
+    let mx2 = b
+        .tlsa
+        .as_ref()
+        .unwrap()
+        .iter()
+        .find(|h| h.exchange == "mx2.bog.test.")
+        .unwrap();
+    assert_eq!(mx2.lookup, TlsaLookup::Failed, "{mx2:?}");
+    assert_eq!(codes(&b, "tlsa-lookup-failed"), ["mx2.bog.test."]);
+    assert_eq!(
+        b.findings
+            .iter()
+            .find(|f| f.code == "tlsa-lookup-failed")
+            .unwrap()
+            .severity,
+        mxlens::mx::Severity::Error
+    );
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@ use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::mx::dnssec::Dnssec;
+use crate::mx::dnssec::{Dnssec, TlsaHost};
 use crate::mx::sts::{MtaSts, TlsRpt};
 
 /// Schema identifier written into every JSON report.
@@ -34,6 +34,9 @@ pub struct MxReport {
     /// DNSSEC status of the MX RRset and the exchanges' address RRsets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dnssec: Option<Dnssec>,
+    /// DANE (RFC 7672): the TLSA RRset of every exchange.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tlsa: Option<Vec<TlsaHost>>,
     /// MTA-STS (RFC 8461): looked up only by `check --security` and the TUI.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mta_sts: Option<MtaSts>,
@@ -301,6 +304,7 @@ impl MxReport {
             mx: Vec::new(),
             findings: Vec::new(),
             dnssec: None,
+            tlsa: None,
             mta_sts: None,
             tls_rpt: None,
             domain_cname: Vec::new(),

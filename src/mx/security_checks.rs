@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
-use crate::mx::dnssec::DnssecStatus;
+use crate::mx::dnssec::{DnssecStatus, TlsaLookup};
 use crate::mx::escape::visible;
 use crate::mx::sts::{StsMode, StsStatus};
 use crate::mx::{AddressStatus, Finding, MxReport, Severity};
@@ -15,6 +15,10 @@ pub const CODES: &[(&str, Severity)] = &[
     ("address-no-ptr", Severity::Info),
     ("address-ptr-mismatch", Severity::Info),
     ("dnssec-bogus", Severity::Error),
+    ("tlsa-insecure", Severity::Warning),
+    ("tlsa-partial", Severity::Warning),
+    ("tlsa-unusable", Severity::Warning),
+    ("tlsa-lookup-failed", Severity::Error),
     // An error in mode enforce, a warning in mode testing.
     ("mta-sts-mx-not-covered", Severity::Error),
     ("mta-sts-policy-unreachable", Severity::Warning),
@@ -46,6 +50,7 @@ fn show(s: &str) -> String {
 pub fn run(report: &MxReport) -> Vec<Finding> {
     let mut out = Vec::new();
     dnssec(report, &mut out);
+    tlsa(report, &mut out);
     reverse_dns(report, &mut out);
     mta_sts(report, &mut out);
     tls_rpt(report, &mut out);
@@ -84,6 +89,84 @@ fn dnssec(report: &MxReport, out: &mut Vec<Finding>) {
             ),
             "RFC 4035 §5",
         ));
+    }
+}
+
+/// Whether the exchange's own address RRsets are signed (secure): its
+/// zone is DNSSEC-signed, so DANE senders look up its TLSA.
+fn exchange_signed(report: &MxReport, exchange: &str) -> bool {
+    report.dnssec.as_ref().is_some_and(|d| {
+        d.exchanges.iter().any(|e| {
+            e.exchange == exchange
+                && (e.a == DnssecStatus::Secure || e.aaaa == DnssecStatus::Secure)
+        })
+    })
+}
+
+fn tlsa(report: &MxReport, out: &mut Vec<Finding>) {
+    let Some(hosts) = &report.tlsa else { return };
+    let dane_hosts: Vec<&str> = hosts
+        .iter()
+        .filter(|h| h.dane_usable())
+        .map(|h| h.exchange.as_str())
+        .collect();
+    for h in hosts {
+        let exchange = show(&h.exchange);
+        match h.lookup {
+            TlsaLookup::Failed if exchange_signed(report, &h.exchange) => out.push(finding(
+                "tlsa-lookup-failed",
+                &h.exchange,
+                format!(
+                    "The TLSA query for _25._tcp.{exchange} failed ({}) although its zone is DNSSEC-signed: DANE senders cannot tell whether to authenticate it and defer mail to it.",
+                    h.error.as_deref().map(show).unwrap_or_else(|| "error".into())
+                ),
+                "RFC 7672 §2.2",
+            )),
+            TlsaLookup::Found => {
+                if h.dnssec != DnssecStatus::Secure {
+                    out.push(finding(
+                        "tlsa-insecure",
+                        &h.exchange,
+                        format!(
+                            "{exchange} publishes TLSA records but they are not DNSSEC-secure ({}): senders ignore them, so DANE does not protect it. Sign the zone of {exchange}.",
+                            h.dnssec.as_str()
+                        ),
+                        "RFC 7672 §2.2",
+                    ));
+                }
+                let reasons: Vec<String> = h.records.iter().filter_map(|r| r.unusable()).collect();
+                if !reasons.is_empty() {
+                    let all = reasons.len() == h.records.len();
+                    out.push(finding(
+                        "tlsa-unusable",
+                        &h.exchange,
+                        format!(
+                            "{} of the {} TLSA records of {exchange} {} unusable: {}.{}",
+                            reasons.len(),
+                            h.records.len(),
+                            if reasons.len() == 1 { "is" } else { "are" },
+                            reasons.join("; "),
+                            if all {
+                                " With none usable, DANE senders fall back to unauthenticated TLS."
+                            } else {
+                                ""
+                            }
+                        ),
+                        "RFC 7672 §3.1.3",
+                    ));
+                }
+            }
+            TlsaLookup::None if !dane_hosts.is_empty() => out.push(finding(
+                "tlsa-partial",
+                &h.exchange,
+                format!(
+                    "{exchange} has no TLSA record while {} of the domain do: DANE senders deliver to it without authentication, so an attacker who blocks the others gets the mail. Publish TLSA for {exchange} too.",
+                    dane_hosts.iter().map(|n| show(n)).collect::<Vec<_>>().join(", ")
+                ),
+                "RFC 7672 §2.2",
+            )),
+            _ => {}
+        }
     }
 }
 
@@ -162,9 +245,18 @@ fn tls_rpt(report: &MxReport, out: &mut Vec<Finding>) {
         return;
     }
     let sts_in_use = report.mta_sts.as_ref().is_some_and(|s| s.record.is_some());
-    if !sts_in_use {
+    let dane_in_use = report
+        .tlsa
+        .as_ref()
+        .is_some_and(|hosts| hosts.iter().any(|h| h.dane_usable()));
+    if !sts_in_use && !dane_in_use {
         return;
     }
+    let what = match (sts_in_use, dane_in_use) {
+        (true, true) => "MTA-STS and DANE",
+        (true, false) => "MTA-STS",
+        _ => "DANE",
+    };
     let domain = report.domain.as_str();
     let state = match (&rpt.record, &rpt.error) {
         (Some(_), Some(e)) => format!("its _smtp._tls record is unusable ({})", show(e)),
@@ -175,7 +267,7 @@ fn tls_rpt(report: &MxReport, out: &mut Vec<Finding>) {
         "tls-rpt-missing",
         domain,
         format!(
-            "{} uses MTA-STS but {state}: senders that fail TLS to its exchanges cannot tell anyone. Publish \"v=TLSRPTv1; rua=mailto:<address>\" at _smtp._tls.{}",
+            "{} uses {what} but {state}: senders that fail TLS to its exchanges cannot tell anyone. Publish \"v=TLSRPTv1; rua=mailto:<address>\" at _smtp._tls.{}",
             show(domain),
             show(domain)
         ),

@@ -1,7 +1,8 @@
-//! One line each for the transport-security data of a report (MTA-STS,
-//! TLS-RPT), shared by the CLI text and the other text renderings.
+//! Lines for the transport-security data of a report (DNSSEC, TLSA per
+//! exchange, MTA-STS, TLS-RPT), shared by the CLI text and the text export.
 
 use crate::mx::MxReport;
+use crate::mx::dnssec::TlsaLookup;
 use crate::mx::escape::visible;
 use crate::mx::sts::StsStatus;
 
@@ -9,6 +10,44 @@ use crate::mx::sts::StsStatus;
 /// did not run.
 pub fn lines(r: &MxReport) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
+    if let Some(d) = &r.dnssec {
+        let mut parts = vec![format!("mx {}", d.mx.as_str())];
+        for e in &d.exchanges {
+            parts.push(format!(
+                "{} a {}, aaaa {}",
+                visible(&e.exchange),
+                e.a.as_str(),
+                e.aaaa.as_str()
+            ));
+        }
+        out.push(("dnssec", parts.join("; ")));
+    }
+    if let Some(hosts) = &r.tlsa {
+        for h in hosts {
+            let state = match h.lookup {
+                TlsaLookup::Found => {
+                    let recs: Vec<String> = h
+                        .records
+                        .iter()
+                        .map(|t| format!("{} {} {}", t.usage, t.selector, t.matching_type))
+                        .collect();
+                    format!(
+                        "{} record{} ({}), {}",
+                        h.records.len(),
+                        if h.records.len() == 1 { "" } else { "s" },
+                        recs.join(", "),
+                        h.dnssec.as_str()
+                    )
+                }
+                TlsaLookup::None => format!("none ({})", h.dnssec.as_str()),
+                TlsaLookup::Failed => format!(
+                    "lookup failed ({})",
+                    visible(h.error.as_deref().unwrap_or("error"))
+                ),
+            };
+            out.push(("tlsa", format!("{}  {state}", visible(&h.exchange))));
+        }
+    }
     if let Some(sts) = &r.mta_sts {
         let id = sts
             .id

@@ -267,7 +267,7 @@ pub async fn rrset_status(
     }
 }
 
-fn from_proof(p: Proof) -> DnssecStatus {
+pub(crate) fn from_proof(p: Proof) -> DnssecStatus {
     match p {
         Proof::Secure => DnssecStatus::Secure,
         Proof::Insecure => DnssecStatus::Insecure,
@@ -277,7 +277,7 @@ fn from_proof(p: Proof) -> DnssecStatus {
 }
 
 /// Bogus beats everything; secure only when every record is.
-fn combine<'a>(records: impl Iterator<Item = &'a Record>) -> DnssecStatus {
+pub(crate) fn combine<'a>(records: impl Iterator<Item = &'a Record>) -> DnssecStatus {
     let mut worst: Option<DnssecStatus> = None;
     for r in records {
         let s = from_proof(r.proof);

@@ -1,5 +1,5 @@
-//! Mail transport security around the MX records: reverse DNS, MTA-STS and
-//! TLS-RPT. These lookups run only when asked (`check --security`, the TUI's
+//! Mail transport security around the MX records: reverse DNS, DNSSEC,
+//! DANE (TLSA), MTA-STS and TLS-RPT. These lookups run only when asked (`check --security`, the TUI's
 //! selected domain), so a bulk check keeps its query budget.
 
 pub mod dnssec;
@@ -7,6 +7,7 @@ pub mod https;
 pub mod mta_sts;
 pub mod rdns;
 pub mod tls_rpt;
+pub mod tlsa;
 mod txt;
 
 use std::path::Path;
@@ -125,11 +126,14 @@ pub async fn add_security(up: &Upstream, report: &mut MxReport, opts: &SecurityO
     let anchors = dnssec::anchors(up, opts.trust_anchor.as_deref()).await;
     let validated = async {
         match up.validating(anchors) {
-            Ok(validator) => dnssec::validate(&validator, report).await,
-            Err(_) => None,
+            Ok(validator) => futures_util::join!(
+                dnssec::validate(&validator, report),
+                tlsa::lookup_all(&validator, report)
+            ),
+            Err(_) => (None, Vec::new()),
         }
     };
-    let (_, sts, rpt, dnssec) = futures_util::join!(
+    let (_, sts, rpt, (dnssec, tlsa)) = futures_util::join!(
         rdns::fill(up, &mut with_ptr),
         mta_sts::lookup(up, &domain, opts),
         tls_rpt::lookup(up, &domain),
@@ -137,6 +141,7 @@ pub async fn add_security(up: &Upstream, report: &mut MxReport, opts: &SecurityO
     );
     report.mx = with_ptr.mx;
     report.dnssec = dnssec;
+    report.tlsa = Some(tlsa);
     report.mta_sts = Some(sts);
     report.tls_rpt = Some(rpt);
     report.findings = checks::run(report);
