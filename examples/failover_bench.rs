@@ -33,10 +33,10 @@
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
+use mxlens::mx::failover::odds::tier_odds;
+use mxlens::mx::failover::sender::SenderList;
 use mxlens::mx::failover::{Outages, simulate};
 use mxlens::mx::profile::Profile;
-use mxlens::mx::sender::SenderList;
-use mxlens::mx::tier_odds::tier_odds;
 use mxlens::mx::{Address, MxHost, MxReport, Outcome};
 
 #[derive(Clone, Copy, PartialEq)]

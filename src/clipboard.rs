@@ -39,7 +39,6 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use thiserror::Error;
 
-pub use crate::cli::ClipboardMode;
 use crate::mx::escape::{is_unsafe, visible};
 
 /// Largest OSC 52 payload written, in bytes of base64 (about 56 kB of text).
@@ -51,6 +50,41 @@ pub const OSC52_MAX_BASE64: usize = 74_994;
 
 /// Longest wait for the system clipboard thread (start-up or one copy).
 pub const SYSTEM_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Where copied text goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ClipboardMode {
+    /// System clipboard when a display server answers, else OSC 52.
+    #[default]
+    Auto,
+    /// The system clipboard (X11, or XWayland under Wayland) only.
+    System,
+    /// The terminal's clipboard escape sequence (works over SSH and tmux).
+    Osc52,
+}
+
+impl ClipboardMode {
+    /// Every mode, in the order help lists them.
+    pub const ALL: [ClipboardMode; 3] = [Self::Auto, Self::System, Self::Osc52];
+
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::System => "system",
+            Self::Osc52 => "osc52",
+        }
+    }
+
+    /// One line for help.
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Auto => "System clipboard when a display server answers, else OSC 52",
+            Self::System => "The system clipboard (X11, or XWayland under Wayland) only",
+            Self::Osc52 => "The terminal's clipboard escape sequence (works over SSH and tmux)",
+        }
+    }
+}
 
 /// Where a copy went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -15,6 +15,10 @@ use mxlens::clipboard::{
     Clipboard, ClipboardError, ClipboardMode, CopyTarget, Environment, SYSTEM_TIMEOUT,
 };
 
+#[expect(
+    unsafe_code,
+    reason = "the environment is changed in the only test of this binary"
+)]
 fn set_display(value: Option<&str>) {
     // SAFETY: this binary has a single test, so no other thread reads the
     // environment concurrently.

@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
+use mxlens::mx::failover::Walker;
 use mxlens::mx::failover::{HostState, Outages, SimOutcome, Simulation, TierState, simulate};
 use mxlens::mx::profile::Profile;
-use mxlens::mx::walk::Walker;
 use mxlens::mx::{Address, MxHost, MxReport, Outcome};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};

@@ -24,7 +24,7 @@ use mxlens::dns::lookup::mx_report;
 use mxlens::dns::upstream::{LookupOptions, Upstream};
 use mxlens::export::{ExportFormat, Selection, render, render_finding};
 use mxlens::mx::MxReport;
-use mxlens::tui::app::{App, Msg, Status};
+use mxlens::tui::state::{App, Msg, Status};
 use mxlens::tui::theme::Theme;
 use mxlens::tui::ui;
 use ratatui::Terminal;

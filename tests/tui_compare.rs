@@ -5,8 +5,8 @@
 mod tui_common;
 
 use crossterm::event::KeyCode;
-use mxlens::tui::app::{App, Cmd, Mode, Msg};
-use mxlens::tui::compare::Agreement;
+use mxlens::tui::state::Agreement;
+use mxlens::tui::state::{App, Cmd, Mode, Msg};
 use mxlens::tui::theme::Theme;
 use mxlens::tui::ui;
 use ratatui::Terminal;
@@ -26,7 +26,7 @@ fn lookups(cmds: &[Cmd]) -> Vec<(u64, usize, String)> {
                 upstream,
                 domain,
             } => Some((*generation, *upstream, domain.clone())),
-            Cmd::Copy { .. } | Cmd::Quit => None,
+            _ => None,
         })
         .collect()
 }

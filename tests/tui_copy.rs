@@ -7,7 +7,7 @@ mod tui_common;
 
 use crossterm::event::KeyCode;
 use mxlens::clipboard::CopyTarget;
-use mxlens::tui::app::{App, Cmd, Msg};
+use mxlens::tui::state::{App, Cmd, Msg};
 use tui_common::*;
 
 /// Presses `k`, carries out the one copy it asks for as if it went to
@@ -159,7 +159,7 @@ fn every_picker_description_shows_whole_at_80x24_and_40x12() {
     app.update(key('Y'));
     for (w, h) in [(80, 24), (40, 12)] {
         app.update(Msg::Resize(w, h));
-        let text = if w >= mxlens::tui::ui::MIN_WIDTH {
+        let text = if w >= mxlens::tui::layout::MIN_WIDTH {
             screen(&app, w, h)
         } else {
             picker_screen(&app, w, h)
@@ -182,7 +182,7 @@ fn every_picker_description_shows_whole_at_80x24_and_40x12() {
 #[test]
 fn the_picker_opens_on_the_last_format_used() {
     use mxlens::export::ExportFormat;
-    use mxlens::tui::app::Mode;
+    use mxlens::tui::state::Mode;
     let mut app = loaded(vec![two_tier()]);
     app.update(key('Y'));
     assert_eq!(app.mode, Mode::Picker { selected: 0 }, "zone at first");
@@ -215,7 +215,7 @@ fn the_picker_opens_on_the_last_format_used() {
 
 #[test]
 fn copy_keys_in_the_compare_view_say_to_close_it_first() {
-    use mxlens::tui::app::Mode;
+    use mxlens::tui::state::Mode;
     use mxlens::tui::theme::Theme;
     let mut app = App::comparing(
         "127.0.0.1:5301".into(),

@@ -5,7 +5,7 @@
 mod tui_common;
 
 use crossterm::event::KeyCode;
-use mxlens::tui::app::{App, Focus, Msg};
+use mxlens::tui::state::{App, Focus, Msg};
 use mxlens::tui::theme::Theme;
 use mxlens::tui::ui;
 use ratatui::Terminal;
@@ -143,7 +143,7 @@ fn selection_shows_without_colour() {
     let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
     t.draw(|f| ui::render(f, &app)).unwrap();
     let buf = t.backend().buffer();
-    let l = ui::layout(buf.area);
+    let l = mxlens::tui::layout::layout(buf.area);
     // Second domain row: top border, header, first row, then ours.
     let y = l.domains.y + 3;
     let row: String = (l.domains.x + 1..l.domains.x + 20)
@@ -169,5 +169,5 @@ fn idn_shows_its_unicode_form_beside_the_ascii_one() {
         text.contains("MX hosts · xn--bcher-kva.example. (bücher.example.)"),
         "{text}"
     );
-    assert_eq!(ui::hosts::unicode_form("plain.example."), None);
+    assert_eq!(mxlens::mx::name::unicode_form("plain.example."), None);
 }

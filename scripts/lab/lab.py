@@ -10,6 +10,7 @@ Python 3 standard library only.
 """
 
 import ctypes
+import json
 import os
 import shutil
 import socket
@@ -309,3 +310,11 @@ class Lab:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+def cargo_target_dir(root):
+    """Cargo's target directory for the crate at root: CARGO_TARGET_DIR,
+    a config setting, or root/target, as cargo itself decides."""
+    out = subprocess.run(["cargo", "metadata", "--format-version", "1", "--no-deps"],
+                         cwd=root, check=True, capture_output=True, text=True).stdout
+    return Path(json.loads(out)["target_directory"])

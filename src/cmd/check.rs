@@ -5,22 +5,27 @@
 //! stays flat however long the input is.
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::sync::Arc;
 
 use futures_util::FutureExt;
 use futures_util::stream::{self, BoxStream, StreamExt};
-use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::io::BufReader;
 
 use super::exit;
-use crate::cli::{CheckArgs, Format, UpstreamArgs};
-use crate::dns::demo::DEMO_DOMAINS;
+use super::lines::{self, Line};
+use super::progress::Progress;
+use crate::cli::CheckArgs;
+use crate::config::settings::Settings;
 use crate::dns::lookup;
 use crate::dns::security::{SecurityOptions, add_security};
-use crate::dns::upstream::{Upstream, resolve_args};
+use crate::dns::upstream::{Upstream, connect};
+use crate::export::ExportFormat;
+use crate::mx::changes::Options;
 use crate::mx::escape::visible;
 use crate::mx::input::parse_domain;
+use crate::mx::snapshot::{self, Status};
 use crate::mx::{MxReport, Outcome, Severity, diff};
 use crate::text::{self, Style};
 
@@ -30,18 +35,36 @@ enum Item {
     Invalid(String),
 }
 
-pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i32> {
-    let (upstreams, _demo) = resolve_args(upstream).await?;
-    let mut inputs: Vec<String> = args.domains.clone();
-    if inputs.is_empty() && args.file.is_none() {
-        if upstream.demo {
-            inputs = DEMO_DOMAINS.iter().map(|d| d.to_string()).collect();
-        } else {
-            anyhow::bail!(
-                "no domain given: name one or more, use --file PATH (or - for stdin), or try --demo"
-            );
-        }
+pub async fn run(args: &CheckArgs, settings: &Settings) -> anyhow::Result<i32> {
+    let mut named = match &args.list {
+        Some(name) => settings
+            .config
+            .list(name)
+            .map_err(anyhow::Error::msg)?
+            .to_vec(),
+        None => Vec::new(),
+    };
+    named.extend(args.domains.iter().cloned());
+    for warning in super::single_labels(&args.domains)? {
+        eprintln!("mxlens: {}", visible(&warning));
     }
+    let bulk = args.file.is_some() || args.list.is_some();
+    let inputs = super::domains_or_demo(&named, settings.demo && !bulk);
+    if inputs.is_empty() && args.file.is_none() {
+        anyhow::bail!(
+            "no domain given: name one or more, use --file PATH (or - for stdin), --list NAME, or try --demo"
+        );
+    }
+    let (upstreams, _demo) = connect(&settings.upstream_spec()).await?;
+    // Progress and the summary: on a terminal's stderr, for bulk runs only.
+    let mut progress = Progress::new(bulk && std::io::stderr().is_terminal());
+    match &args.file {
+        Some(path) => progress.count_in_background(path, inputs.len() as u64),
+        None => progress.set_total(inputs.len() as u64),
+    }
+    // With the reports on the same terminal, the line is cleared before
+    // each of them is written and redrawn after.
+    let shared_terminal = progress.shown() && std::io::stdout().is_terminal();
     let from_args = stream::iter(inputs.into_iter().enumerate().map(
         |(i, raw)| match parse_domain(&raw) {
             Ok(d) => Item::Domain(d),
@@ -53,15 +76,18 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
         Some(path) => from_args.chain(read_lines(path).await?).boxed(),
         None => from_args,
     };
+    // Read and check the whole baseline before anything is written.
     let baseline = match &args.baseline {
         Some(path) => Some(load_baseline(path)?),
         None => None,
     };
-    let style = Style::for_stdout();
+    // With a baseline the exit code is diff(1)'s: 0 same, 1 changed, 2 error.
+    let mut changed = false;
+    let style = Style::for_stdout_with(settings.color.value);
     let format = args.format;
     let concurrency = args.concurrency as usize;
     let security = if args.security {
-        Some(Arc::new(super::security_options(upstream)?))
+        Some(Arc::new(super::security_options(settings)?))
     } else {
         None
     };
@@ -81,8 +107,7 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut code = exit::OK;
-    let mut export =
-        crate::export::ReportStream::new(format.into()).with_ptr_columns(args.security);
+    let mut export = crate::export::ReportStream::new(format).with_ptr_columns(args.security);
     loop {
         // Flush only when the next report is not ready yet: output streams
         // without a write per report in a bulk run.
@@ -90,7 +115,18 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
             Some(next) => next,
             None => {
                 out.flush()?;
-                results.next().await
+                progress.tick();
+                if progress.shown() {
+                    // Keep the rate and the time left moving during a slow lookup.
+                    loop {
+                        tokio::select! {
+                            next = results.next() => break next,
+                            () = tokio::time::sleep(std::time::Duration::from_millis(250)) => progress.tick(),
+                        }
+                    }
+                } else {
+                    results.next().await
+                }
             }
         };
         let Some(result) = next else { break };
@@ -98,7 +134,9 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
             Ok(reports) => reports,
             Err(msg) => {
                 out.flush()?;
-                eprintln!("mxlens: skipped {msg}");
+                progress.clear();
+                progress.tally.skip();
+                eprintln!("mxlens: skipped {}", visible(&msg));
                 code = code.max(exit::USAGE_OR_LOOKUP);
                 continue;
             }
@@ -106,22 +144,30 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
         for r in &reports {
             code = code.max(exit_code(r));
         }
-        match format {
-            Format::Json => {
-                for r in &reports {
-                    serde_json::to_writer(&mut out, r)?;
-                    out.write_all(b"\n")?;
-                }
+        progress.tally.add(&reports);
+        if shared_terminal {
+            progress.clear();
+        }
+        let base_diff = baseline
+            .as_ref()
+            .map(|base| against_baseline(base, &reports));
+        if let Some(diffs) = &base_diff {
+            match snapshot::exit_status(diffs) {
+                2 => code = code.max(exit::USAGE_OR_LOOKUP),
+                1 => changed = true,
+                _ => {}
             }
-            Format::Text => {
+        }
+        match format {
+            ExportFormat::Text => {
                 for r in &reports {
                     out.write_all(text::report::render(r, style).as_bytes())?;
                 }
                 if reports.len() > 1 {
                     out.write_all(compare_text(&reports).as_bytes())?;
                 }
-                if let Some(base) = &baseline {
-                    out.write_all(baseline_text(base, &reports[0]).as_bytes())?;
+                if let Some(diffs) = &base_diff {
+                    out.write_all(baseline_text(diffs).as_bytes())?;
                 }
             }
             _ => {
@@ -130,8 +176,23 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
                 }
             }
         }
+        if shared_terminal {
+            out.flush()?;
+        }
+        progress.tick();
     }
     out.flush()?;
+    progress.finish();
+    if baseline.is_some() {
+        // Findings do not count here: only lookups that failed (2) and change.
+        return Ok(if code == exit::USAGE_OR_LOOKUP {
+            code
+        } else if changed {
+            exit::FINDINGS
+        } else {
+            exit::OK
+        });
+    }
     Ok(code)
 }
 
@@ -177,31 +238,46 @@ async fn read_lines(path: &Path) -> anyhow::Result<BoxStream<'static, Item>> {
     } else {
         path.display().to_string()
     };
-    let lines = BufReader::new(reader).lines();
+    let reader = BufReader::with_capacity(1 << 16, reader);
     Ok(stream::unfold(
-        (Some(lines), 0usize, name),
-        |(lines, mut n, name)| async move {
-            let mut lines = lines?;
+        (Some((reader, Vec::new())), 0usize, name),
+        |(state, mut n, name)| async move {
+            let (mut reader, mut buf) = state?;
             loop {
                 n += 1;
-                let line = match lines.next_line().await {
-                    Ok(Some(line)) => line,
+                let item = match lines::next_line(&mut reader, &mut buf).await {
                     Ok(None) => return None,
+                    Ok(Some(Line::Text(line))) => {
+                        let content = line.split('#').next().unwrap_or("").trim();
+                        if content.is_empty() {
+                            continue;
+                        }
+                        match parse_domain(content) {
+                            Ok(d) => Item::Domain(d),
+                            Err(e) => Item::Invalid(format!("{name} line {n}: {e}")),
+                        }
+                    }
+                    Ok(Some(Line::NotUtf8(shown))) => Item::Invalid(format!(
+                        "{name} line {n}: not UTF-8 (\"{shown}\"); save the list as UTF-8"
+                    )),
+                    Ok(Some(Line::TooLong(shown))) => Item::Invalid(format!(
+                        "{name} line {n}: longer than {} octets (\"{shown}\"); a domain is at most 253",
+                        lines::MAX_LINE
+                    )),
+                    Ok(Some(Line::Runaway)) => {
+                        let item = Item::Invalid(format!(
+                            "{name} line {n}: no line end within {} MiB; the rest of the input is not read (is it a text file?)",
+                            lines::MAX_RUNAWAY >> 20
+                        ));
+                        return Some((item, (None, n, name)));
+                    }
                     Err(e) => {
                         // Report once, then stop: the rest cannot be read.
                         let item = Item::Invalid(format!("{name} line {n}: cannot read: {e}"));
                         return Some((item, (None, n, name)));
                     }
                 };
-                let content = line.split('#').next().unwrap_or("").trim();
-                if content.is_empty() {
-                    continue;
-                }
-                let item = match parse_domain(content) {
-                    Ok(d) => Item::Domain(d),
-                    Err(e) => Item::Invalid(format!("{name} line {n}: {e}")),
-                };
-                return Some((item, (Some(lines), n, name)));
+                return Some((item, (Some((reader, buf)), n, name)));
             }
         },
     )
@@ -231,39 +307,55 @@ fn compare_text(reports: &[MxReport]) -> String {
 }
 
 /// Reports of an earlier `check --format json`, by domain.
-fn load_baseline(path: &Path) -> anyhow::Result<HashMap<String, MxReport>> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| anyhow::anyhow!("cannot read the baseline \"{}\": {e}", path.display()))?;
-    let mut map = HashMap::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let report: MxReport = serde_json::from_str(line).map_err(|e| {
-            anyhow::anyhow!(
-                "the baseline \"{}\" line {} is not an mxlens report ({e}); write it with `mxlens check --format json`",
-                path.display(),
-                i + 1
-            )
-        })?;
-        map.insert(report.domain.clone(), report);
+fn load_baseline(path: &Path) -> anyhow::Result<HashMap<String, Vec<MxReport>>> {
+    let snap = crate::snapshot_file::load(path)?;
+    let mut map: HashMap<String, Vec<MxReport>> = HashMap::new();
+    for r in snap.reports {
+        map.entry(r.domain.clone()).or_default().push(r);
     }
     Ok(map)
 }
 
+/// How one domain's reports (one per resolver) differ from the baseline's.
+/// TTLs are not compared: a caching resolver counts them down.
+fn against_baseline(
+    base: &HashMap<String, Vec<MxReport>>,
+    now: &[MxReport],
+) -> Vec<snapshot::DomainDiff> {
+    let before = now
+        .first()
+        .and_then(|r| base.get(&r.domain))
+        .map_or(&[][..], Vec::as_slice);
+    snapshot::diff_reports(before, now, ("baseline", "now"), Options { ttls: false })
+}
+
 /// What changed for one domain since the snapshot.
-fn baseline_text(base: &HashMap<String, MxReport>, now: &MxReport) -> String {
-    let domain = visible(&now.domain).into_owned();
-    let Some(old) = base.get(&now.domain) else {
-        return format!("± {domain}: not in the baseline\n\n");
-    };
-    let d = diff::diff(old, now, false);
-    if d.is_same() {
-        return format!("= {domain}: unchanged since the baseline\n\n");
-    }
-    let mut out = format!("± {domain}: changed since the baseline\n");
-    for c in &d.changes {
-        out.push_str(&format!("    {c}\n"));
+fn baseline_text(diffs: &[snapshot::DomainDiff]) -> String {
+    let mut out = String::new();
+    for d in diffs {
+        let domain = visible(&d.domain);
+        match d.status {
+            Status::Same => out.push_str(&format!("= {domain}: unchanged since the baseline\n")),
+            Status::Added => out.push_str(&format!("± {domain}: not in the baseline\n")),
+            Status::Removed => out.push_str(&format!(
+                "± {domain}: the baseline's answer from {} has no counterpart now\n",
+                visible(
+                    &d.before
+                        .as_ref()
+                        .map_or(String::new(), |s| s.resolver.clone())
+                )
+            )),
+            Status::Unknown => out.push_str(&format!(
+                "? {domain}: unknown, the lookup failed ({})\n",
+                visible(d.error.as_deref().unwrap_or("error"))
+            )),
+            Status::Changed => {
+                out.push_str(&format!("± {domain}: changed since the baseline\n"));
+                for c in &d.changes {
+                    out.push_str(&format!("    {} {c}\n", c.sign()));
+                }
+            }
+        }
     }
     out.push('\n');
     out

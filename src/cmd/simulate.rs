@@ -9,32 +9,28 @@ use std::io::Write;
 use anyhow::Context;
 
 use super::exit;
-use crate::cli::{Format, ProfileName, SimulateArgs, UpstreamArgs};
+use crate::cli::SimulateArgs;
+use crate::config::settings::{Settings, Source};
 use crate::dns::lookup;
-use crate::dns::upstream::resolve_args;
+use crate::dns::upstream::connect;
+use crate::export::ExportFormat;
 use crate::mx::escape::visible;
+use crate::mx::failover::whatif::{ProposedMx, parse_mx_list, parse_zone_fragment};
 use crate::mx::failover::{Outages, SimOutcome, Simulation, simulate, walk};
 use crate::mx::input::parse_domain;
-use crate::mx::profile::Profile;
-use crate::mx::whatif::{ProposedMx, parse_mx_list, parse_zone_fragment};
 use crate::mx::{MxReport, Outcome};
 use crate::text::{self, Style};
 
-pub async fn run(args: &SimulateArgs, upstream: &UpstreamArgs) -> anyhow::Result<i32> {
-    if !matches!(args.format, Format::Text | Format::Json) {
-        anyhow::bail!(
-            "--format {} is not available for simulate; use text or json",
-            format!("{:?}", args.format).to_lowercase()
-        );
-    }
+pub async fn run(args: &SimulateArgs, settings: &Settings) -> anyhow::Result<i32> {
     let domain = parse_domain(&args.domain)
         .with_context(|| format!("\"{}\" is not a domain to simulate", visible(&args.domain)))?;
-    let profile = profile(args)?;
+    // The profile with the configuration's and the flags' overrides.
+    let profile = settings.profile.clone();
     let proposal = proposal(args, &domain)?;
-    let report = report(&domain, proposal.as_ref(), upstream).await?;
+    let report = report(&domain, proposal.as_ref(), settings).await?;
     let mut outages = Outages::default();
     for value in &args.down {
-        outages.add_arg(&report, value)?;
+        outages.add_arg(&report, value).map_err(shown)?;
     }
     let mut sim = simulate(&report, &outages, &profile);
     if let Some(seed) = args.seed {
@@ -42,16 +38,19 @@ pub async fn run(args: &SimulateArgs, upstream: &UpstreamArgs) -> anyhow::Result
     }
     let mut out = std::io::stdout().lock();
     match args.format {
-        Format::Json => {
-            // Serialise first, so a closed pipe surfaces as an io::Error.
-            let mut line = serde_json::to_string(&sim)?;
-            line.push('\n');
-            out.write_all(line.as_bytes())?;
-        }
-        _ => out.write_all(text::simulation::render(&sim, Style::for_stdout()).as_bytes())?,
+        ExportFormat::Json => out.write_all(crate::export::json_line(&sim).as_bytes())?,
+        _ => out.write_all(
+            text::simulation::render(&sim, Style::for_stdout_with(settings.color.value)).as_bytes(),
+        )?,
     }
     out.flush()?;
     Ok(exit_code(&report, &sim))
+}
+
+/// An error of the simulator (which keeps names as data) as shown on a
+/// terminal: every unsafe character escaped.
+fn shown(e: impl std::fmt::Display) -> anyhow::Error {
+    anyhow::anyhow!("{}", visible(&e.to_string()))
 }
 
 /// 0 delivered, 1 deferred or bounced, 2 when the MX lookup failed.
@@ -65,23 +64,9 @@ pub fn exit_code(report: &MxReport, sim: &Simulation) -> i32 {
     }
 }
 
-fn profile(args: &SimulateArgs) -> anyhow::Result<Profile> {
-    let base = match args.profile {
-        ProfileName::Rfc => Profile::rfc(),
-        ProfileName::Postfix => Profile::postfix(),
-    };
-    Ok(base.with_overrides(
-        args.address_limit,
-        args.connect_timeout,
-        args.min_backoff,
-        args.max_backoff,
-        args.queue_lifetime,
-    )?)
-}
-
 fn proposal(args: &SimulateArgs, domain: &str) -> anyhow::Result<Option<ProposedMx>> {
     if let Some(list) = &args.mx {
-        return Ok(Some(parse_mx_list(list)?));
+        return Ok(Some(parse_mx_list(list).map_err(shown)?));
     }
     let Some(path) = &args.mx_file else {
         return Ok(None);
@@ -89,11 +74,12 @@ fn proposal(args: &SimulateArgs, domain: &str) -> anyhow::Result<Option<Proposed
     let text = std::fs::read_to_string(path).with_context(|| {
         format!(
             "cannot read the MX file \"{}\"; give a zone-file fragment with MX, A and AAAA lines",
-            path.display()
+            visible(&path.display().to_string())
         )
     })?;
-    let p =
-        parse_zone_fragment(&text, domain).with_context(|| format!("in \"{}\"", path.display()))?;
+    let p = parse_zone_fragment(&text, domain)
+        .map_err(shown)
+        .with_context(|| format!("in \"{}\"", visible(&path.display().to_string())))?;
     Ok(Some(p))
 }
 
@@ -102,15 +88,22 @@ fn proposal(args: &SimulateArgs, domain: &str) -> anyhow::Result<Option<Proposed
 async fn report(
     domain: &str,
     proposal: Option<&ProposedMx>,
-    upstream: &UpstreamArgs,
+    settings: &Settings,
 ) -> anyhow::Result<MxReport> {
     if let Some(p) = proposal.filter(|p| !p.needs_lookup()) {
         return Ok(p.offline_report(domain));
     }
-    if upstream.resolvers.len() > 1 {
-        anyhow::bail!("simulate uses one upstream; give --resolver once (or --demo)");
+    let mut spec = settings.upstream_spec();
+    if spec.resolvers.len() > 1 {
+        if settings.resolvers.source != Source::Default
+            && !matches!(settings.resolvers.source, Source::File(_))
+        {
+            anyhow::bail!("simulate uses one upstream; give --resolver once (or --demo)");
+        }
+        // Several configured resolvers: simulate asks the first.
+        spec.resolvers.truncate(1);
     }
-    let (upstreams, _demo) = resolve_args(upstream).await?;
+    let (upstreams, _demo) = connect(&spec).await?;
     let up = upstreams
         .first()
         .context("no upstream to query; give --resolver ADDR or --demo")?;

@@ -18,11 +18,25 @@ fn to_text<T: Serialize>(value: &T, pretty: bool) -> String {
         serde_json::to_string(value)
     };
     // Serialising plain data with string keys cannot fail.
-    seal(&text.unwrap_or_default())
+    seal(text.unwrap_or_default())
+}
+
+/// `value` as one compact, sealed line of JSON ending in a newline: the
+/// one writer of every JSON contract (`check`, `simulate`, …).
+pub fn line<T: Serialize>(value: &T) -> String {
+    let mut s = to_text(value, false);
+    s.push('\n');
+    s
 }
 
 /// Writes every unsafe character left in JSON text as a `\uXXXX` escape.
-fn seal(json: &str) -> String {
+fn seal(json: String) -> String {
+    // Every unsafe character serde_json leaves raw is DEL or starts with
+    // the UTF-8 lead byte 0xC2 (C1 controls) or 0xE2 (bidi and zero-width
+    // controls): most text has none and is returned as it is.
+    if !json.bytes().any(|b| matches!(b, 0x7f | 0xc2 | 0xe2)) {
+        return json;
+    }
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
         if c != '\n' && is_unsafe(c) {
@@ -66,7 +80,7 @@ mod tests {
     #[test]
     fn seal_keeps_the_value() {
         let raw = serde_json::to_string("a\u{1b}b\u{7f}c\u{9b}d\u{202e}").unwrap();
-        let sealed = seal(&raw);
+        let sealed = seal(raw);
         assert!(!sealed.chars().any(is_unsafe), "{sealed}");
         let back: String = serde_json::from_str(&sealed).unwrap();
         assert_eq!(back, "a\u{1b}b\u{7f}c\u{9b}d\u{202e}");

@@ -32,6 +32,7 @@ use crate::mx::escape::visible;
 use crate::mx::{Address, Finding, MxHost, MxReport};
 
 pub use crate::mx::name::name_labels;
+pub use json::line as json_line;
 pub use zone::master_file_name;
 
 /// The text formats a selection can be rendered in. The default, what `y`
@@ -66,6 +67,24 @@ impl ExportFormat {
         ]
     }
 
+    /// Every format's name, comma-separated, for messages.
+    pub fn names() -> String {
+        let names: Vec<&str> = Self::all().iter().map(|f| f.name()).collect();
+        names.join(", ")
+    }
+
+    /// One line for help.
+    pub fn description(self) -> &'static str {
+        match self {
+            ExportFormat::Zone => "RFC 1035 master-file lines (MX, A, AAAA)",
+            ExportFormat::Dig => "dig commands that repeat the lookups",
+            ExportFormat::Json => "JSON Lines: one mxlens/report/v1 object per domain",
+            ExportFormat::Csv => "RFC 4180 CSV, one row per address",
+            ExportFormat::Markdown => "a Markdown table",
+            ExportFormat::Text => "aligned text for people",
+        }
+    }
+
     /// The name used on the command line and in the format picker.
     pub fn name(self) -> &'static str {
         match self {
@@ -87,7 +106,7 @@ impl fmt::Display for ExportFormat {
 
 /// An export format name that is not one of [`ExportFormat::all`].
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("\"{0}\" is not an export format; use one of zone, dig, json, csv, markdown, text")]
+#[error("\"{0}\" is not an export format; use one of {list}", list = ExportFormat::names())]
 pub struct UnknownFormat(pub String);
 
 impl FromStr for ExportFormat {
@@ -100,20 +119,6 @@ impl FromStr for ExportFormat {
             .copied()
             .find(|f| f.name().eq_ignore_ascii_case(want))
             .ok_or_else(|| UnknownFormat(visible(s).into_owned()))
-    }
-}
-
-impl From<crate::cli::Format> for ExportFormat {
-    fn from(f: crate::cli::Format) -> Self {
-        use crate::cli::Format;
-        match f {
-            Format::Text => ExportFormat::Text,
-            Format::Json => ExportFormat::Json,
-            Format::Zone => ExportFormat::Zone,
-            Format::Dig => ExportFormat::Dig,
-            Format::Csv => ExportFormat::Csv,
-            Format::Markdown => ExportFormat::Markdown,
-        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! The pure core: plain data in, plain data out.
 
+pub mod changes;
 pub mod checks;
 pub mod diff;
 pub mod dnssec;
@@ -7,17 +8,16 @@ pub mod escape;
 pub mod failover;
 pub mod input;
 pub mod name;
-pub mod profile;
 pub mod provider;
 pub mod report;
 pub mod security_checks;
-pub mod sender;
+pub mod sidebyside;
+pub mod snapshot;
 pub mod sts;
-pub mod tier_odds;
-pub mod tier_shared;
-pub mod walk;
-pub mod whatif;
 
+/// The sender model and the what-if proposal are part of the simulator;
+/// these paths stay for callers outside it.
+pub use failover::{profile, whatif};
 pub use report::{
     Address, AddressStatus, Family, Finding, LookupError, MxHost, MxReport, Outcome, Ptr, Severity,
 };

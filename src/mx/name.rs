@@ -1,4 +1,4 @@
-//! Report names (strings) back to DNS labels.
+//! Report names (strings) back to DNS labels, and to their Unicode form.
 
 /// The labels of a report name, as octets.
 ///
@@ -55,4 +55,13 @@ pub fn name_labels(name: &str) -> Option<Vec<Vec<u8>>> {
         return None;
     }
     Some(labels)
+}
+/// The Unicode spelling of an IDN (`xn--bcher-kva.example.` → `bücher.example.`),
+/// when it differs from the ASCII one and decodes cleanly.
+pub fn unicode_form(name: &str) -> Option<String> {
+    if !name.split('.').any(|l| l.starts_with("xn--")) {
+        return None;
+    }
+    let (u, result) = idna::domain_to_unicode(name);
+    (result.is_ok() && u != name).then_some(u)
 }

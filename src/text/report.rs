@@ -26,10 +26,7 @@ pub fn outcome_sentence(r: &MxReport) -> String {
         Outcome::NullMx => "null MX: accepts no mail".into(),
         Outcome::NoMail => "no MX and no address: no mail route".into(),
         Outcome::Nxdomain => "the domain does not exist".into(),
-        Outcome::Error => format!(
-            "lookup failed: {}",
-            r.error.as_ref().map_or("error", |e| e.as_str())
-        ),
+        Outcome::Error => format!("lookup failed: {}", r.error_word()),
     }
 }
 
@@ -160,4 +157,16 @@ pub fn render(r: &MxReport, st: Style) -> String {
     }
     out.push('\n');
     out
+}
+/// The outcome in a few words (`mx`, `null mx`, `timeout`, …), for lists.
+pub fn outcome_words(r: &MxReport) -> String {
+    match r.outcome {
+        Outcome::Mx => "mx".into(),
+        Outcome::Implicit => "implicit".into(),
+        Outcome::NullMx => "null mx".into(),
+        Outcome::NoMail => "no route".into(),
+        Outcome::Nxdomain => "nxdomain".into(),
+        // The mark says it failed; the word says how.
+        Outcome::Error => r.error_word().into(),
+    }
 }

@@ -6,9 +6,9 @@ use std::fmt::Write;
 
 use super::{Style, pad};
 use crate::mx::escape::visible;
+use crate::mx::failover::RetryTimeline;
 use crate::mx::failover::{HostState, SimOutcome, Simulation, TierState};
-use crate::mx::profile::RetryTimeline;
-use crate::mx::walk::{StepResult, Walk};
+use crate::mx::failover::{StepResult, Walk};
 
 const BAR: usize = 24;
 

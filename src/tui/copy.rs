@@ -6,7 +6,7 @@
 //! The subject is shortened in the middle so the line fits the terminal.
 //! Part of [`App`]'s transition function, split out of app.rs by concern.
 
-use super::app::{App, Cmd};
+use super::state::{App, Cmd};
 use crate::clipboard::CopyTarget;
 use crate::export::{self, ExportFormat, Selection};
 
@@ -21,7 +21,7 @@ impl App {
     /// What `y` copies: the selected address, host or whole report,
     /// following the focused pane.
     pub fn selection(&self) -> Option<Selection<'_>> {
-        use super::app::Focus;
+        use super::state::Focus;
         let r = self.selected_report()?;
         let (h, a) = (self.host_cursor.selected, self.addr_cursor.selected);
         Some(match self.focus {

@@ -1,9 +1,11 @@
 //! The interactive terminal UI: `mxlens` with no subcommand.
 //!
-//! - [`app`]: all state and the pure `update(Msg) -> Vec<Cmd>`; `nav`
-//!   (cursors, scrolling, mouse), `prompt` (the add-domain prompt),
-//!   [`compare`] (lookups, answers, several resolvers) and [`copy`] (the
-//!   copy keys and their status line) hold the rest of it.
+//! - [`state`]: [`App`] and the types it is made of, [`Msg`] and [`Cmd`].
+//! - [`app`]: the pure `update(Msg) -> Vec<Cmd>`; `nav` (cursors,
+//!   scrolling, mouse), `prompt` (the add-domain prompt), [`lookups`]
+//!   (lookups, answers, several resolvers) and [`copy`] (the copy keys and
+//!   their status line) hold the rest of it.
+//! - [`layout`]: where each pane goes, for drawing and for mouse hits.
 //! - [`keymap`]: the key table behind dispatch, help and hints.
 //! - [`ui`]: one render function per pane.
 //! - [`theme`]: colours that work on dark, light and `NO_COLOR` terminals.
@@ -15,17 +17,22 @@
 //! once per batch, only when something changed.
 
 pub mod app;
-pub mod compare;
 pub mod copy;
 pub mod guard;
 pub mod keymap;
+pub mod keyspec;
+pub mod layout;
+pub mod lookups;
+mod marks;
 mod nav;
 mod prompt;
+pub mod snapshots;
+pub mod state;
 pub mod theme;
 pub mod ui;
 
 use std::future::Future;
-use std::io::{self, IsTerminal};
+use std::io;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, EventStream};
@@ -35,64 +42,11 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc;
 
-pub use app::{App, Cmd, Msg};
 use guard::TerminalGuard;
-use theme::Theme;
+pub use state::{App, Cmd, Msg};
 
-use crate::cli::Cli;
 use crate::clipboard::Clipboard;
-use crate::dns::demo::DEMO_DOMAINS;
-use crate::dns::lookup::mx_report;
-use crate::dns::upstream::resolve_args;
 use crate::mx::MxReport;
-use crate::mx::input::parse_domain;
-
-/// The TUI entry point: `mxlens [--demo] [--resolver ADDR]... [DOMAIN]...`.
-///
-/// Bad domains are reported before the terminal is touched. With `--demo`
-/// and no domain, every demo domain is shown.
-pub async fn run(cli: &Cli) -> anyhow::Result<()> {
-    let started = Instant::now();
-    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
-        anyhow::bail!(
-            "the interactive UI needs a terminal; for scripts and pipes use \"mxlens check\" (e.g. mxlens check --format json example.com)"
-        );
-    }
-    let mut domains = Vec::new();
-    for d in &cli.domains {
-        let name = parse_domain(d).map_err(|e| {
-            anyhow::anyhow!("{e}; give a domain name like example.com, user@example.com or mailto:user@example.com")
-        })?;
-        domains.push(name);
-    }
-    if cli.upstream.demo && domains.is_empty() {
-        domains = DEMO_DOMAINS.iter().map(|d| (*d).to_string()).collect();
-    }
-    let (upstreams, demo) = resolve_args(&cli.upstream).await?;
-    let Some(primary) = upstreams.first() else {
-        anyhow::bail!("no upstream to query");
-    };
-    let label = match &demo {
-        Some(d) => format!("demo server {}", d.addr()),
-        None => primary.label().to_string(),
-    };
-    let others = upstreams[1..]
-        .iter()
-        .map(|u| u.label().to_string())
-        .collect();
-    let mut app = App::comparing(label, others, domains, Theme::from_env());
-    app.tmux = std::env::var_os("TMUX").is_some_and(|v| !v.is_empty());
-    let clipboard = Clipboard::new(cli.clipboard);
-    // The app asks only for upstreams it was given: indexes into this list.
-    let upstreams = std::sync::Arc::new(upstreams);
-    let result = run_app(app, started, clipboard, move |i: usize, domain: String| {
-        let up = upstreams[i].clone();
-        async move { mx_report(&up, &domain).await }
-    })
-    .await;
-    drop(demo);
-    result
-}
 
 /// Spinner speed.
 const TICK: Duration = Duration::from_millis(100);
@@ -242,6 +196,36 @@ where
                     subject,
                     summary,
                     result,
+                });
+            }
+            Cmd::SaveSnapshot {
+                path,
+                text,
+                count,
+                overwrite,
+            } => {
+                let tx = tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    use crate::snapshot_file::{SnapshotFileError, save_text};
+                    let result = match save_text(std::path::Path::new(&path), &text, overwrite) {
+                        Ok(()) => Ok(()),
+                        Err(SnapshotFileError::Exists(_)) => Err(state::SaveFailure::Exists),
+                        Err(e) => Err(state::SaveFailure::Other(e.to_string())),
+                    };
+                    let _ = tx.send(Msg::SnapshotSaved {
+                        path,
+                        count,
+                        result,
+                    });
+                });
+            }
+            Cmd::OpenSnapshot { path } => {
+                let tx = tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = crate::snapshot_file::load(std::path::Path::new(&path))
+                        .map(|s| s.reports)
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::SnapshotOpened { path, result });
                 });
             }
             Cmd::Quit => quit = true,

@@ -3,38 +3,8 @@
 
 use crossterm::event::MouseEvent;
 
-use super::app::{App, Focus, Mode};
-use super::ui;
-
-/// A selection in a list plus its scroll position.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Cursor {
-    pub selected: usize,
-    pub offset: usize,
-}
-
-impl Cursor {
-    /// Selects row `i` of `len`, scrolling so it shows in `view` rows.
-    pub fn set(&mut self, i: usize, len: usize, view: usize) {
-        if len == 0 {
-            *self = Cursor::default();
-            return;
-        }
-        self.selected = i.min(len - 1);
-        let view = view.max(1);
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + view {
-            self.offset = self.selected + 1 - view;
-        }
-        self.offset = self.offset.min(len.saturating_sub(view));
-    }
-
-    pub(super) fn step(&mut self, delta: isize, len: usize, view: usize) {
-        let i = self.selected.saturating_add_signed(delta);
-        self.set(i, len, view);
-    }
-}
+use super::layout;
+use super::state::{App, Cursor, Focus, Mode};
 
 impl App {
     /// Number of rows in a pane's list.
@@ -50,8 +20,8 @@ impl App {
 
     /// Rows a pane shows at once.
     pub(super) fn view(&self, pane: Focus) -> usize {
-        let rect = ui::layout(self.area).pane(pane);
-        usize::from(rect.height.saturating_sub(ui::LIST_CHROME)).max(1)
+        let rect = layout::layout(self.area).pane(pane);
+        usize::from(rect.height.saturating_sub(layout::LIST_CHROME)).max(1)
     }
 
     pub(super) fn step(&mut self, delta: isize) {
@@ -134,14 +104,20 @@ impl App {
 
     pub(super) fn mouse(&mut self, m: MouseEvent) {
         use crossterm::event::{MouseButton, MouseEventKind};
-        let layout = ui::layout(self.area);
+        let layout = layout::layout(self.area);
         let Some(pane) = layout.pane_at(m.column, m.row) else {
             return;
         };
         match m.kind {
             MouseEventKind::Down(MouseButton::Left) => {
                 if !matches!(self.mode, Mode::Normal) {
-                    if matches!(self.mode, Mode::Help { .. } | Mode::Compare { .. }) {
+                    if matches!(
+                        self.mode,
+                        Mode::Help { .. }
+                            | Mode::Compare { .. }
+                            | Mode::SideBySide { .. }
+                            | Mode::SnapshotDiff { .. }
+                    ) {
                         self.mode = Mode::Normal;
                         self.dirty = true;
                     }
@@ -150,7 +126,7 @@ impl App {
                 self.focus = pane;
                 self.dirty = true;
                 let rect = layout.pane(pane);
-                let first = rect.y + ui::LIST_CHROME - 1;
+                let first = rect.y + layout::LIST_CHROME - 1;
                 if m.row >= first && m.row < rect.bottom().saturating_sub(1) {
                     let i = self.cursor(pane).offset + usize::from(m.row - first);
                     if i < self.len(pane) {

@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::{App, Cmd, DomainEntry, Focus, Mode};
+use super::state::{App, Cmd, DomainEntry, Focus, Mode};
 use crate::mx::input::parse_domain;
 
 impl App {
@@ -63,7 +63,16 @@ impl App {
                     error: None,
                 }
             }
-            Mode::Help { .. } | Mode::Picker { .. } | Mode::Compare { .. } => return,
+            Mode::SnapshotPath { text, error, .. } => {
+                text.push_str(line);
+                *error = None;
+            }
+            Mode::Help { .. }
+            | Mode::Picker { .. }
+            | Mode::Compare { .. }
+            | Mode::SideBySide { .. }
+            | Mode::Overwrite { .. }
+            | Mode::SnapshotDiff { .. } => return,
         }
         self.dirty = true;
     }

@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use mxlens::mx::{
     Address, AddressStatus, Finding, LookupError, MxHost, MxReport, Outcome, Severity,
 };
-use mxlens::tui::app::{App, Cmd, Msg};
+use mxlens::tui::state::{App, Cmd, Msg};
 use mxlens::tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

@@ -7,11 +7,13 @@ use std::path::Path;
 use std::sync::Arc;
 
 use futures_util::future::join_all;
-use hickory_resolver::TokioResolver;
+use hickory_resolver::config::{NameServerConfig, ResolveHosts, ResolverConfig, ResolverOpts};
+use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::{DnsError, NetError};
 use hickory_resolver::proto::dnssec::rdata::{DNSKEY, DNSSECRData, DS};
 use hickory_resolver::proto::dnssec::{Algorithm, DigestType, Proof, PublicKeyBuf, TrustAnchors};
 use hickory_resolver::proto::rr::{LowerName, Name, RData, Record, RecordType};
+use hickory_resolver::{Resolver, TokioResolver};
 
 use crate::dns::security::SecurityError;
 use crate::dns::upstream::Upstream;
@@ -190,24 +192,55 @@ pub async fn anchors(up: &Upstream, file: Option<&AnchorFile>) -> Arc<TrustAncho
     }
     let owners: BTreeSet<Name> = file.ds.iter().map(|(n, _)| n.clone()).collect();
     for owner in owners {
-        let Ok(records) = up.query(&owner, RecordType::DNSKEY).await else {
+        let Ok(records) = super::query(up, &owner, RecordType::DNSKEY).await else {
             continue;
         };
         for r in &records {
-            let RData::DNSSEC(DNSSECRData::DNSKEY(key)) = &r.data else {
+            let RData::DNSSEC(DNSSECRData::DNSKEY(key)) = r.data.clone() else {
                 continue;
             };
             let matched = file
                 .ds
                 .iter()
                 .filter(|(n, _)| *n == owner)
-                .any(|(_, ds)| ds.covers(&owner, key).unwrap_or(false));
+                .any(|(_, ds)| ds.covers(&owner, &key).unwrap_or(false));
             if matched {
                 anchors.insert_with_name(key.public_key(), LowerName::from(&owner));
             }
         }
     }
     Arc::new(anchors)
+}
+
+/// A hickory resolver for `up`'s servers that validates DNSSEC itself
+/// from `anchors`: every record it returns carries its proof. Like the
+/// upstream it has no cache, no hosts file and no search domains.
+pub fn validating(up: &Upstream, anchors: Arc<TrustAnchors>) -> Result<TokioResolver, String> {
+    let servers: Vec<NameServerConfig> = up
+        .server_addrs()
+        .into_iter()
+        .map(|addr| {
+            let mut ns = NameServerConfig::udp_and_tcp(addr.ip());
+            for conn in &mut ns.connections {
+                conn.port = addr.port();
+            }
+            ns
+        })
+        .collect();
+    let config = ResolverConfig::from_name_servers(servers);
+    let mut builder = Resolver::builder_with_config(config, TokioRuntimeProvider::default())
+        .with_trust_anchor(anchors);
+    let opts = up.options();
+    let o: &mut ResolverOpts = builder.options_mut();
+    o.timeout = opts.timeout;
+    o.attempts = opts.attempts;
+    o.cache_size = 0;
+    o.use_hosts_file = ResolveHosts::Never;
+    o.ndots = 0;
+    o.preserve_intermediates = true;
+    o.edns0 = true;
+    o.validate = true;
+    builder.build().map_err(|e| e.to_string())
 }
 
 /// Validates the MX RRset and every exchange's A and AAAA RRsets.

@@ -19,7 +19,6 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
-use crate::dns::security::rdns::owned_by_chain;
 use crate::dns::upstream::Upstream;
 use crate::mx::sts::MAX_POLICY_BYTES;
 
@@ -112,20 +111,18 @@ async fn addresses(up: &Upstream, host: &str) -> Result<Vec<IpAddr>, FetchError>
     let name = Name::from_ascii(format!("{host}."))
         .map_err(|_| FetchError::Unreachable(format!("\"{host}\" is not a valid name")))?;
     let (a, aaaa) = futures_util::join!(
-        up.query(&name, RecordType::A),
-        up.query(&name, RecordType::AAAA)
+        super::query(up, &name, RecordType::A),
+        super::query(up, &name, RecordType::AAAA)
     );
     let mut out = Vec::new();
     let mut why = Vec::new();
     for result in [a, aaaa] {
         match result {
-            Ok(records) => out.extend(owned_by_chain(&records, &name).filter_map(
-                |r| match &r.data {
-                    RData::A(a) => Some(IpAddr::V4(a.0)),
-                    RData::AAAA(a) => Some(IpAddr::V6(a.0)),
-                    _ => None,
-                },
-            )),
+            Ok(records) => out.extend(records.iter().filter_map(|r| match &r.data {
+                RData::A(a) => Some(IpAddr::V4(a.0)),
+                RData::AAAA(a) => Some(IpAddr::V6(a.0)),
+                _ => None,
+            })),
             Err(f) => why.push(f.address_status().as_str()),
         }
     }

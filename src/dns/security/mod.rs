@@ -113,6 +113,19 @@ pub fn read_pem(path: &Path) -> Result<Vec<CertificateDer<'static>>, SecurityErr
     Ok(certs)
 }
 
+/// One name and type through the upstream, aliases followed, within one
+/// round-trip budget: the records of the type at the end of the chain.
+pub(crate) async fn query(
+    up: &Upstream,
+    name: &hickory_resolver::proto::rr::Name,
+    rtype: hickory_resolver::proto::rr::RecordType,
+) -> Result<Vec<hickory_resolver::proto::rr::Record>, crate::dns::wire::Failure> {
+    let deadline = Instant::now() + up.options().round_trip_budget();
+    crate::dns::resolve::resolve(up, name, rtype, deadline)
+        .await
+        .result
+}
+
 /// Adds the security lookups to a finished report and re-runs the checks:
 /// reverse DNS of every address, MTA-STS and TLS-RPT of the domain. All run
 /// at once; a domain without mail (NXDOMAIN, lookup error) gets none.
@@ -125,7 +138,7 @@ pub async fn add_security(up: &Upstream, report: &mut MxReport, opts: &SecurityO
     let mut with_ptr = report.clone();
     let anchors = dnssec::anchors(up, opts.trust_anchor.as_deref()).await;
     let validated = async {
-        match up.validating(anchors) {
+        match dnssec::validating(up, anchors) {
             Ok(validator) => futures_util::join!(
                 dnssec::validate(&validator, report),
                 tlsa::lookup_all(&validator, report)

@@ -2,13 +2,14 @@
 //! whether one of them resolves back to it (forward-confirmed reverse DNS).
 //!
 //! Two round trips whatever the number of addresses: every PTR query at
-//! once, then the A or AAAA of every PTR name at once.
+//! once, then the A or AAAA of every PTR name at once. Aliases are followed
+//! (RFC 2317 delegates reverse zones of small blocks through CNAMEs).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
 use futures_util::future::join_all;
-use hickory_resolver::proto::rr::{Name, RData, Record, RecordType};
+use hickory_resolver::proto::rr::{Name, RData, RecordType};
 
 use crate::dns::upstream::Upstream;
 use crate::dns::wire::name_to_string;
@@ -48,14 +49,15 @@ pub async fn reverse(up: &Upstream, ip: IpAddr) -> Ptr {
         names: Vec::new(),
         confirmed: false,
     };
-    let records = match up.query(&qname, RecordType::PTR).await {
+    let records = match super::query(up, &qname, RecordType::PTR).await {
         Ok(records) => records,
         Err(failure) => {
             ptr.status = failure.address_status();
             return ptr;
         }
     };
-    let targets: Vec<Name> = owned_by_chain(&records, &qname)
+    let targets: Vec<Name> = records
+        .iter()
         .filter_map(|r| match &r.data {
             RData::PTR(p) => Some(p.0.clone()),
             _ => None,
@@ -76,8 +78,8 @@ pub async fn reverse(up: &Upstream, ip: IpAddr) -> Ptr {
         IpAddr::V6(_) => RecordType::AAAA,
     };
     let checks = names.iter().take(MAX_NAMES).map(|(_, name)| async move {
-        match up.query(name, rtype).await {
-            Ok(records) => owned_by_chain(&records, name).any(|r| match &r.data {
+        match super::query(up, name, rtype).await {
+            Ok(records) => records.iter().any(|r| match &r.data {
                 RData::A(a) => IpAddr::V4(a.0) == ip,
                 RData::AAAA(a) => IpAddr::V6(a.0) == ip,
                 _ => false,
@@ -88,24 +90,4 @@ pub async fn reverse(up: &Upstream, ip: IpAddr) -> Ptr {
     ptr.confirmed = join_all(checks).await.into_iter().any(|ok| ok);
     ptr.names = names.into_iter().map(|(s, _)| s).collect();
     ptr
-}
-
-/// The records owned by the end of the CNAME chain that starts at `qname`
-/// (RFC 2317 delegates reverse zones of small blocks through CNAMEs).
-pub(crate) fn owned_by_chain<'a>(
-    records: &'a [Record],
-    qname: &Name,
-) -> impl Iterator<Item = &'a Record> {
-    let mut owner = qname.clone();
-    for _ in 0..16 {
-        let next = records.iter().find_map(|r| match &r.data {
-            RData::CNAME(target) if r.name == owner => Some(target.0.clone()),
-            _ => None,
-        });
-        match next {
-            Some(target) if target != owner => owner = target,
-            _ => break,
-        }
-    }
-    records.iter().filter(move |r| r.name == owner)
 }

@@ -7,7 +7,6 @@ use hickory_resolver::net::{DnsError, NetError};
 use hickory_resolver::proto::rr::{Name, RData, RecordType};
 
 use crate::dns::security::dnssec::{combine, from_proof};
-use crate::dns::wire::classify;
 use crate::mx::MxReport;
 use crate::mx::dnssec::{DnssecStatus, TlsaHost, TlsaLookup, TlsaRecord};
 
@@ -77,13 +76,21 @@ async fn lookup(validator: &TokioResolver, exchange: &str) -> TlsaHost {
                 _ => DnssecStatus::Indeterminate,
             };
         }
-        Err(e) => {
-            let word = match classify(&e) {
-                crate::dns::wire::Failure::Failed(err) => err.as_str().to_string(),
-                other => other.address_status().as_str().to_string(),
-            };
-            out.error = Some(word);
-        }
+        Err(e) => out.error = Some(failure_word(&e).to_string()),
     }
     out
+}
+
+/// A failed TLSA query in the report's words.
+fn failure_word(e: &NetError) -> &'static str {
+    match e {
+        NetError::Dns(DnsError::ResponseCode(code)) => match *code {
+            hickory_resolver::proto::op::ResponseCode::ServFail => "servfail",
+            hickory_resolver::proto::op::ResponseCode::Refused => "refused",
+            _ => "error",
+        },
+        NetError::Timeout => "timeout",
+        NetError::NoConnections => "unreachable",
+        _ => "error",
+    }
 }

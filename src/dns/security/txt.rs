@@ -2,7 +2,6 @@
 
 use hickory_resolver::proto::rr::{Name, RData, RecordType};
 
-use crate::dns::security::rdns::owned_by_chain;
 use crate::dns::upstream::Upstream;
 use crate::dns::wire::Failure;
 
@@ -13,8 +12,9 @@ pub async fn lookup(up: &Upstream, prefix: &str, domain: &str) -> Result<Vec<Str
     let Ok(name) = Name::from_ascii(format!("{prefix}.{domain}")) else {
         return Err("invalid".into());
     };
-    match up.query(&name, RecordType::TXT).await {
-        Ok(records) => Ok(owned_by_chain(&records, &name)
+    match super::query(up, &name, RecordType::TXT).await {
+        Ok(records) => Ok(records
+            .iter()
             .filter_map(|r| match &r.data {
                 RData::TXT(t) => Some(
                     t.txt_data
@@ -26,6 +26,8 @@ pub async fn lookup(up: &Upstream, prefix: &str, domain: &str) -> Result<Vec<Str
             })
             .collect()),
         Err(Failure::NxDomain(_) | Failure::NoData(_)) => Ok(Vec::new()),
-        Err(Failure::Failed(e)) => Err(e.as_str().to_string()),
+        Err(other) => Err(other
+            .error()
+            .map_or_else(|| "error".to_string(), |e| e.as_str().to_string())),
     }
 }

@@ -8,7 +8,7 @@ use ratatui::widgets::{Cell, Row};
 
 use super::{block, esc, note, table};
 use crate::mx::{AddressStatus, Family};
-use crate::tui::app::{App, Focus};
+use crate::tui::state::{App, Focus};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let host = app.selected_host();

@@ -18,12 +18,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
-use super::domains::outcome_words;
 use super::{esc, spinner};
 use crate::mx::Outcome;
 use crate::mx::diff::Change;
-use crate::tui::app::{App, DomainEntry, Mode};
-use crate::tui::compare::Agreement;
+use crate::text::report::outcome_words;
+use crate::tui::state::{Agreement, App, DomainEntry, Mode};
 
 /// The first line: do they agree?
 fn verdict(app: &App, d: &DomainEntry) -> Line<'static> {
@@ -146,7 +145,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         ..area
     };
     let text = lines(app);
-    let (popup, scroll, scrolls) = super::popup(area, 80, text.len(), scroll);
+    let (popup, scroll, scrolls) = crate::tui::layout::popup(area, 80, text.len(), scroll);
     let hint = if scrolls {
         " = or Esc closes · ↑/↓ scroll · r looks up again "
     } else {

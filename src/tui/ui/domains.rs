@@ -7,56 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 
 use super::{block, column_widths, esc, fit, note, spinner, table};
-use crate::mx::{MxReport, Outcome, Severity};
-use crate::tui::app::{App, DomainEntry, Focus, outage_count};
-use crate::tui::compare::Agreement;
-use crate::tui::theme::Theme;
-
-/// How a domain stands, for the mark column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Standing {
-    Pending,
-    Ok,
-    Warning,
-    Error,
-    /// The lookup itself failed (timeout, SERVFAIL, …).
-    Failed,
-}
-
-impl Standing {
-    pub fn of(entry: &DomainEntry) -> Standing {
-        match &entry.report {
-            _ if entry.pending.is_some() => Standing::Pending,
-            None => Standing::Pending,
-            Some(r) if r.outcome == Outcome::Error => Standing::Failed,
-            Some(r) => match r.worst_severity() {
-                Some(Severity::Error) => Standing::Error,
-                Some(Severity::Warning) => Standing::Warning,
-                _ => Standing::Ok,
-            },
-        }
-    }
-
-    /// A glyph that reads without colour.
-    pub fn mark(self, tick: usize) -> &'static str {
-        match self {
-            Standing::Pending => spinner(tick),
-            Standing::Ok => "✓",
-            Standing::Warning => "!",
-            Standing::Error => "✗",
-            Standing::Failed => "?",
-        }
-    }
-
-    pub fn style(self, t: &Theme) -> Style {
-        match self {
-            Standing::Pending => t.pending,
-            Standing::Ok => t.ok,
-            Standing::Warning => t.warning,
-            Standing::Error | Standing::Failed => t.error,
-        }
-    }
-}
+use crate::mx::{MxReport, Outcome};
+use crate::text::report::outcome_words;
+use crate::tui::state::{Agreement, App, Focus, Standing, outage_count};
 
 /// Whether the resolvers agree on a domain, readable without colour: `=`,
 /// `≠`, or while some still look it up, how many answered (`1/2`; a
@@ -77,19 +30,6 @@ pub fn agreement_mark(a: Agreement, wide: bool, app: &App) -> Span<'static> {
 fn cmp_width(total: usize) -> u16 {
     let digits = total.to_string().len();
     u16::try_from(2 * digits + 1).unwrap_or(u16::MAX).max(3)
-}
-
-/// The outcome in a few words.
-pub fn outcome_words(r: &MxReport) -> String {
-    match r.outcome {
-        Outcome::Mx => "mx".into(),
-        Outcome::Implicit => "implicit".into(),
-        Outcome::NullMx => "null mx".into(),
-        Outcome::NoMail => "no route".into(),
-        Outcome::Nxdomain => "nxdomain".into(),
-        // The mark says it failed; the word says how.
-        Outcome::Error => r.error.as_ref().map_or("error", |e| e.as_str()).into(),
-    }
 }
 
 /// Distinct providers of a report's hosts, in order of first appearance.
@@ -158,8 +98,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         } else {
             format!(" ⇣{}", outage_count(&d.outages))
         };
-        let room = name_w.saturating_sub(outages.chars().count());
+        // A marked domain (m) shows ◆ before its name, colour or not.
+        let mark = if d.marked { "◆ " } else { "" };
+        let room = name_w.saturating_sub(outages.chars().count() + mark.chars().count());
         let mut name = vec![Span::raw(fit(&esc(&d.name), room).into_owned())];
+        if d.marked {
+            name.insert(0, Span::styled(mark, app.theme.key));
+        }
         if !outages.is_empty() {
             name.push(Span::styled(outages, app.theme.warning));
         }

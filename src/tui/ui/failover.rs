@@ -22,7 +22,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::{block, esc, note};
 use crate::mx::failover::{SimOutcome, Simulation, TierState};
 use crate::text::simulation::{duration, outcome_sentence};
-use crate::tui::app::{App, Focus};
+use crate::tui::state::{App, Focus};
 use crate::tui::theme::Theme;
 
 /// Widest share bar.
@@ -132,7 +132,7 @@ pub fn lines(sim: &Simulation, t: &Theme, width: usize) -> Vec<Line<'static>> {
         && sim.outcome == SimOutcome::Deferred
     {
         let shown: Vec<String> = r.attempts_s.iter().take(6).map(|s| duration(*s)).collect();
-        let more = if r.attempts > shown.len() {
+        let more = if r.attempts > shown.len() as u64 {
             ", …"
         } else {
             ""

@@ -7,7 +7,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
 
 use super::{block, esc, note, table};
 use crate::mx::Severity;
-use crate::tui::app::{App, Focus};
+use crate::tui::state::{App, Focus};
 use crate::tui::theme::severity_mark;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {

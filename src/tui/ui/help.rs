@@ -5,8 +5,8 @@ use ratatui::layout::{Constraint, Layout as RLayout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
-use crate::tui::app::{App, Mode};
 use crate::tui::keymap::{BINDINGS, Group};
+use crate::tui::state::{App, Mode};
 
 /// One group of bindings: a title, a line per binding, a blank line.
 fn group(app: &App, g: Group) -> Vec<Line<'static>> {
@@ -86,7 +86,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         (lines(app), Vec::new())
     };
     let tall = left.len().max(right.len());
-    let (popup, scroll, scrolls) = super::popup(area, if two { 114 } else { 64 }, tall, scroll);
+    let (popup, scroll, scrolls) =
+        crate::tui::layout::popup(area, if two { 114 } else { 64 }, tall, scroll);
     let hint = if scrolls {
         " ? or Esc closes · ↑/↓ scroll "
     } else {

@@ -11,8 +11,9 @@ use ratatui::widgets::{Cell, Row};
 
 use super::{block, column_widths, esc, fit, note, spinner, table};
 use crate::mx::failover::{HostSim, HostState};
+use crate::mx::name::unicode_form;
 use crate::mx::{AddressStatus, MxHost, MxReport, Outcome};
-use crate::tui::app::{App, Focus};
+use crate::tui::state::{App, Focus};
 use crate::tui::theme::Theme;
 
 /// The bracket glyph joining hosts of equal preference.
@@ -26,16 +27,6 @@ pub fn tier_glyph(mx: &[MxHost], i: usize) -> &'static str {
         (true, true) => "┤",
         (true, false) => "┘",
     }
-}
-
-/// The Unicode spelling of an IDN (`xn--bcher-kva.example.` → `bücher.example.`),
-/// when it differs from the ASCII one and decodes cleanly.
-pub fn unicode_form(name: &str) -> Option<String> {
-    if !name.split('.').any(|l| l.starts_with("xn--")) {
-        return None;
-    }
-    let (u, result) = idna::domain_to_unicode(name);
-    (result.is_ok() && u != name).then_some(u)
 }
 
 /// Whether any tier holds more than one host.
@@ -78,7 +69,7 @@ fn empty_line(r: &MxReport) -> Line<'static> {
     match r.outcome {
         Outcome::Error => Line::from(format!(
             "lookup failed ({}): press r to retry",
-            r.error.as_ref().map_or("error", |e| e.as_str())
+            r.error_word()
         )),
         Outcome::Nxdomain => Line::from("the domain does not exist"),
         _ => Line::from("no mail route: no MX and no address"),

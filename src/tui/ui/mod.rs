@@ -27,87 +27,23 @@ pub mod findings;
 pub mod help;
 pub mod hosts;
 pub mod picker;
+pub mod sidebyside;
+pub mod snapshot;
 pub mod status;
 
 use std::borrow::Cow;
 
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Constraint, Direction, Layout as RLayout, Position, Rect};
+use ratatui::layout::{Alignment, Constraint, Layout as RLayout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
     Block, BorderType, Borders, HighlightSpacing, Paragraph, Row, Table, TableState, Wrap,
 };
 
-use super::app::{App, Cursor, Focus, Mode};
-
-/// Smallest terminal the panes are drawn in.
-pub const MIN_WIDTH: u16 = 56;
-pub const MIN_HEIGHT: u16 = 15;
-/// Rows a list pane spends on its frame and header row.
-pub const LIST_CHROME: u16 = 3;
-
-/// Where every pane goes for a terminal size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Layout {
-    pub domains: Rect,
-    pub hosts: Rect,
-    pub addresses: Rect,
-    pub failover: Rect,
-    pub findings: Rect,
-    pub status: Rect,
-    pub too_small: bool,
-}
-
-impl Layout {
-    pub fn pane(&self, f: Focus) -> Rect {
-        match f {
-            Focus::Domains => self.domains,
-            Focus::Hosts => self.hosts,
-            Focus::Addresses => self.addresses,
-            Focus::Failover => self.failover,
-            Focus::Findings => self.findings,
-        }
-    }
-
-    /// The pane under a screen position.
-    pub fn pane_at(&self, x: u16, y: u16) -> Option<Focus> {
-        if self.too_small {
-            return None;
-        }
-        Focus::ORDER
-            .into_iter()
-            .find(|f| self.pane(*f).contains(Position { x, y }))
-    }
-}
-
-/// Splits the terminal into panes (pure; mouse hit-testing uses it too).
-pub fn layout(area: Rect) -> Layout {
-    let too_small = area.width < MIN_WIDTH || area.height < MIN_HEIGHT;
-    let [body, status] = RLayout::vertical([Constraint::Min(0), Constraint::Length(2)]).areas(area);
-    let [top, mid, bottom] = RLayout::new(
-        Direction::Vertical,
-        [
-            Constraint::Percentage(36),
-            Constraint::Percentage(40),
-            Constraint::Min(LIST_CHROME + 1),
-        ],
-    )
-    .areas(body);
-    let split = |r, left| {
-        RLayout::horizontal([Constraint::Percentage(left), Constraint::Fill(1)]).areas::<2>(r)
-    };
-    let [domains, hosts] = split(top, 40);
-    let [addresses, failover] = split(mid, 45);
-    Layout {
-        domains,
-        hosts,
-        addresses,
-        failover,
-        findings: bottom,
-        status,
-        too_small,
-    }
-}
+use super::layout::{MIN_HEIGHT, MIN_WIDTH, layout};
+use super::state::{App, Cursor, Focus, Mode, Standing};
+use super::theme::Theme;
 
 /// Draws the whole screen.
 pub fn render(frame: &mut Frame, app: &App) {
@@ -127,6 +63,11 @@ pub fn render(frame: &mut Frame, app: &App) {
         Mode::Help { .. } => help::render(frame, area, app),
         Mode::Picker { .. } => picker::render(frame, area, app),
         Mode::Compare { .. } => compare::render(frame, area, app),
+        Mode::SideBySide { .. } => sidebyside::render(frame, area, app),
+        Mode::SnapshotPath { .. } | Mode::Overwrite { .. } => {
+            snapshot::render_prompt(frame, area, app)
+        }
+        Mode::SnapshotDiff { .. } => snapshot::render(frame, area, app),
         Mode::Normal | Mode::Input { .. } => {}
     }
 }
@@ -152,24 +93,6 @@ fn too_small(frame: &mut Frame, area: Rect) {
             .wrap(Wrap { trim: true }),
         inner,
     );
-}
-
-/// Wire data made safe for the terminal (control characters as `\DDD`).
-/// A popup of up to `max_w` columns and as many rows as `lines` needs,
-/// centred in `area` with a margin; the scroll offset is clamped to what the
-/// popup can show. Returns the popup, the clamped scroll and whether the
-/// text is taller than the popup.
-pub fn popup(area: Rect, max_w: u16, lines: usize, scroll: u16) -> (Rect, u16, bool) {
-    let want_h = u16::try_from(lines).unwrap_or(u16::MAX).saturating_add(2);
-    let w = area.width.saturating_sub(4).min(max_w);
-    let h = area.height.saturating_sub(2).min(want_h);
-    let rect = Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    };
-    (rect, scroll.min(want_h.saturating_sub(h)), want_h > h)
 }
 
 /// The width of each column of a [`table`] drawn in `area`, as ratatui's
@@ -202,6 +125,7 @@ pub fn fit(s: &str, width: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Wire data made safe for the terminal (control characters as `\DDD`).
 pub fn esc(s: &str) -> Cow<'_, str> {
     crate::mx::escape::visible(s)
 }
@@ -246,6 +170,29 @@ pub fn note(frame: &mut Frame, area: Rect, block: Block, text: Line) {
 pub fn spinner(tick: usize) -> &'static str {
     const FRAMES: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
     FRAMES[tick % FRAMES.len()]
+}
+
+/// How a domain's standing reads on screen: the mark column and the counts.
+impl Standing {
+    /// A glyph that reads without colour.
+    pub fn mark(self, tick: usize) -> &'static str {
+        match self {
+            Standing::Pending => spinner(tick),
+            Standing::Ok => "✓",
+            Standing::Warning => "!",
+            Standing::Error => "✗",
+            Standing::Failed => "?",
+        }
+    }
+
+    pub fn style(self, t: &Theme) -> Style {
+        match self {
+            Standing::Pending => t.pending,
+            Standing::Ok => t.ok,
+            Standing::Warning => t.warning,
+            Standing::Error | Standing::Failed => t.error,
+        }
+    }
 }
 
 /// The selection marker column shared by every list.

@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
 use super::{MARKER, esc};
 use crate::export::{ExportFormat, Selection};
-use crate::tui::app::{App, Mode};
+use crate::tui::state::{App, Mode};
 
 /// What each format is for, a few words: with the marker and the name
 /// column they fit the picker whole from 40 columns up ([`DESCRIBE_MAX`]).

@@ -8,10 +8,8 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::domains::Standing;
-use crate::tui::app::{App, Mode};
-use crate::tui::compare::Agreement;
 use crate::tui::keymap::{Action, BINDINGS, Binding};
+use crate::tui::state::{Agreement, App, Mode, Standing};
 
 /// The first row: the last message, then upstream and counts (with
 /// several resolvers, counts first).

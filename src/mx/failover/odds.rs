@@ -17,97 +17,57 @@
 //! - The sender delivers when `F + 1 ≤ b`; otherwise the limit defers it.
 //!
 //! Methods, chosen per tier:
-//! - **closed form / DP** (exact, any size) when no address is shared among
+//! - **closed form / DP** (exact) when no address is shared among
 //!   the tier's hosts: `F = Σ_{h∈V} n_h + ℓ_w`. Without a limit
 //!   `E[F] = mean(ℓ_w) + Σ n_h/(u+1)`; with one, a DP over (subset size,
-//!   address count ≤ b) in O(δ·b²).
-//! - **shared-address DP** (exact, [`super::tier_shared`]) when addresses are
+//!   address count ≤ b) in O(δ·b²), used while that is at most [`MAX_WORK`].
+//!   A budget `b` at least the tier's untried addresses never binds and is
+//!   dropped first, so `b` is at most the number of addresses.
+//! - **shared-address DP** (exact, [`super::shared`]) when addresses are
 //!   shared but few (≤ 12) and the DP stays small: O(δ²·2^k·(b+1)).
 //! - **subset enumeration** (exact) when addresses are shared and
 //!   `δ ≤ 20` (down hosts with addresses not yet tried): all 2^δ subsets,
 //!   O(2^δ·(Σ|A(h)| + Σ|L(w)|)).
 //! - **sampling** otherwise: 200,000 orders from a fixed seed; every
 //!   probability is within ±0.0044 of the exact value with 99.9 %
-//!   confidence (Hoeffding: √(ln(2/0.001)/(2·200000))).
+//!   confidence (Hoeffding: √(ln(2/0.001)/(2·200000))). Tiers so large that
+//!   200,000 orders would exceed [`MAX_WORK`] steps sample fewer orders
+//!   (never under [`MIN_SAMPLES`], ±0.0195), and the bound says so.
+//!
+//! Work per tier is therefore at most about `max(MAX_WORK, MIN_SAMPLES ×
+//! (hosts + addresses))` steps, whatever the address limit.
 
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 
+use super::rng::SplitMix64;
 use super::sender::SenderHost;
-use super::walk::SplitMix64;
+use super::tier::{Method, Prepared, TierOdds, prefix_sizes, prepare};
 
 /// Shared-address tiers with at most this many down hosts are enumerated.
 pub const MAX_ENUMERATED_DOWN_HOSTS: usize = 20;
 /// Orders sampled for larger shared-address tiers.
 pub const SAMPLES: u32 = 200_000;
+/// Fewest orders sampled, however large the tier: the bound is then ±0.0195.
+pub const MIN_SAMPLES: u32 = 10_000;
+/// Largest work (DP cells, subsets × addresses, sampled steps) spent on one
+/// exact method or on sampling before a cheaper one takes over (≈ 20 ms).
+pub const MAX_WORK: usize = super::shared::MAX_WORK;
 /// Confidence level of the sampling bound.
 const ALPHA: f64 = 0.001;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    ClosedForm,
-    /// DP over the shared addresses' coverage (exact).
-    SharedMask,
-    Subsets,
-    Sampled,
-}
-
-/// What happens in one tier that has at least one reachable host.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TierOdds {
-    /// Per host of the tier: probability it accepts the message.
-    pub accept: Vec<f64>,
-    /// Σ over accepting outcomes of probability × failed attempts in the tier.
-    pub failed_mass: f64,
-    /// Probability the budget runs out before an up address is tried.
-    pub limit: f64,
-    pub method: Method,
-    /// Bound on the error of each probability (0 when exact).
-    pub error_bound: f64,
-}
-
-pub(crate) struct Prepared {
-    /// (host index, leading down addresses not yet tried)
-    pub(crate) up: Vec<(usize, Vec<IpAddr>)>,
-    /// down hosts' addresses not yet tried
-    pub(crate) down: Vec<Vec<IpAddr>>,
-}
-
-fn prepare(hosts: &[SenderHost], seen: &HashSet<IpAddr>) -> Prepared {
-    let mut up = Vec::new();
-    let mut down = Vec::new();
-    for (i, h) in hosts.iter().enumerate() {
-        if h.reachable() {
-            let lead = h
-                .addresses
-                .iter()
-                .take_while(|&&(_, d)| d)
-                .map(|&(ip, _)| ip)
-                .filter(|ip| !seen.contains(ip))
-                .collect();
-            up.push((i, lead));
-        } else {
-            let new: Vec<IpAddr> = h
-                .addresses
-                .iter()
-                .map(|&(ip, _)| ip)
-                .filter(|ip| !seen.contains(ip))
-                .collect();
-            // A down host with nothing new to try costs nothing wherever it
-            // stands, and the order induced on the other hosts is still
-            // uniform: leave it out.
-            if !new.is_empty() {
-                down.push(new);
-            }
-        }
-    }
-    Prepared { up, down }
-}
 
 /// The odds of a tier with at least one reachable host (`hosts` must hold one).
 pub fn tier_odds(hosts: &[SenderHost], seen: &HashSet<IpAddr>, budget: Option<usize>) -> TierOdds {
     let p = prepare(hosts, seen);
     debug_assert!(!p.up.is_empty(), "tier_odds needs a reachable host");
+    // A budget at least as large as the tier's untried addresses never binds:
+    // the sender delivers at its first up address at the latest.
+    let untried: HashSet<IpAddr> = hosts
+        .iter()
+        .flat_map(|h| h.addresses.iter().map(|&(ip, _)| ip))
+        .filter(|ip| !seen.contains(ip))
+        .collect();
+    let budget = budget.filter(|&b| b < untried.len());
     let mut all_down: Vec<IpAddr> = p.down.iter().flatten().copied().collect();
     let total = all_down.len();
     all_down.sort_unstable();
@@ -117,11 +77,17 @@ pub fn tier_odds(hosts: &[SenderHost], seen: &HashSet<IpAddr>, budget: Option<us
         && p.up
             .iter()
             .all(|(_, lead)| lead.iter().all(|ip| !down_set.contains(ip)));
-    let mut odds = if disjoint {
+    let d = p.down.len();
+    let dp_work = budget.map_or(0, |b| d.saturating_mul(d.min(b)).saturating_mul(b + 1));
+    let leads: usize = p.up.iter().map(|(_, l)| l.len() + 1).sum();
+    let subset_work = 1usize
+        .checked_shl(u32::try_from(d).unwrap_or(u32::MAX))
+        .map(|n| n.saturating_mul(total + leads));
+    let mut odds = if disjoint && dp_work <= MAX_WORK {
         closed_form(&p, hosts.len(), budget)
-    } else if let Some(odds) = super::tier_shared::masked(&p, hosts.len(), budget) {
+    } else if let Some(odds) = super::shared::masked(&p, hosts.len(), budget) {
         odds
-    } else if p.down.len() <= MAX_ENUMERATED_DOWN_HOSTS {
+    } else if d <= MAX_ENUMERATED_DOWN_HOSTS && subset_work.is_some_and(|w| w <= MAX_WORK) {
         subsets(&p, hosts.len(), budget)
     } else {
         sampled(hosts, seen, budget)
@@ -135,16 +101,6 @@ pub fn tier_odds(hosts: &[SenderHost], seen: &HashSet<IpAddr>, budget: Option<us
         }
     }
     odds
-}
-
-/// `p_j` for j = 0..=δ.
-pub(crate) fn prefix_sizes(u: usize, d: usize) -> Vec<f64> {
-    let mut p = vec![0.0; d + 1];
-    p[0] = u as f64 / (d + u) as f64;
-    for j in 1..=d {
-        p[j] = p[j - 1] * (d - j + 1) as f64 / (d + u - j) as f64;
-    }
-    p
 }
 
 fn closed_form(p: &Prepared, n_hosts: usize, budget: Option<usize>) -> TierOdds {
@@ -164,6 +120,7 @@ fn closed_form(p: &Prepared, n_hosts: usize, budget: Option<usize>) -> TierOdds 
             limit: 0.0,
             method: Method::ClosedForm,
             error_bound: 0.0,
+            samples: 0,
         };
     };
     // q[j][s]: fraction of the j-subsets of the down hosts seen so far whose
@@ -213,6 +170,7 @@ fn closed_form(p: &Prepared, n_hosts: usize, budget: Option<usize>) -> TierOdds 
         limit,
         method: Method::ClosedForm,
         error_bound: 0.0,
+        samples: 0,
     }
 }
 
@@ -288,7 +246,14 @@ fn subsets(p: &Prepared, n_hosts: usize, budget: Option<usize>) -> TierOdds {
         limit,
         method: Method::Subsets,
         error_bound: 0.0,
+        samples: 0,
     }
+}
+
+/// Hoeffding: every probability estimated from `n` orders is within this of
+/// the exact value with confidence 1 − [`ALPHA`].
+pub fn sampling_bound(n: u32) -> f64 {
+    ((2.0 / ALPHA).ln() / (2.0 * f64::from(n))).sqrt()
 }
 
 fn sampled(hosts: &[SenderHost], seen: &HashSet<IpAddr>, budget: Option<usize>) -> TierOdds {
@@ -310,13 +275,23 @@ fn sampled(hosts: &[SenderHost], seen: &HashSet<IpAddr>, budget: Option<usize>) 
     let mut stamp = vec![u32::MAX; ids.len()];
     let mut rng = SplitMix64::new(0x6d78_6c65_6e73);
     let mut order: Vec<usize> = (0..hosts.len()).collect();
-    let mut accept = vec![0.0; hosts.len()];
-    let mut failed_mass = 0.0;
-    let weight = 1.0 / f64::from(SAMPLES);
-    for round in 0..SAMPLES {
-        rng.shuffle(&mut order);
+    let mut wins = vec![0u64; hosts.len()];
+    let mut failed_total = 0u64;
+    // Orders are drawn lazily (Fisher–Yates, one position at a time) and
+    // stop at the accepting host, so an order costs what the sender walks.
+    // Sampling stops at SAMPLES orders, or at MIN_SAMPLES once MAX_WORK
+    // steps are spent.
+    let mut work = 0usize;
+    let mut samples = 0u32;
+    while samples < SAMPLES && (samples < MIN_SAMPLES || work < MAX_WORK) {
+        let round = samples;
+        samples += 1;
         let mut tried = 0usize;
-        'order: for &i in &order {
+        'order: for k in 0..order.len() {
+            let j = k + rng.below(order.len() - k);
+            order.swap(k, j);
+            let i = order[k];
+            work += 1 + plan[i].len();
             for &(id, down) in &plan[i] {
                 if stamp[id] == round {
                     continue;
@@ -325,8 +300,8 @@ fn sampled(hosts: &[SenderHost], seen: &HashSet<IpAddr>, budget: Option<usize>) 
                     break 'order;
                 }
                 if !down {
-                    accept[i] += weight;
-                    failed_mass += weight * tried as f64;
+                    wins[i] += 1;
+                    failed_total += tried as u64;
                     break 'order;
                 }
                 stamp[id] = round;
@@ -334,13 +309,17 @@ fn sampled(hosts: &[SenderHost], seen: &HashSet<IpAddr>, budget: Option<usize>) 
             }
         }
     }
+    let n = f64::from(samples);
+    let accept: Vec<f64> = wins.iter().map(|&w| w as f64 / n).collect();
+    let failed_mass = failed_total as f64 / n;
     let limit = (1.0 - accept.iter().sum::<f64>()).max(0.0);
     TierOdds {
         accept,
         failed_mass,
         limit,
         method: Method::Sampled,
-        error_bound: ((2.0 / ALPHA).ln() / (2.0 * f64::from(SAMPLES))).sqrt(),
+        error_bound: sampling_bound(samples),
+        samples,
     }
 }
 
@@ -507,6 +486,7 @@ mod tests {
             limit,
             method: Method::ClosedForm,
             error_bound: 0.0,
+            samples: 0,
         }
     }
 

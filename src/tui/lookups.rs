@@ -9,26 +9,14 @@
 
 use crossterm::event::KeyEvent;
 
-use super::app::{App, Cmd, DomainEntry, Mode};
 use super::keymap::{self, Action};
+use super::state::{App, Cmd, Mode, Side};
 use crate::mx::MxReport;
-use crate::mx::diff::{Change, diff};
+use crate::mx::diff::diff;
 
 /// The status when a copy key is pressed in the compare view.
 pub const COPY_IN_COMPARE: &str =
     "close the compare view first (= or Esc): y, Y and c copy what the panes select";
-
-/// What one upstream other than the primary answered for a domain.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Side {
-    /// The latest report; kept while a re-query runs.
-    pub report: Option<MxReport>,
-    /// The generation of the lookup in flight, if any.
-    pub pending: Option<u64>,
-    /// How `report` differs from the primary's, TTLs ignored; `None` until
-    /// both are in.
-    pub changes: Option<Vec<Change>>,
-}
 
 impl Side {
     /// Recomputes [`Side::changes`] against the primary's report.
@@ -40,79 +28,14 @@ impl Side {
     }
 }
 
-/// Whether a domain's upstreams agree, for the domains pane.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Agreement {
-    /// One upstream: nothing to compare.
-    Single,
-    /// Not every upstream has answered the latest lookup.
-    Pending { answered: usize, total: usize },
-    /// Every upstream gave the primary's answer (TTLs aside).
-    Agree,
-    /// This many upstreams answered differently from the primary.
-    Differ(usize),
-}
-
-impl DomainEntry {
-    /// How many upstreams the domain is looked up on.
-    pub fn upstream_count(&self) -> usize {
-        1 + self.others.len()
-    }
-
-    /// Upstream `i`'s latest report (0 is the primary).
-    pub fn report_of(&self, i: usize) -> Option<&MxReport> {
-        match i {
-            0 => self.report.as_ref(),
-            _ => self.others.get(i - 1)?.report.as_ref(),
-        }
-    }
-
-    /// The generation upstream `i` is still answering, if any.
-    pub fn pending_of(&self, i: usize) -> Option<u64> {
-        match i {
-            0 => self.pending,
-            _ => self.others.get(i - 1)?.pending,
-        }
-    }
-
-    /// Upstream `i`'s differences from the primary (`None` for the primary
-    /// itself, or while one of the two reports is missing).
-    pub fn changes_of(&self, i: usize) -> Option<&[Change]> {
-        match i {
-            0 => None,
-            _ => self.others.get(i - 1)?.changes.as_deref(),
-        }
-    }
-
-    /// Whether any upstream is still looking the domain up.
-    pub fn any_pending(&self) -> bool {
-        self.pending.is_some() || self.others.iter().any(|s| s.pending.is_some())
-    }
-
-    pub fn agreement(&self) -> Agreement {
-        let total = self.upstream_count();
-        if total == 1 {
-            return Agreement::Single;
-        }
-        let answered = (0..total)
-            .filter(|i| self.pending_of(*i).is_none() && self.report_of(*i).is_some())
-            .count();
-        if answered < total {
-            return Agreement::Pending { answered, total };
-        }
-        match self
-            .others
-            .iter()
-            .filter(|s| s.changes.as_ref().is_some_and(|c| !c.is_empty()))
-            .count()
-        {
-            0 => Agreement::Agree,
-            n => Agreement::Differ(n),
-        }
-    }
-}
-
 impl App {
+    /// Lookups for every domain on every upstream: the runner's first commands.
+    pub fn start(&mut self) -> Vec<Cmd> {
+        (0..self.domains.len())
+            .flat_map(|i| self.lookup(i))
+            .collect()
+    }
+
     /// Lookups of domain `i` on every upstream, under one new generation:
     /// an answer to an older one is stale.
     pub(super) fn lookup(&mut self, i: usize) -> Vec<Cmd> {
@@ -146,6 +69,7 @@ impl App {
         if upstream == 0 {
             entry.pending = None;
             entry.report = Some(report);
+            entry.report_generation = generation;
             for side in &mut entry.others {
                 side.rediff(entry.report.as_ref());
             }

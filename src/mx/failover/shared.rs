@@ -2,7 +2,7 @@
 //! shared: a DP over (subset size, which shared addresses are covered,
 //! private address count).
 //!
-//! With the notation of [`super::tier_odds`]: split every address into
+//! With the notation of [`super::odds`]: split every address into
 //! *shared* (in the address sets of two or more down hosts, or of a down host
 //! and an accepting host's leading addresses) and *private*. Then
 //! `F = Σ_{h∈V} priv_h + |M(V) ∪ M(w)| + priv_w`, where `M` is the set of
@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use super::tier_odds::{Method, Prepared, TierOdds, prefix_sizes};
+use super::tier::{Method, Prepared, TierOdds, prefix_sizes};
 
 /// Most shared addresses tracked as a bitmask.
 pub const MAX_SHARED: usize = 12;
@@ -125,5 +125,6 @@ pub(crate) fn masked(p: &Prepared, n_hosts: usize, budget: Option<usize>) -> Opt
         limit,
         method: Method::SharedMask,
         error_bound: 0.0,
+        samples: 0,
     })
 }

@@ -4,7 +4,7 @@
 //! Pure: an [`MxReport`], the [`Outages`] and a sender [`Profile`] in, a
 //! [`Simulation`] out. The sender is modelled by [`SenderList`] (tiers,
 //! de-duplication, outages) and the odds of each tier by
-//! [`super::tier_odds`]. Tiers are independent: a tier is entered only when
+//! [`super::odds`]. Tiers are independent: a tier is entered only when
 //! every earlier one failed, so the addresses already tried and the attempts
 //! spent are fixed when it is entered. Cost: O(Σ tier cost), where a tier
 //! without shared addresses costs O(h) (no limit) or O(h·b²) (limit b); one
@@ -30,186 +30,18 @@
 use std::collections::HashSet;
 use std::net::IpAddr;
 
-use serde::Serialize;
-
-use super::escape::visible;
-use super::profile::{Profile, RetryTimeline};
-use super::report::{MxReport, Outcome};
-use super::sender::SenderList;
-pub use super::sender::{OutageError, Outages};
-use super::tier_odds::{Method, tier_odds};
-pub use super::walk::{Walk, walk};
-
-/// Schema identifier written into every JSON simulation.
-pub const SIMULATION_SCHEMA: &str = "mxlens/simulation/v1";
+use super::model::{
+    AddressSim, HostSim, HostState, Receiver, SIMULATION_SCHEMA, Simulation, Tier, TierState,
+};
+use super::odds::tier_odds;
+use super::profile::Profile;
+use super::route::{Route, SimOutcome, route};
+use super::sender::{Outages, SenderList};
+use super::tier::Method;
+use crate::mx::report::{MxReport, Outcome};
 
 /// Probabilities below this are rounding noise.
 const EPS: f64 = 1e-12;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SimOutcome {
-    /// Some receiver accepts the message within the profile's limits.
-    Delivered,
-    /// No receiver can: the message is queued and retried.
-    Deferred,
-    /// Null MX, no mail route, or the domain does not exist.
-    Bounced,
-}
-
-impl SimOutcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SimOutcome::Delivered => "delivered",
-            SimOutcome::Deferred => "deferred",
-            SimOutcome::Bounced => "bounced",
-        }
-    }
-}
-
-/// An exchange that may accept the message.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Receiver {
-    pub exchange: String,
-    /// Probability that it is the one that accepts (given delivery).
-    pub share: f64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TierState {
-    /// Every host is reachable (some of its addresses may be down: see
-    /// `hosts[].state`).
-    Up,
-    /// Some hosts are reachable, others are down or have no address.
-    Partial,
-    /// No host of the tier is reachable.
-    Down,
-}
-
-/// The hosts of one preference.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Tier {
-    pub preference: u16,
-    pub exchanges: Vec<String>,
-    pub state: TierState,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HostState {
-    Up,
-    /// Reachable, with some addresses down.
-    Partial,
-    Down,
-    /// Its address lookup found nothing or failed: no connection possible.
-    NoAddress,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AddressSim {
-    pub ip: IpAddr,
-    pub down: bool,
-}
-
-/// One exchange as the simulation saw it (duplicates removed).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct HostSim {
-    pub exchange: String,
-    pub preference: u16,
-    pub state: HostState,
-    /// In the order tried; `down` includes addresses down through a shared outage.
-    pub addresses: Vec<AddressSim>,
-    /// Its share of the mail (0 when it never receives).
-    pub share: f64,
-    /// It would receive mail without the profile's address limit, and never
-    /// does with it.
-    pub cut_by_limit: bool,
-}
-
-/// The `mxlens/simulation/v1` document. The first ten fields are the DESIGN
-/// §6 contract; the rest are documented additions.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Simulation {
-    pub schema: String,
-    pub domain: String,
-    pub profile: String,
-    pub down: Vec<String>,
-    pub outcome: SimOutcome,
-    pub receivers: Vec<Receiver>,
-    /// Delivered: expected failed connection attempts before the accepting one
-    /// (in a delivery attempt that succeeds). Deferred: the failed attempts each
-    /// delivery attempt makes. Bounced: 0.
-    pub expected_failed_attempts: f64,
-    pub expected_delay_s: f64,
-    pub tiers: Vec<Tier>,
-    /// Why the outcome is what it is, in one sentence.
-    pub reason: String,
-    /// Probability that one delivery attempt ends deferred (the address limit
-    /// can cut a random order short): 1 for deferred, 0 for bounced.
-    pub deferral_probability: f64,
-    /// Probability that the message bounces after the whole retry timeline,
-    /// if the outages last (`deferral_probability ^ attempts`).
-    pub bounce_probability: f64,
-    /// When a deferral is possible: the delivery attempts the profile makes
-    /// and when the message bounces.
-    pub retry: Option<RetryTimeline>,
-    pub hosts: Vec<HostSim>,
-    /// Decisions applied (duplicates, shared addresses, unresolved hosts…).
-    pub notes: Vec<String>,
-    /// Whether every probability is exact (false: sampled, see `error_bound`).
-    pub exact: bool,
-    /// Largest error of any probability (0 when exact).
-    pub error_bound: f64,
-    /// The profile's parameters, overrides applied.
-    pub settings: Profile,
-    /// One concrete attempt sequence, when a seed was given.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub walk: Option<Walk>,
-}
-
-/// How the domain's routing decides the outcome before any connection.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Route {
-    Bounced(String),
-    Deferred(String),
-    /// Hosts with addresses to try.
-    Connect,
-}
-
-/// The outcome decided by the report alone, shared by the engine and the walker.
-pub fn route(report: &MxReport, list: &SenderList) -> Route {
-    let domain = visible(&report.domain);
-    match report.outcome {
-        Outcome::NullMx => Route::Bounced(format!(
-            "{domain} publishes a null MX: it accepts no mail (RFC 7505 §3)"
-        )),
-        Outcome::NoMail => Route::Bounced(format!(
-            "{domain} has no MX and no address records: there is no mail route (RFC 5321 §5.1)"
-        )),
-        Outcome::Nxdomain => Route::Bounced(format!("{domain} does not exist (NXDOMAIN)")),
-        Outcome::Error => Route::Deferred(format!(
-            "the MX lookup for {domain} failed ({}): a sender defers the message and retries; no host can be simulated",
-            report.error.as_ref().map_or("error", |e| e.as_str())
-        )),
-        Outcome::Mx | Outcome::Implicit => {
-            if list.address_count() > 0 {
-                return Route::Connect;
-            }
-            match list.hosts().find(|h| h.address_status.is_failure()) {
-                Some(h) => Route::Deferred(format!(
-                    "no exchange has an address and the lookup for {} failed ({}): a sender defers and retries",
-                    visible(&h.exchange),
-                    h.address_status.as_str()
-                )),
-                None => Route::Bounced(
-                    "no exchange has an address: MX records that are all unusable MUST be reported as an error (RFC 5321 §5.1)"
-                        .to_string(),
-                ),
-            }
-        }
-    }
-}
 
 /// The exact odds over the whole list.
 struct Odds {
@@ -221,7 +53,8 @@ struct Odds {
     /// Failed attempts of a delivery attempt that defers.
     tried_when_deferred: usize,
     error_bound: f64,
-    sampled_tiers: Vec<u16>,
+    /// (preference, orders sampled) of each sampled tier.
+    sampled_tiers: Vec<(u16, u32)>,
 }
 
 fn odds(list: &SenderList, limit: Option<u32>) -> Odds {
@@ -249,7 +82,7 @@ fn odds(list: &SenderList, limit: Option<u32>) -> Odds {
             o.limit = t.limit;
             o.error_bound = t.error_bound;
             if t.method == Method::Sampled {
-                o.sampled_tiers.push(tier.preference);
+                o.sampled_tiers.push((tier.preference, t.samples));
             }
             o.accept[ti] = t.accept;
             o.tried_when_deferred = limit.unwrap_or(0);
@@ -290,11 +123,9 @@ pub fn simulate(report: &MxReport, outages: &Outages, profile: &Profile) -> Simu
     let o = odds(&list, profile.address_limit);
     sim.exact = o.sampled_tiers.is_empty();
     sim.error_bound = o.error_bound;
-    for pref in &o.sampled_tiers {
+    for (pref, samples) in &o.sampled_tiers {
         sim.notes.push(format!(
-            "tier {pref} has more than {} down hosts sharing many addresses: its odds are estimated from {} seeded orders, each within ±{:.4} at 99.9 % confidence",
-            super::tier_odds::MAX_ENUMERATED_DOWN_HOSTS,
-            super::tier_odds::SAMPLES,
+            "tier {pref} is too large for the exact methods within the time bound (many down hosts sharing addresses, or a long address limit): its odds are estimated from {samples} seeded orders, each within ±{:.4} at 99.9 % confidence",
             o.error_bound
         ));
     }
@@ -322,7 +153,7 @@ pub fn simulate(report: &MxReport, outages: &Outages, profile: &Profile) -> Simu
         .hosts
         .iter()
         .filter(|h| h.cut_by_limit)
-        .map(|h| visible(&h.exchange).into_owned())
+        .map(|h| h.exchange.to_string())
         .collect();
     let limit_words = profile.address_limit.map(|l| {
         format!(
@@ -495,7 +326,3 @@ fn skeleton(
         walk: None,
     }
 }
-
-#[cfg(test)]
-#[path = "failover_tests.rs"]
-mod tests;

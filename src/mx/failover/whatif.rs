@@ -14,9 +14,8 @@ use std::net::IpAddr;
 
 use thiserror::Error;
 
-use super::escape::visible;
-use super::input::parse_domain;
-use super::report::{Address, AddressStatus, MxHost, MxReport, Outcome};
+use crate::mx::input::parse_domain;
+use crate::mx::report::{Address, AddressStatus, MxHost, MxReport, Outcome};
 
 /// One proposed MX record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,7 +57,7 @@ fn exchange_name(s: &str) -> Result<String, WhatIfError> {
         return Ok(".".to_string());
     }
     let err = |reason: String| WhatIfError::Exchange {
-        value: visible(s).into_owned(),
+        value: s.to_string(),
         reason,
     };
     if s.contains('@') {
@@ -72,7 +71,7 @@ fn address(s: &str) -> Result<IpAddr, WhatIfError> {
     t.trim_start_matches('[')
         .trim_end_matches(']')
         .parse()
-        .map_err(|_| WhatIfError::Address(visible(t).into_owned()))
+        .map_err(|_| WhatIfError::Address(t.to_string()))
 }
 
 /// Parses `"10 a.example.test, 20 b.example.test=192.0.2.1/2001:db8::1"`.
@@ -85,11 +84,11 @@ pub fn parse_mx_list(list: &str) -> Result<ProposedMx, WhatIfError> {
     {
         let mut parts = entry.split_whitespace();
         let (Some(pref), Some(target), None) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(WhatIfError::Record(visible(entry).into_owned()));
+            return Err(WhatIfError::Record(entry.to_string()));
         };
         let preference = pref
             .parse::<u16>()
-            .map_err(|_| WhatIfError::Preference(visible(pref).into_owned()))?;
+            .map_err(|_| WhatIfError::Preference(pref.to_string()))?;
         let (name, addrs) = match target.split_once('=') {
             Some((n, a)) => {
                 let ips = a
@@ -98,7 +97,7 @@ pub fn parse_mx_list(list: &str) -> Result<ProposedMx, WhatIfError> {
                     .map(address)
                     .collect::<Result<Vec<_>, _>>()?;
                 if ips.is_empty() {
-                    return Err(WhatIfError::Address(visible(a).into_owned()));
+                    return Err(WhatIfError::Address(a.to_string()));
                 }
                 (n, Some(ips))
             }
@@ -168,9 +167,7 @@ pub fn parse_zone_fragment(text: &str, domain: &str) -> Result<ProposedMx, WhatI
                 if owner_name != domain {
                     return Err(err(format!(
                         "the MX record belongs to \"{}\", not to {}; write it for @ or {}",
-                        visible(&owner_name),
-                        visible(domain),
-                        visible(domain)
+                        owner_name, domain, domain
                     )));
                 }
                 let [pref, target] = rdata else {
@@ -179,12 +176,9 @@ pub fn parse_zone_fragment(text: &str, domain: &str) -> Result<ProposedMx, WhatI
                             .into(),
                     ));
                 };
-                let p = pref.parse::<u16>().map_err(|_| {
-                    err(format!(
-                        "\"{}\" is not a preference (0–65535)",
-                        visible(pref)
-                    ))
-                })?;
+                let p = pref
+                    .parse::<u16>()
+                    .map_err(|_| err(format!("\"{}\" is not a preference (0–65535)", pref)))?;
                 let name = if *target == "." {
                     ".".to_string()
                 } else {
@@ -200,7 +194,7 @@ pub fn parse_zone_fragment(text: &str, domain: &str) -> Result<ProposedMx, WhatI
                 if (rtype == "A") != parsed.is_ipv4() {
                     return Err(err(format!(
                         "\"{}\" is not an {} address",
-                        visible(ip),
+                        ip,
                         if rtype == "A" { "IPv4" } else { "IPv6" }
                     )));
                 }
@@ -209,7 +203,7 @@ pub fn parse_zone_fragment(text: &str, domain: &str) -> Result<ProposedMx, WhatI
             other => {
                 return Err(err(format!(
                     "record type \"{}\" is not supported here; give only MX, A and AAAA lines",
-                    visible(other)
+                    other
                 )));
             }
         }
@@ -217,9 +211,10 @@ pub fn parse_zone_fragment(text: &str, domain: &str) -> Result<ProposedMx, WhatI
     if mx.is_empty() {
         return Err(WhatIfError::Empty);
     }
-    if let Some(orphan) = addrs.keys().find(|n| !mx.iter().any(|(_, x)| x == *n)) {
+    let named: std::collections::HashSet<&str> = mx.iter().map(|(_, x)| x.as_str()).collect();
+    if let Some(orphan) = addrs.keys().find(|n| !named.contains(n.as_str())) {
         return Err(WhatIfError::Exchange {
-            value: visible(orphan).into_owned(),
+            value: orphan.to_string(),
             reason: "it has address records but no MX record names it".into(),
         });
     }
@@ -284,12 +279,16 @@ impl ProposedMx {
 
     /// Replaces the addresses of every exchange given with inline addresses.
     pub fn apply_inline(&self, report: &mut MxReport) {
+        let mut inline: std::collections::HashMap<&str, Vec<Address>> = Default::default();
         for rec in &self.records {
             let Some(ips) = &rec.addresses else { continue };
             let mut list: Vec<Address> = ips.iter().map(|&ip| Address::new(ip, 0)).collect();
             list.sort_by_key(|a| (a.family, a.ip));
             list.dedup();
-            for h in report.mx.iter_mut().filter(|h| h.exchange == rec.exchange) {
+            inline.insert(&rec.exchange, list);
+        }
+        for h in &mut report.mx {
+            if let Some(list) = inline.get(h.exchange.as_str()) {
                 h.addresses = list.clone();
                 h.cname.clear();
                 h.address_status = AddressStatus::Ok;

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::mx::report::{Address, AddressStatus, LookupError, MxHost};
+use crate::mx::report::{MxReport, Outcome};
 
 fn rep(spec: &[(u16, &str, &[&str])]) -> MxReport {
     let mut r = MxReport::new("example.test.", "test");
@@ -289,6 +290,6 @@ fn walk_is_stable_for_a_seed() {
     assert_eq!(w1.outcome, SimOutcome::Delivered);
     assert!(w1.steps.iter().all(|s| !s.rule.is_empty()));
     let last = w1.steps.last().unwrap();
-    assert_eq!(last.result, super::super::walk::StepResult::Connected);
+    assert_eq!(last.result, super::walk::StepResult::Connected);
     assert_eq!(w1.failed_attempts as usize, w1.steps.len() - 1);
 }

@@ -1,0 +1,525 @@
+//! The TUI's state: [`App`] and the types it is made of, the [`Msg`]s that
+//! change it and the [`Cmd`]s it asks the runner for, with the queries the
+//! panes read. The transition function is in [`super::app`]; drawing is in
+//! [`super::ui`].
+
+use crossterm::event::{KeyEvent, MouseEvent};
+use ratatui::layout::Rect;
+
+use super::theme::Theme;
+use crate::clipboard::CopyTarget;
+use crate::export::ExportFormat;
+use crate::mx::diff::Change;
+use crate::mx::failover::{HostSim, Outages, Simulation};
+use crate::mx::profile::Profile;
+use crate::mx::{Address, MxHost, MxReport, Outcome, Severity};
+
+/// Input to [`App::update`].
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    /// A lookup finished; `generation` and `upstream` are the ones its
+    /// [`Cmd::Lookup`] carried.
+    Report {
+        generation: u64,
+        upstream: usize,
+        report: Box<MxReport>,
+    },
+    /// Text pasted into the terminal (bracketed paste).
+    Paste(String),
+    /// A [`Cmd::Copy`] finished: where the text went, or why it did not;
+    /// `subject` and `summary` are the ones the command carried.
+    Copied {
+        subject: String,
+        summary: String,
+        result: Result<CopyTarget, String>,
+    },
+    /// Animation step; the runner sends it only while [`App::needs_tick`].
+    Tick,
+    /// A [`Cmd::SaveSnapshot`] finished.
+    SnapshotSaved {
+        path: String,
+        count: usize,
+        result: Result<(), SaveFailure>,
+    },
+    /// A [`Cmd::OpenSnapshot`] finished: the reports, or why not (escaped).
+    SnapshotOpened {
+        path: String,
+        result: Result<Vec<MxReport>, String>,
+    },
+}
+
+/// Why a snapshot was not written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveFailure {
+    /// The file exists and overwriting was not confirmed.
+    Exists,
+    /// Anything else, as a message ready to show.
+    Other(String),
+}
+
+/// Work for the runner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cmd {
+    /// Look `domain` (parsed, FQDN) up on upstream number `upstream` (an
+    /// index into [`App::upstreams`]) and answer with [`Msg::Report`].
+    Lookup {
+        generation: u64,
+        upstream: usize,
+        domain: String,
+    },
+    /// Put `text` on the clipboard and answer with [`Msg::Copied`];
+    /// `subject` names what was selected (a domain, a host, an address, a
+    /// finding's subject; raw, escaped when shown) and `summary` says what
+    /// the text holds ("3 records as zone lines").
+    Copy {
+        text: String,
+        subject: String,
+        summary: String,
+    },
+    /// Write `text` (a snapshot of `count` reports) to `path` atomically,
+    /// replacing a file only with `overwrite`; answer with [`Msg::SnapshotSaved`].
+    SaveSnapshot {
+        path: String,
+        text: String,
+        count: usize,
+        overwrite: bool,
+    },
+    /// Read the snapshot at `path`; answer with [`Msg::SnapshotOpened`].
+    OpenSnapshot {
+        path: String,
+    },
+    Quit,
+}
+
+/// The pane that has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Focus {
+    Domains,
+    Hosts,
+    Addresses,
+    Failover,
+    Findings,
+}
+
+impl Focus {
+    /// Tab order.
+    pub const ORDER: [Focus; 5] = [
+        Focus::Domains,
+        Focus::Hosts,
+        Focus::Addresses,
+        Focus::Failover,
+        Focus::Findings,
+    ];
+
+    pub(super) fn cycle(self, forward: bool) -> Focus {
+        let i = Self::ORDER.iter().position(|f| *f == self).unwrap_or(0);
+        let n = Self::ORDER.len();
+        Self::ORDER[if forward {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        }]
+    }
+}
+
+/// What is on top of the panes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    Help {
+        scroll: u16,
+    },
+    /// The inline "add a domain" prompt in the status bar.
+    Input {
+        text: String,
+        error: Option<String>,
+    },
+    /// The copy format picker (`Y`); `selected` indexes [`ExportFormat::all`].
+    Picker {
+        selected: usize,
+    },
+    /// What each resolver answered for the selected domain (`=`).
+    Compare {
+        scroll: u16,
+    },
+    /// The marked domains side by side, aligned by tier (`C`); `column` is
+    /// the first domain shown when they do not all fit.
+    SideBySide {
+        scroll: u16,
+        column: usize,
+    },
+    /// The file name prompt of `s` (save) or `o` (open a snapshot).
+    SnapshotPath {
+        save: bool,
+        text: String,
+        error: Option<String>,
+    },
+    /// `s` met an existing file: replace it (`y`) or keep it.
+    Overwrite {
+        path: String,
+    },
+    /// Live answers against the opened snapshot, per domain (`o`).
+    SnapshotDiff {
+        scroll: u16,
+    },
+}
+
+/// A snapshot opened with `o`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadedSnapshot {
+    /// The path as typed (raw; escaped when shown).
+    pub path: String,
+    pub reports: Vec<MxReport>,
+}
+
+/// One domain in the list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DomainEntry {
+    /// Parsed: lower-case ASCII with the trailing dot.
+    pub name: String,
+    /// The latest report; kept (and shown) while a re-query runs.
+    pub report: Option<MxReport>,
+    /// The generation of the lookup that brought `report` (0: none yet).
+    pub report_generation: u64,
+    /// The generation of the lookup in flight, if any.
+    pub pending: Option<u64>,
+    /// What the user marked down (Space), for the failover what-if.
+    pub outages: Outages,
+    /// The other upstreams' answers when comparing resolvers, in
+    /// [`App::upstreams`] order after the primary; empty with one upstream.
+    pub others: Vec<Side>,
+    /// Marked (`m`) for the side-by-side view (`C`).
+    pub marked: bool,
+}
+
+impl DomainEntry {
+    /// A domain not looked up yet, with a place for `upstreams` answers.
+    pub fn new(name: String, upstreams: usize) -> Self {
+        DomainEntry {
+            name,
+            report: None,
+            report_generation: 0,
+            pending: None,
+            outages: Outages::default(),
+            others: vec![Side::default(); upstreams.saturating_sub(1)],
+            marked: false,
+        }
+    }
+}
+
+/// The inputs of a failover simulation: the domain, the report (by the
+/// generation of the lookup that brought it), the outages and the sender.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct SimInputs {
+    pub domain: String,
+    pub generation: u64,
+    pub outages: Outages,
+    pub profile: Profile,
+}
+
+/// A line for the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+/// All TUI state.
+#[derive(Debug)]
+pub struct App {
+    pub domains: Vec<DomainEntry>,
+    pub focus: Focus,
+    pub mode: Mode,
+    pub domain_cursor: Cursor,
+    pub host_cursor: Cursor,
+    pub addr_cursor: Cursor,
+    pub finding_cursor: Cursor,
+    pub failover_scroll: u16,
+    /// The sender the failover pane models (`p` cycles).
+    pub profile: Profile,
+    /// The failover simulation of the selected domain under its outages,
+    /// kept in step with the state by [`App::update`].
+    pub simulation: Option<Simulation>,
+    /// What [`App::simulation`] was computed from: it is recomputed only
+    /// when this changes, not on every redraw.
+    pub(super) simulated: Option<SimInputs>,
+    /// How many times the simulation ran (the cache's witness in tests).
+    pub simulation_runs: u64,
+    /// Where lookups go, e.g. `demo` or `127.0.0.1:5354`; never empty.
+    /// The first is the primary, whose reports the panes show; with
+    /// several, every domain is looked up on each and they are compared.
+    pub upstreams: Vec<String>,
+    pub status: Option<Status>,
+    /// Spinner frame; advances on [`Msg::Tick`].
+    pub spinner: usize,
+    pub theme: Theme,
+    /// The terminal size, from [`Msg::Resize`].
+    pub area: Rect,
+    /// Something changed since the last draw.
+    pub dirty: bool,
+    /// The format last chosen in the `Y` picker, where it opens next
+    /// (`y` always copies zone lines and leaves it alone).
+    pub last_format: ExportFormat,
+    /// Running inside tmux (`TMUX` set): the first OSC 52 copy's status
+    /// adds [`super::copy::TMUX_HINT`].
+    pub tmux: bool,
+    pub(super) tmux_hinted: bool,
+    /// The snapshot `o` opened, compared with the live answers.
+    pub snapshot: Option<LoadedSnapshot>,
+    /// The file name `s` and `o` offer: the last one used.
+    pub snapshot_path: String,
+    next_generation: u64,
+}
+
+impl App {
+    /// An app on `domains` (already parsed); call [`App::start`] for the
+    /// first lookups.
+    pub fn new(upstream: impl Into<String>, domains: Vec<String>, theme: Theme) -> Self {
+        Self::comparing(upstream.into(), Vec::new(), domains, theme)
+    }
+
+    /// An app that looks every domain up on `primary` and on each of
+    /// `others`, and compares their answers.
+    pub fn comparing(
+        primary: String,
+        others: Vec<String>,
+        domains: Vec<String>,
+        theme: Theme,
+    ) -> Self {
+        let mut upstreams = vec![primary];
+        upstreams.extend(others);
+        let mut app = App {
+            domains: Vec::new(),
+            focus: Focus::Domains,
+            mode: Mode::Normal,
+            domain_cursor: Cursor::default(),
+            host_cursor: Cursor::default(),
+            addr_cursor: Cursor::default(),
+            finding_cursor: Cursor::default(),
+            failover_scroll: 0,
+            profile: Profile::rfc(),
+            simulation: None,
+            simulated: None,
+            simulation_runs: 0,
+            upstreams,
+            status: None,
+            spinner: 0,
+            theme,
+            area: Rect::new(0, 0, 80, 24),
+            dirty: true,
+            last_format: ExportFormat::default(),
+            tmux: false,
+            tmux_hinted: false,
+            snapshot: None,
+            snapshot_path: super::snapshots::DEFAULT_PATH.to_string(),
+            next_generation: 1,
+        };
+        let n = app.upstreams.len();
+        for d in domains {
+            if !app.domains.iter().any(|e| e.name == d) {
+                app.domains.push(DomainEntry::new(d, n));
+            }
+        }
+        app
+    }
+
+    /// Whether something animates (a spinner), so the runner must tick.
+    pub fn needs_tick(&self) -> bool {
+        self.domains.iter().any(DomainEntry::any_pending)
+    }
+
+    pub fn selected_domain(&self) -> Option<&DomainEntry> {
+        self.domains.get(self.domain_cursor.selected)
+    }
+
+    pub fn selected_report(&self) -> Option<&MxReport> {
+        self.selected_domain()?.report.as_ref()
+    }
+
+    pub fn selected_host(&self) -> Option<&MxHost> {
+        self.selected_report()?.mx.get(self.host_cursor.selected)
+    }
+
+    pub fn selected_address(&self) -> Option<&Address> {
+        self.selected_host()?
+            .addresses
+            .get(self.addr_cursor.selected)
+    }
+
+    /// How the simulation sees one exchange of the selected domain.
+    pub fn host_sim(&self, exchange: &str) -> Option<&HostSim> {
+        self.simulation
+            .as_ref()?
+            .hosts
+            .iter()
+            .find(|h| h.exchange.eq_ignore_ascii_case(exchange))
+    }
+
+    /// Whether an address of a host of the selected domain is down: marked,
+    /// its host marked, or shared with a host that is marked.
+    pub fn address_down(&self, exchange: &str, ip: std::net::IpAddr) -> bool {
+        if let Some(a) = self
+            .host_sim(exchange)
+            .and_then(|h| h.addresses.iter().find(|a| a.ip == ip))
+        {
+            return a.down;
+        }
+        self.selected_domain()
+            .is_some_and(|d| d.outages.address_down(exchange, ip))
+    }
+
+    /// A generation no lookup has carried yet.
+    pub(super) fn new_generation(&mut self) -> u64 {
+        let g = self.next_generation;
+        self.next_generation += 1;
+        g
+    }
+}
+
+/// How many hosts and addresses are marked down.
+pub fn outage_count(o: &Outages) -> usize {
+    o.hosts.len() + o.addresses.len()
+}
+
+/// A selection in a list plus its scroll position.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub selected: usize,
+    pub offset: usize,
+}
+
+impl Cursor {
+    /// Selects row `i` of `len`, scrolling so it shows in `view` rows.
+    pub fn set(&mut self, i: usize, len: usize, view: usize) {
+        if len == 0 {
+            *self = Cursor::default();
+            return;
+        }
+        self.selected = i.min(len - 1);
+        let view = view.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + view {
+            self.offset = self.selected + 1 - view;
+        }
+        self.offset = self.offset.min(len.saturating_sub(view));
+    }
+
+    pub fn step(&mut self, delta: isize, len: usize, view: usize) {
+        let i = self.selected.saturating_add_signed(delta);
+        self.set(i, len, view);
+    }
+}
+
+/// What one upstream other than the primary answered for a domain.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Side {
+    /// The latest report; kept while a re-query runs.
+    pub report: Option<MxReport>,
+    /// The generation of the lookup in flight, if any.
+    pub pending: Option<u64>,
+    /// How `report` differs from the primary's, TTLs ignored; `None` until
+    /// both are in.
+    pub changes: Option<Vec<Change>>,
+}
+
+/// Whether a domain's upstreams agree, for the domains pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Agreement {
+    /// One upstream: nothing to compare.
+    Single,
+    /// Not every upstream has answered the latest lookup.
+    Pending { answered: usize, total: usize },
+    /// Every upstream gave the primary's answer (TTLs aside).
+    Agree,
+    /// This many upstreams answered differently from the primary.
+    Differ(usize),
+}
+
+impl DomainEntry {
+    /// How many upstreams the domain is looked up on.
+    pub fn upstream_count(&self) -> usize {
+        1 + self.others.len()
+    }
+
+    /// Upstream `i`'s latest report (0 is the primary).
+    pub fn report_of(&self, i: usize) -> Option<&MxReport> {
+        match i {
+            0 => self.report.as_ref(),
+            _ => self.others.get(i - 1)?.report.as_ref(),
+        }
+    }
+
+    /// The generation upstream `i` is still answering, if any.
+    pub fn pending_of(&self, i: usize) -> Option<u64> {
+        match i {
+            0 => self.pending,
+            _ => self.others.get(i - 1)?.pending,
+        }
+    }
+
+    /// Upstream `i`'s differences from the primary (`None` for the primary
+    /// itself, or while one of the two reports is missing).
+    pub fn changes_of(&self, i: usize) -> Option<&[Change]> {
+        match i {
+            0 => None,
+            _ => self.others.get(i - 1)?.changes.as_deref(),
+        }
+    }
+
+    /// Whether any upstream is still looking the domain up.
+    pub fn any_pending(&self) -> bool {
+        self.pending.is_some() || self.others.iter().any(|s| s.pending.is_some())
+    }
+
+    pub fn agreement(&self) -> Agreement {
+        let total = self.upstream_count();
+        if total == 1 {
+            return Agreement::Single;
+        }
+        let answered = (0..total)
+            .filter(|i| self.pending_of(*i).is_none() && self.report_of(*i).is_some())
+            .count();
+        if answered < total {
+            return Agreement::Pending { answered, total };
+        }
+        match self
+            .others
+            .iter()
+            .filter(|s| s.changes.as_ref().is_some_and(|c| !c.is_empty()))
+            .count()
+        {
+            0 => Agreement::Agree,
+            n => Agreement::Differ(n),
+        }
+    }
+}
+
+/// How a domain stands, for the mark column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    Pending,
+    Ok,
+    Warning,
+    Error,
+    /// The lookup itself failed (timeout, SERVFAIL, …).
+    Failed,
+}
+
+impl Standing {
+    pub fn of(entry: &DomainEntry) -> Standing {
+        match &entry.report {
+            _ if entry.pending.is_some() => Standing::Pending,
+            None => Standing::Pending,
+            Some(r) if r.outcome == Outcome::Error => Standing::Failed,
+            Some(r) => match r.worst_severity() {
+                Some(Severity::Error) => Standing::Error,
+                Some(Severity::Warning) => Standing::Warning,
+                _ => Standing::Ok,
+            },
+        }
+    }
+}
