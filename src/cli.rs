@@ -310,6 +310,26 @@ impl ProfileName {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EnforceName {
+    /// Opportunistic TLS: nothing is refused.
+    None,
+    /// MTA-STS in mode enforce: exchanges outside the policy are refused.
+    MtaSts,
+    /// DANE: exchanges without usable secure TLSA are refused.
+    Dane,
+}
+
+impl From<EnforceName> for crate::mx::enforce::Enforce {
+    fn from(e: EnforceName) -> Self {
+        match e {
+            EnforceName::None => Self::None,
+            EnforceName::MtaSts => Self::MtaSts,
+            EnforceName::Dane => Self::Dane,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
     /// The domain whose mail is delivered.
@@ -318,6 +338,11 @@ pub struct SimulateArgs {
     /// An exchange name or an IP address that is down (repeatable).
     #[arg(long, value_name = "HOST|IP")]
     pub down: Vec<String>,
+
+    /// A sender that enforces a transport-security policy: the exchanges it
+    /// must refuse count as down (runs the security lookups).
+    #[arg(long, value_enum, default_value_t = EnforceName::None)]
+    pub enforce: EnforceName,
 
     /// Sender behaviour to model [default: the configuration's, else rfc].
     #[arg(long, value_enum)]

@@ -173,3 +173,71 @@ async fn every_export_format_writes_the_reverse_dns() {
     assert!(!render_many(&before, ExportFormat::Dig).contains(" -x "));
     assert!(!render_many(&before, ExportFormat::Json).contains("\"ptr\""));
 }
+
+#[tokio::test]
+async fn an_enforcing_sender_defers_when_the_primary_fails_over_to_an_uncovered_backup() {
+    let dns = TestDns::start(&[("cli.test.", ZONE)]).await;
+    let ca = TestCa::new("simulate test CA");
+    let https = HttpsServer::start(
+        &ca,
+        &["mta-sts.cli.test"],
+        Reply::Policy("version: STSv1\nmode: enforce\nmx: mx1.cli.test\nmax_age: 86400\n".into()),
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    std::fs::write(&ca_file, ca.pem()).unwrap();
+    let run = |enforce: &str, format: &str| {
+        let mut c = mxlens();
+        c.args([
+            "simulate",
+            "cli.test",
+            "--down",
+            "mx1.cli.test",
+            "--format",
+            format,
+        ])
+        .args(["--enforce", enforce, "--resolver"])
+        .arg(dns.addr().to_string())
+        .arg("--ca-file")
+        .arg(&ca_file)
+        .env("MXLENS_MTA_STS_PORT", https.port().to_string());
+        c
+    };
+    // An ordinary sender fails over to the backup.
+    let out = output(run("none", "json")).await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["outcome"], "delivered");
+    assert_eq!(v["receivers"][0]["exchange"], "backup.cli.test.");
+    assert_eq!(https.requests(), 0, "no security lookups without --enforce");
+
+    // An MTA-STS sender refuses the backup: the mail waits in its queue.
+    let out = output(run("mta-sts", "json")).await;
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["outcome"], "deferred");
+    let text = output(run("mta-sts", "text")).await;
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.contains("sender enforces mta-sts: refuses")
+            && text.contains("backup.cli.test.: not covered by the MTA-STS policy"),
+        "{text}"
+    );
+
+    // DANE: the domain publishes no TLSA, so there is nothing to enforce.
+    let out = output(run("dane", "text")).await;
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("does not use DANE"), "{text}");
+}

@@ -12,8 +12,10 @@ use super::exit;
 use crate::cli::SimulateArgs;
 use crate::config::settings::{Settings, Source};
 use crate::dns::lookup;
+use crate::dns::security::add_security;
 use crate::dns::upstream::connect;
 use crate::export::ExportFormat;
+use crate::mx::enforce::Enforce;
 use crate::mx::escape::visible;
 use crate::mx::failover::whatif::{ProposedMx, parse_mx_list, parse_zone_fragment};
 use crate::mx::failover::{Outages, SimOutcome, Simulation, simulate, walk};
@@ -27,10 +29,15 @@ pub async fn run(args: &SimulateArgs, settings: &Settings) -> anyhow::Result<i32
     // The profile with the configuration's and the flags' overrides.
     let profile = settings.profile.clone();
     let proposal = proposal(args, &domain)?;
-    let report = report(&domain, proposal.as_ref(), settings).await?;
+    let enforce: Enforce = args.enforce.into();
+    let report = report(&domain, proposal.as_ref(), settings, enforce).await?;
     let mut outages = Outages::default();
     for value in &args.down {
         outages.add_arg(&report, value).map_err(shown)?;
+    }
+    let (refused, note) = crate::mx::enforce::refused(&report, enforce);
+    for (exchange, _) in &refused {
+        outages.hosts.insert(exchange.clone());
     }
     let mut sim = simulate(&report, &outages, &profile);
     if let Some(seed) = args.seed {
@@ -39,12 +46,35 @@ pub async fn run(args: &SimulateArgs, settings: &Settings) -> anyhow::Result<i32
     let mut out = std::io::stdout().lock();
     match args.format {
         ExportFormat::Json => out.write_all(crate::export::json_line(&sim).as_bytes())?,
-        _ => out.write_all(
-            text::simulation::render(&sim, Style::for_stdout_with(settings.color.value)).as_bytes(),
-        )?,
+        _ => {
+            if enforce != Enforce::None {
+                out.write_all(enforce_text(enforce, &refused, note.as_deref()).as_bytes())?;
+            }
+            out.write_all(
+                text::simulation::render(&sim, Style::for_stdout_with(settings.color.value))
+                    .as_bytes(),
+            )?
+        }
     }
     out.flush()?;
     Ok(exit_code(&report, &sim))
+}
+
+/// What the enforcing sender refuses, above the simulation.
+fn enforce_text(enforce: Enforce, refused: &[(String, String)], note: Option<&str>) -> String {
+    let mut out = format!("sender enforces {}: ", enforce.name());
+    match (refused, note) {
+        ([], Some(note)) => out.push_str(&format!("{}\n", visible(note))),
+        ([], None) => out.push_str("every exchange passes\n"),
+        _ => {
+            out.push_str("refuses (counted as down)\n");
+            for (exchange, why) in refused {
+                out.push_str(&format!("  {}: {}\n", visible(exchange), visible(why)));
+            }
+        }
+    }
+    out.push('\n');
+    out
 }
 
 /// An error of the simulator (which keeps names as data) as shown on a
@@ -89,6 +119,7 @@ async fn report(
     domain: &str,
     proposal: Option<&ProposedMx>,
     settings: &Settings,
+    enforce: Enforce,
 ) -> anyhow::Result<MxReport> {
     if let Some(p) = proposal.filter(|p| !p.needs_lookup()) {
         return Ok(p.offline_report(domain));
@@ -107,12 +138,17 @@ async fn report(
     let up = upstreams
         .first()
         .context("no upstream to query; give --resolver ADDR or --demo")?;
-    Ok(match proposal {
+    let mut report = match proposal {
         Some(p) => {
             let mut r = lookup::report_for_mx_set(up, domain, p.mx_set()).await;
             p.apply_inline(&mut r);
             r
         }
         None => lookup::mx_report(up, domain).await,
-    })
+    };
+    if enforce != Enforce::None {
+        let opts = super::security_options(settings)?;
+        add_security(up, &mut report, &opts).await;
+    }
+    Ok(report)
 }

@@ -4,6 +4,7 @@ pub mod changes;
 pub mod checks;
 pub mod diff;
 pub mod dnssec;
+pub mod enforce;
 pub mod escape;
 pub mod failover;
 pub mod input;
