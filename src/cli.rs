@@ -344,6 +344,11 @@ pub struct SimulateArgs {
     #[arg(long, value_enum, default_value_t = EnforceName::None)]
     pub enforce: EnforceName,
 
+    /// The domain's authoritative DNS is down: add how long senders deliver
+    /// from their caches, from the report's TTLs (text output).
+    #[arg(long)]
+    pub dns_down: bool,
+
     /// Sender behaviour to model [default: the configuration's, else rfc].
     #[arg(long, value_enum)]
     pub profile: Option<ProfileName>,

@@ -241,3 +241,34 @@ async fn an_enforcing_sender_defers_when_the_primary_fails_over_to_an_uncovered_
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("does not use DANE"), "{text}");
 }
+
+#[tokio::test]
+async fn a_dns_outage_timeline_follows_the_ttls() {
+    let dns = TestDns::start(&[(
+        "ttl.test.",
+        "@ 3600 IN MX 10 mx1\n@ 3600 IN MX 20 mx2\nmx1 300 IN A 192.0.2.1\nmx2 7200 IN A 192.0.2.2\n",
+    )])
+    .await;
+    let mut c = mxlens();
+    c.args([
+        "simulate",
+        "ttl.test",
+        "--dns-down",
+        "--profile",
+        "postfix",
+        "--resolver",
+    ])
+    .arg(dns.addr().to_string());
+    let out = output(c).await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    // mx1's path is cut by its A TTL (300 s), mx2's by the MX TTL (3600 s).
+    assert!(text.contains("deliver for 5 min more"), "{text}");
+    assert!(text.contains("all senders defer after 1 h"), "{text}");
+    assert!(text.contains("Long TTLs buy time"), "{text}");
+}

@@ -53,11 +53,30 @@ pub async fn run(args: &SimulateArgs, settings: &Settings) -> anyhow::Result<i32
             out.write_all(
                 text::simulation::render(&sim, Style::for_stdout_with(settings.color.value))
                     .as_bytes(),
-            )?
+            )?;
+            if args.dns_down {
+                out.write_all(dns_down_text(&report, profile.queue_lifetime_s).as_bytes())?;
+            }
         }
     }
     out.flush()?;
     Ok(exit_code(&report, &sim))
+}
+
+/// The DNS-outage timeline below the simulation.
+fn dns_down_text(report: &MxReport, queue_lifetime_s: f64) -> String {
+    use crate::text::simulation::duration;
+    let Some(t) = crate::mx::dns_outage::timeline(report, queue_lifetime_s) else {
+        return "\nDNS down: no exchange has an address to cache; every delivery defers at once.\n"
+            .to_string();
+    };
+    format!(
+        "\nDNS down (the domain's authoritative servers unreachable):\n  senders with a fresh cache deliver for {} more (the shortest TTL on their path: MX, then the exchange's A/AAAA);\n  all senders defer after {} (the longest), until DNS returns;\n  mail bounces if DNS is down longer than {} (the queue lifetime).\n  Long TTLs buy time in a DNS outage and cost time in a migration: a changed record reaches every sender only {} after the change.\n",
+        duration(f64::from(t.cached_min_s)),
+        duration(f64::from(t.all_defer_after_s)),
+        duration(t.bounce_after_s),
+        duration(f64::from(t.all_defer_after_s)),
+    )
 }
 
 /// What the enforcing sender refuses, above the simulation.

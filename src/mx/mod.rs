@@ -3,6 +3,7 @@
 pub mod changes;
 pub mod checks;
 pub mod diff;
+pub mod dns_outage;
 pub mod dnssec;
 pub mod enforce;
 pub mod escape;
