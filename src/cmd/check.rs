@@ -18,6 +18,7 @@ use super::lines::{self, Line};
 use super::progress::Progress;
 use crate::cli::CheckArgs;
 use crate::config::settings::Settings;
+use crate::dns::authority::{self, AuthoritySource};
 use crate::dns::lookup;
 use crate::dns::security::{SecurityOptions, add_security};
 use crate::dns::upstream::{Upstream, connect};
@@ -26,7 +27,7 @@ use crate::mx::changes::Options;
 use crate::mx::escape::visible;
 use crate::mx::input::parse_domain;
 use crate::mx::snapshot::{self, Status};
-use crate::mx::{MxReport, Outcome, Severity, diff};
+use crate::mx::{MxReport, Outcome, Severity};
 use crate::text::{self, Style};
 
 /// One input item: a parsed domain, or a line that could not be used.
@@ -55,7 +56,12 @@ pub async fn run(args: &CheckArgs, settings: &Settings) -> anyhow::Result<i32> {
             "no domain given: name one or more, use --file PATH (or - for stdin), --list NAME, or try --demo"
         );
     }
-    let (upstreams, _demo) = connect(&settings.upstream_spec()).await?;
+    // Read and check the whole baseline before anything is written.
+    let baseline = match &args.baseline {
+        Some(path) => Some(load_baseline(path)?),
+        None => None,
+    };
+    let (upstreams, demo) = connect(&settings.upstream_spec()).await?;
     // Progress and the summary: on a terminal's stderr, for bulk runs only.
     let mut progress = Progress::new(bulk && std::io::stderr().is_terminal());
     match &args.file {
@@ -76,16 +82,12 @@ pub async fn run(args: &CheckArgs, settings: &Settings) -> anyhow::Result<i32> {
         Some(path) => from_args.chain(read_lines(path).await?).boxed(),
         None => from_args,
     };
-    // Read and check the whole baseline before anything is written.
-    let baseline = match &args.baseline {
-        Some(path) => Some(load_baseline(path)?),
-        None => None,
-    };
     // With a baseline the exit code is diff(1)'s: 0 same, 1 changed, 2 error.
     let mut changed = false;
     let style = Style::for_stdout_with(settings.color.value);
     let format = args.format;
     let concurrency = args.concurrency as usize;
+    let source = args.authority.source(false).on_demo(demo.as_ref());
     let security = if args.security {
         Some(Arc::new(super::security_options(settings)?))
     } else {
@@ -94,10 +96,13 @@ pub async fn run(args: &CheckArgs, settings: &Settings) -> anyhow::Result<i32> {
     let mut results = items
         .map(|item| {
             let upstreams = upstreams.clone();
+            let source = source.clone();
             let security = security.clone();
             async move {
                 match item {
-                    Item::Domain(d) => Ok(lookup_all(&upstreams, &d, security.as_deref()).await),
+                    Item::Domain(d) => {
+                        Ok(lookup_all(&upstreams, &d, &source, security.as_deref()).await)
+                    }
                     Item::Invalid(msg) => Err(msg),
                 }
             }
@@ -164,7 +169,7 @@ pub async fn run(args: &CheckArgs, settings: &Settings) -> anyhow::Result<i32> {
                     out.write_all(text::report::render(r, style).as_bytes())?;
                 }
                 if reports.len() > 1 {
-                    out.write_all(compare_text(&reports).as_bytes())?;
+                    out.write_all(text::resolvers::render(&reports).as_bytes())?;
                 }
                 if let Some(diffs) = &base_diff {
                     out.write_all(baseline_text(diffs).as_bytes())?;
@@ -207,19 +212,32 @@ pub fn exit_code(r: &MxReport) -> i32 {
     }
 }
 
+/// The domain's report on every upstream; with authorities asked, their
+/// answers and findings join the primary's report; with `--security`, the
+/// transport-security lookups run for every report.
 async fn lookup_all(
     upstreams: &[Upstream],
     domain: &str,
+    source: &AuthoritySource,
     security: Option<&SecurityOptions>,
 ) -> Vec<MxReport> {
-    futures_util::future::join_all(upstreams.iter().map(|u| async move {
+    let reports = futures_util::future::join_all(upstreams.iter().map(|u| async move {
         let mut report = lookup::mx_report(u, domain).await;
         if let Some(opts) = security {
             add_security(u, &mut report, opts).await;
         }
         report
-    }))
-    .await
+    }));
+    if source.is_off() {
+        return reports.await;
+    }
+    let primary = &upstreams[0];
+    let (mut reports, check) = futures_util::join!(
+        reports,
+        authority::check(primary, domain, source, primary.options())
+    );
+    crate::mx::authority::attach(&mut reports[0], check);
+    reports
 }
 
 /// Lines of `path` (`-`: standard input) as a lazy stream of items.
@@ -282,28 +300,6 @@ async fn read_lines(path: &Path) -> anyhow::Result<BoxStream<'static, Item>> {
         },
     )
     .boxed())
-}
-
-/// With several resolvers: whether they agree, and how they differ.
-fn compare_text(reports: &[MxReport]) -> String {
-    let domain = visible(&reports[0].domain).into_owned();
-    let diffs: Vec<_> = reports[1..]
-        .iter()
-        .map(|r| diff::diff(&reports[0], r, false))
-        .filter(|d| !d.is_same())
-        .collect();
-    if diffs.is_empty() {
-        return format!("= {domain}: all {} resolvers agree\n\n", reports.len());
-    }
-    let mut out = String::new();
-    for d in diffs {
-        out.push_str(&format!("≠ {domain}: {} differs from {}\n", d.b, d.a));
-        for c in &d.changes {
-            out.push_str(&format!("    {c}\n"));
-        }
-    }
-    out.push('\n');
-    out
 }
 
 /// Reports of an earlier `check --format json`, by domain.

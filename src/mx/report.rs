@@ -43,6 +43,11 @@ pub struct MxReport {
     /// SMTP TLS Reporting (RFC 8460): looked up with `mta_sts`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_rpt: Option<TlsRpt>,
+    /// What each authoritative server answered, when they were asked
+    /// (`--authority`, `check --authorities`, the TUI's compare view).
+    /// Absent from the JSON otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorities: Option<crate::mx::authority::AuthorityCheck>,
     /// CNAME chain at the domain itself (the MX query followed it).
     #[serde(skip)]
     pub domain_cname: Vec<String>,
@@ -84,6 +89,11 @@ pub struct MxHost {
     /// servers, an alias loop's names (names as received).
     #[serde(skip)]
     pub lookup_detail: Option<String>,
+    /// `addresses` are in an order a sender uses as presented (a what-if
+    /// proposal, as written); false for DNS answers, which have no order
+    /// (RFC 2181 §5) and are shown sorted.
+    #[serde(skip)]
+    pub addresses_as_written: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -322,6 +332,7 @@ impl MxReport {
             tlsa: None,
             mta_sts: None,
             tls_rpt: None,
+            authorities: None,
             domain_cname: Vec::new(),
             negative_ttl: None,
             mx_query_ms: 0.0,
@@ -361,6 +372,7 @@ impl MxHost {
             aaaa_status: AddressStatus::Ok,
             query_ms: 0.0,
             lookup_detail: None,
+            addresses_as_written: false,
         }
     }
 

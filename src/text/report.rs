@@ -133,6 +133,9 @@ pub fn render(r: &MxReport, st: Style) -> String {
             }
         }
     }
+    if let Some(a) = &r.authorities {
+        out.push_str(&super::authority::render(a, st));
+    }
     for (label, line) in crate::text::security::lines(r) {
         let _ = writeln!(out, "    {}  {}", st.dim(&pad(label, 8)), line);
     }

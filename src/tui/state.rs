@@ -9,6 +9,7 @@ use ratatui::layout::Rect;
 use super::theme::Theme;
 use crate::clipboard::CopyTarget;
 use crate::export::ExportFormat;
+use crate::mx::authority::AuthorityCheck;
 use crate::mx::diff::Change;
 use crate::mx::failover::{HostSim, Outages, Simulation};
 use crate::mx::profile::Profile;
@@ -26,6 +27,12 @@ pub enum Msg {
         generation: u64,
         upstream: usize,
         report: Box<MxReport>,
+    },
+    /// The authoritative servers' answers for a domain; `generation` is the
+    /// one its [`Cmd::Authorities`] carried.
+    Authorities {
+        generation: u64,
+        check: Box<AuthorityCheck>,
     },
     /// Text pasted into the terminal (bracketed paste).
     Paste(String),
@@ -68,6 +75,12 @@ pub enum Cmd {
     Lookup {
         generation: u64,
         upstream: usize,
+        domain: String,
+    },
+    /// Ask `domain`'s authoritative servers directly and answer with
+    /// [`Msg::Authorities`].
+    Authorities {
+        generation: u64,
         domain: String,
     },
     /// Put `text` on the clipboard and answer with [`Msg::Copied`];
@@ -193,6 +206,10 @@ pub struct DomainEntry {
     pub others: Vec<Side>,
     /// Marked (`m`) for the side-by-side view (`C`).
     pub marked: bool,
+    /// What its authoritative servers answered, once asked (compare view).
+    pub authorities: Option<AuthorityCheck>,
+    /// The generation of the authoritative check in flight, if any.
+    pub authority_pending: Option<u64>,
 }
 
 impl DomainEntry {
@@ -206,6 +223,8 @@ impl DomainEntry {
             outages: Outages::default(),
             others: vec![Side::default(); upstreams.saturating_sub(1)],
             marked: false,
+            authorities: None,
+            authority_pending: None,
         }
     }
 }
@@ -271,6 +290,11 @@ pub struct App {
     pub snapshot: Option<LoadedSnapshot>,
     /// The file name `s` and `o` offer: the last one used.
     pub snapshot_path: String,
+    /// The compare view asks the selected domain's authoritative servers
+    /// (the runner knows which: given with --authority, or discovered).
+    pub authorities: bool,
+    /// The domain being watched (`w`), its timeline and clock.
+    pub watching: Option<super::watch::Watching>,
     next_generation: u64,
 }
 
@@ -315,6 +339,8 @@ impl App {
             tmux_hinted: false,
             snapshot: None,
             snapshot_path: super::snapshots::DEFAULT_PATH.to_string(),
+            authorities: false,
+            watching: None,
             next_generation: 1,
         };
         let n = app.upstreams.len();
@@ -326,9 +352,17 @@ impl App {
         app
     }
 
-    /// Whether something animates (a spinner), so the runner must tick.
+    /// Whether something animates (a spinner) or a watch counts down, so
+    /// the runner must tick.
     pub fn needs_tick(&self) -> bool {
-        self.domains.iter().any(DomainEntry::any_pending)
+        self.spinning() || self.watching.is_some()
+    }
+
+    /// Whether a spinner shows: a lookup or an authoritative check in flight.
+    pub fn spinning(&self) -> bool {
+        self.domains
+            .iter()
+            .any(|d| d.any_pending() || d.authority_pending.is_some())
     }
 
     pub fn selected_domain(&self) -> Option<&DomainEntry> {
@@ -424,6 +458,9 @@ pub struct Side {
     /// How `report` differs from the primary's, TTLs ignored; `None` until
     /// both are in.
     pub changes: Option<Vec<Change>>,
+    /// When this upstream or the primary gave no answer: which one, and the
+    /// error. Nothing is known then, so nothing is said to differ.
+    pub unknown: Option<(String, String)>,
 }
 
 /// Whether a domain's upstreams agree, for the domains pane.
@@ -437,6 +474,9 @@ pub enum Agreement {
     Agree,
     /// This many upstreams answered differently from the primary.
     Differ(usize),
+    /// None differs, but this many could not be compared: they (or the
+    /// primary) gave no answer.
+    Unknown(usize),
 }
 
 impl DomainEntry {
@@ -486,15 +526,25 @@ impl DomainEntry {
         if answered < total {
             return Agreement::Pending { answered, total };
         }
-        match self
+        let differ = self
             .others
             .iter()
             .filter(|s| s.changes.as_ref().is_some_and(|c| !c.is_empty()))
-            .count()
-        {
-            0 => Agreement::Agree,
-            n => Agreement::Differ(n),
+            .count();
+        let unknown = self.others.iter().filter(|s| s.unknown.is_some()).count();
+        match (differ, unknown) {
+            (0, 0) => Agreement::Agree,
+            (0, n) => Agreement::Unknown(n),
+            (n, _) => Agreement::Differ(n),
         }
+    }
+
+    /// The error of the first upstream that gave no answer, for the `?`
+    /// mark (`timeout`, `servfail`, …).
+    pub fn unknown_error(&self) -> Option<&str> {
+        self.others
+            .iter()
+            .find_map(|s| s.unknown.as_ref().map(|(_, e)| e.as_str()))
     }
 }
 
