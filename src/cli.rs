@@ -9,8 +9,10 @@ use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::clipboard::ClipboardMode;
+use crate::config::settings::{DEFAULT_TIMEOUT_S, Flags};
 use crate::dns::upstream::{LookupOptions, UpstreamSpec};
 use crate::export::ExportFormat;
+use crate::text::ColorChoice;
 
 /// Explore, check and compare DNS MX configurations.
 ///
@@ -28,8 +30,68 @@ pub struct Cli {
     #[arg(long, value_parser = clipboard_modes(), default_value = "auto")]
     pub clipboard: ClipboardMode,
 
+    /// The configuration file [default: $XDG_CONFIG_HOME/mxlens/config.toml,
+    /// else ~/.config/mxlens/config.toml; MXLENS_CONFIG when set].
+    #[arg(long, value_name = "PATH", global = true)]
+    pub config: Option<PathBuf>,
+
+    /// When to use colour (text output and the TUI); auto honours NO_COLOR
+    /// and CLICOLOR_FORCE [default: auto].
+    #[arg(long, value_name = "WHEN", value_parser = color_choices(), global = true)]
+    pub color: Option<ColorChoice>,
+
+    /// Open the domain list NAME from the configuration file ([lists]).
+    #[arg(long, value_name = "NAME")]
+    pub list: Option<String>,
+
+    /// Start with nothing from the last session (the TUI remembers its
+    /// domains, outages and profile when started without domains).
+    #[arg(long)]
+    pub fresh: bool,
+    #[command(flatten)]
+    pub authority: AuthorityArgs,
+
     /// Domains to open in the TUI (names, user@domain or mailto: addresses).
     pub domains: Vec<String>,
+}
+
+impl Cli {
+    /// What the command line says about settings the configuration file
+    /// can also hold (flags win over the file).
+    pub fn flags(&self) -> Flags {
+        let mut flags = Flags {
+            demo: self.upstream.demo,
+            demo_resolvers: self.upstream.demo_resolvers,
+            resolvers: self.upstream.resolvers.clone(),
+            timeout: self.upstream.timeout,
+            color: self.color,
+            ..Flags::default()
+        };
+        if let Some(Command::Simulate(s)) = &self.command {
+            flags.profile = s.profile.map(|p| p.name().to_string());
+            flags.address_limit = s.address_limit;
+            flags.connect_timeout = s.connect_timeout;
+            flags.min_backoff = s.min_backoff;
+            flags.max_backoff = s.max_backoff;
+            flags.queue_lifetime = s.queue_lifetime;
+        }
+        flags
+    }
+}
+
+/// The command definition with this machine's configuration path in
+/// `--help` (completions and the man page use the generic one).
+pub fn command_with_paths() -> clap::Command {
+    use clap::CommandFactory;
+    let path = crate::config::paths::default_path().map_or_else(
+        || "none (no home directory)".to_string(),
+        |p| p.display().to_string(),
+    );
+    Cli::command().mut_arg("config", |a| {
+        a.help(format!(
+            "The configuration file [default here: {path}; MXLENS_CONFIG when set]"
+        ))
+    })
 }
 
 #[derive(Debug, Subcommand)]
@@ -40,6 +102,79 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Serve the built-in demo zones on their own, for dig and friends.
     ServeDemo(ServeDemoArgs),
+    /// Several domains side by side, aligned by tier, differences marked.
+    Compare(CompareArgs),
+    /// What changed: a snapshot against another snapshot or the live answers.
+    Diff(DiffArgs),
+    /// Print a shell completion script (see the README for where it goes).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write one per command into a directory.
+    Man(ManArgs),
+    /// Print the configuration in effect as TOML, with where each value comes from.
+    Config,
+    /// Look domains up again as their TTLs expire and print what changed, on every resolver (and authoritative server).
+    Watch(WatchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write mxlens.1 and one mxlens-COMMAND.1 per command into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Domains to watch.
+    #[arg(required = true)]
+    pub domains: Vec<String>,
+
+    /// Look again every SECS seconds (at least 1) instead of when the shortest TTL expires (at least 5 s).
+    #[arg(long, value_name = "SECS", value_parser = parse_every)]
+    pub every: Option<f64>,
+
+    /// Stop at the first change, with exit code 1.
+    #[arg(long, conflicts_with = "until_consistent")]
+    pub until_change: bool,
+
+    /// Stop, with exit code 0, once every resolver and authoritative server gives the same answer.
+    #[arg(long)]
+    pub until_consistent: bool,
+
+    /// Output format.
+    #[arg(long, value_parser = watch_formats(), default_value = "text")]
+    pub format: ExportFormat,
+
+    #[command(flatten)]
+    pub authority: AuthorityArgs,
+}
+
+/// `watch` writes a text timeline or JSON Lines events.
+fn watch_formats() -> Choices<ExportFormat> {
+    Choices {
+        all: &[ExportFormat::Text, ExportFormat::Json],
+        name: ExportFormat::name,
+        help: |f| match f {
+            ExportFormat::Json => "one mxlens/watch/v1 event per line",
+            _ => "a timeline for people",
+        },
+    }
+}
+
+fn parse_every(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (1.0..=86_400.0).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "\"{s}\" is not an interval; give seconds from 1 to 86400, e.g. --every 1"
+        )),
+    }
 }
 
 /// Which DNS servers answer (shared by every subcommand).
@@ -49,13 +184,17 @@ pub struct UpstreamArgs {
     #[arg(long, global = true)]
     pub demo: bool,
 
+    /// With --demo: compare two demo resolvers, the second still caching the old answer of migrating.example.
+    #[arg(long, global = true, requires = "demo")]
+    pub demo_resolvers: bool,
+
     /// Resolver to query: ADDR or ADDR:PORT (an IPv6 address in brackets when a port follows); repeat to compare.
     #[arg(long = "resolver", value_name = "ADDR[:PORT]", value_parser = parse_resolver, global = true)]
     pub resolvers: Vec<SocketAddr>,
 
-    /// Seconds to wait for each try (one retry follows a timeout).
-    #[arg(long, value_name = "SECS", default_value_t = 2.0, value_parser = parse_timeout, global = true)]
-    pub timeout: f64,
+    /// Seconds to wait for each try (one retry follows a timeout) [default: 2].
+    #[arg(long, value_name = "SECS", value_parser = parse_timeout, global = true)]
+    pub timeout: Option<f64>,
 }
 
 impl UpstreamArgs {
@@ -64,10 +203,43 @@ impl UpstreamArgs {
         UpstreamSpec {
             demo: self.demo,
             resolvers: self.resolvers.clone(),
+            demo_resolvers: self.demo_resolvers,
             options: LookupOptions {
-                timeout: Duration::from_secs_f64(self.timeout),
+                timeout: Duration::from_secs_f64(self.timeout.unwrap_or(DEFAULT_TIMEOUT_S)),
                 ..LookupOptions::default()
             },
+        }
+    }
+}
+
+/// Which authoritative servers to ask directly (check, watch, the TUI).
+#[derive(Debug, Clone, Default, Args)]
+pub struct AuthorityArgs {
+    /// Ask this authoritative server directly (RD=0) and compare its answer with the others' (repeatable; skips discovery).
+    #[arg(long = "authority", value_name = "ADDR[:PORT]", value_parser = parse_resolver)]
+    pub authority: Vec<SocketAddr>,
+
+    /// Find each domain's authoritative servers (SOA, NS, their addresses) and ask each one directly.
+    #[arg(long)]
+    pub authorities: bool,
+
+    /// Port the discovered authoritative servers are asked on (for labs that serve elsewhere than 53).
+    #[arg(long, value_name = "PORT", default_value_t = 53, value_parser = clap::value_parser!(u16).range(1..))]
+    pub authority_port: u16,
+}
+
+impl AuthorityArgs {
+    /// The servers these flags ask for: given ones win over discovery.
+    pub fn source(&self, discover_by_default: bool) -> crate::dns::authority::AuthoritySource {
+        use crate::dns::authority::AuthoritySource;
+        if !self.authority.is_empty() {
+            AuthoritySource::Given(self.authority.clone())
+        } else if self.authorities || discover_by_default {
+            AuthoritySource::Discover {
+                port: self.authority_port,
+            }
+        } else {
+            AuthoritySource::Off
         }
     }
 }
@@ -127,6 +299,38 @@ fn simulation_formats() -> Choices<ExportFormat> {
     }
 }
 
+fn color_choices() -> Choices<ColorChoice> {
+    Choices {
+        all: &ColorChoice::ALL,
+        name: ColorChoice::name,
+        help: ColorChoice::description,
+    }
+}
+
+/// `compare` writes text or its JSON contract.
+fn compare_formats() -> Choices<ExportFormat> {
+    Choices {
+        all: &[ExportFormat::Text, ExportFormat::Json],
+        name: ExportFormat::name,
+        help: |f| match f {
+            ExportFormat::Json => "one mxlens/compare/v1 object",
+            _ => "the domains aligned by tier, for people",
+        },
+    }
+}
+
+/// `diff` writes text or its JSON contract.
+fn diff_formats() -> Choices<ExportFormat> {
+    Choices {
+        all: &[ExportFormat::Text, ExportFormat::Json],
+        name: ExportFormat::name,
+        help: |f| match f {
+            ExportFormat::Json => "JSON Lines, one mxlens/diff/v1 object per domain",
+            _ => "one block per domain with a + - ~ sign column, for people",
+        },
+    }
+}
+
 fn clipboard_modes() -> Choices<ClipboardMode> {
     Choices {
         all: &ClipboardMode::ALL,
@@ -154,6 +358,12 @@ pub struct CheckArgs {
     #[arg(long, value_name = "PATH")]
     pub baseline: Option<PathBuf>,
 
+    /// Check the domain list NAME from the configuration file ([lists]).
+    #[arg(long, value_name = "NAME")]
+    pub list: Option<String>,
+    #[command(flatten)]
+    pub authority: AuthorityArgs,
+
     /// Domains to check (with --demo and none given: every demo domain).
     pub domains: Vec<String>,
 }
@@ -166,6 +376,15 @@ pub enum ProfileName {
     Postfix,
 }
 
+impl ProfileName {
+    pub fn name(self) -> &'static str {
+        match self {
+            ProfileName::Rfc => "rfc",
+            ProfileName::Postfix => "postfix",
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
     /// The domain whose mail is delivered.
@@ -175,9 +394,9 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "HOST|IP")]
     pub down: Vec<String>,
 
-    /// Sender behaviour to model.
-    #[arg(long, value_enum, default_value_t = ProfileName::Rfc)]
-    pub profile: ProfileName,
+    /// Sender behaviour to model [default: the configuration's, else rfc].
+    #[arg(long, value_enum)]
+    pub profile: Option<ProfileName>,
 
     /// Override the profile: most addresses tried per delivery attempt.
     #[arg(long, value_name = "N")]
@@ -218,32 +437,71 @@ pub struct SimulateArgs {
     pub format: ExportFormat,
 }
 
+/// Exit codes of compare: 0 every tier agrees, 1 some tier differs, 2 a
+/// lookup failed or a usage error.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Two or more domains to align (names, user@domain or mailto: addresses).
+    #[arg(required = true, num_args = 2.., value_name = "DOMAIN")]
+    pub domains: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_parser = compare_formats(), default_value = "text")]
+    pub format: ExportFormat,
+}
+
+/// Exit codes like diff(1): 0 no change, 1 some change, 2 an error (a bad
+/// snapshot, a lookup that failed).
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier snapshot (written by `mxlens check --format json`).
+    #[arg(value_name = "OLD.jsonl")]
+    pub old: PathBuf,
+
+    /// The later snapshot; without it the domains of OLD are looked up now,
+    /// with the upstream options (--resolver, --demo, --timeout).
+    #[arg(value_name = "NEW.jsonl")]
+    pub new: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_parser = diff_formats(), default_value = "text")]
+    pub format: ExportFormat,
+
+    /// Do not report TTL changes (a caching resolver counts TTLs down, so
+    /// against one they always differ).
+    #[arg(long)]
+    pub ignore_ttl: bool,
+
+    /// How many domains are looked up at once (live comparison).
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub concurrency: u32,
+}
+
 #[derive(Debug, Args)]
 pub struct ServeDemoArgs {
-    /// Address to listen on (UDP and TCP).
-    #[arg(long, default_value = "127.0.0.1:5353")]
+    /// Address to listen on (UDP and TCP): ADDR[:PORT], port 5353 when none is given.
+    #[arg(long, value_name = "ADDR[:PORT]", default_value = "127.0.0.1:5353", value_parser = parse_listen)]
     pub listen: SocketAddr,
+}
+
+/// `serve-demo --listen`: like a resolver address, with the demo's port 5353
+/// by default (port 53 needs root).
+fn parse_listen(s: &str) -> Result<SocketAddr, String> {
+    let bare = s.trim().trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) => Ok(SocketAddr::new(ip, 5353)),
+        Err(_) => s.trim().parse::<SocketAddr>().map_err(|_| {
+            format!(
+                "\"{}\" is not an address to listen on; use ADDR or ADDR:PORT, e.g. 127.0.0.1:5353",
+                crate::mx::escape::visible(s)
+            )
+        }),
+    }
 }
 
 /// Parses `ADDR`, `ADDR:PORT`, `[V6]:PORT` or a bare IPv6 address; port 53 by default.
 pub fn parse_resolver(s: &str) -> Result<SocketAddr, String> {
-    let s = s.trim();
-    if let Ok(sa) = s.parse::<SocketAddr>() {
-        if sa.port() == 0 {
-            return Err(format!(
-                "\"{s}\" names port 0, where no server can answer; give the server's port, e.g. {}:53",
-                sa.ip()
-            ));
-        }
-        return Ok(sa);
-    }
-    let bare = s.trim_start_matches('[').trim_end_matches(']');
-    if let Ok(ip) = bare.parse::<std::net::IpAddr>() {
-        return Ok(SocketAddr::new(ip, 53));
-    }
-    Err(format!(
-        "\"{s}\" is not a resolver address; use ADDR, ADDR:PORT or [IPv6]:PORT, e.g. 127.0.0.1:5353"
-    ))
+    crate::dns::addr::parse_server(s)
 }
 
 /// The shortest wait per try: below a millisecond no answer can arrive.
@@ -295,6 +553,23 @@ mod tests {
         }
         assert_eq!(parse_timeout("0.001"), Ok(0.001));
         assert_eq!(parse_timeout("60"), Ok(60.0));
+    }
+
+    #[test]
+    fn listen_takes_an_address_without_a_port() {
+        assert_eq!(
+            parse_listen("127.0.0.1").unwrap(),
+            "127.0.0.1:5353".parse().unwrap()
+        );
+        assert_eq!(
+            parse_listen("[::1]").unwrap(),
+            "[::1]:5353".parse().unwrap()
+        );
+        assert_eq!(
+            parse_listen("127.0.0.1:53").unwrap(),
+            "127.0.0.1:53".parse().unwrap()
+        );
+        assert!(parse_listen("x\u{1b}").unwrap_err().contains("x\\027"));
     }
 
     #[test]

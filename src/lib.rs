@@ -12,11 +12,14 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 #![forbid(unsafe_code)]
 
+pub mod argv;
 pub mod cli;
 pub mod clipboard;
 pub mod cmd;
+pub mod config;
 pub mod dns;
 pub mod export;
 pub mod mx;
+pub mod snapshot_file;
 pub mod text;
 pub mod tui;

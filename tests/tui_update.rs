@@ -15,7 +15,7 @@ fn lookups(cmds: &[Cmd]) -> Vec<(u64, String)> {
             Cmd::Lookup {
                 generation, domain, ..
             } => Some((*generation, domain.clone())),
-            Cmd::Copy { .. } | Cmd::Quit => None,
+            _ => None,
         })
         .collect()
 }
@@ -532,4 +532,52 @@ fn c_copies_the_selected_finding_and_hostile_text_is_escaped() {
     let mut empty = loaded(vec![two_tier()]);
     assert!(empty.update(key('c')).is_empty());
     assert!(empty.status.as_ref().unwrap().error);
+}
+
+#[test]
+fn the_simulation_runs_on_new_inputs_not_on_ticks_resizes_or_moves() {
+    let mut app = loaded(vec![two_tier(), shuffled()]);
+    let runs = app.simulation_runs;
+    assert!(app.simulation.is_some());
+    // A lookup in flight for the other domain keeps the spinner ticking.
+    app.update(code(KeyCode::Down));
+    app.update(key('r'));
+    app.update(code(KeyCode::Up));
+    let runs = {
+        assert!(app.simulation_runs > runs, "a new domain is simulated");
+        app.simulation_runs
+    };
+    let before = app.simulation.clone();
+    for _ in 0..20 {
+        app.update(Msg::Tick);
+    }
+    assert!(
+        app.needs_tick() && app.spinner >= 20,
+        "the ticks were drawn"
+    );
+    app.update(Msg::Resize(120, 40));
+    app.update(Msg::Resize(80, 24));
+    app.update(code(KeyCode::Tab));
+    app.update(code(KeyCode::BackTab));
+    app.update(key('?'));
+    app.update(key('?'));
+    assert_eq!(
+        app.simulation_runs, runs,
+        "nothing the simulation reads changed"
+    );
+    assert_eq!(app.simulation, before);
+
+    app.update(code(KeyCode::Enter)); // hosts
+    app.update(key(' '));
+    assert_eq!(app.simulation_runs, runs + 1, "an outage is a new input");
+    app.update(key('p'));
+    assert_eq!(app.simulation_runs, runs + 2, "so is the profile");
+    let l = lookups(&app.update(key('r')));
+    assert_eq!(app.simulation_runs, runs + 2, "a lookup in flight is not");
+    app.update(Msg::Report {
+        generation: l[0].0,
+        upstream: 0,
+        report: Box::new(two_tier()),
+    });
+    assert_eq!(app.simulation_runs, runs + 3, "and so is a fresh report");
 }

@@ -5,21 +5,27 @@
 //! stays flat however long the input is.
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use futures_util::FutureExt;
 use futures_util::stream::{self, BoxStream, StreamExt};
-use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::io::BufReader;
 
 use super::exit;
-use crate::cli::{CheckArgs, UpstreamArgs};
+use super::lines::{self, Line};
+use super::progress::Progress;
+use crate::cli::CheckArgs;
+use crate::config::settings::Settings;
+use crate::dns::authority::{self, AuthoritySource};
 use crate::dns::lookup;
 use crate::dns::upstream::{Upstream, connect};
 use crate::export::ExportFormat;
+use crate::mx::changes::Options;
 use crate::mx::escape::visible;
 use crate::mx::input::parse_domain;
-use crate::mx::{MxReport, Outcome, Severity, diff};
+use crate::mx::snapshot::{self, Status};
+use crate::mx::{MxReport, Outcome, Severity};
 use crate::text::{self, Style};
 
 /// One input item: a parsed domain, or a line that could not be used.
@@ -28,14 +34,36 @@ enum Item {
     Invalid(String),
 }
 
-pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i32> {
-    let (upstreams, _demo) = connect(&upstream.spec()).await?;
-    let inputs = super::domains_or_demo(&args.domains, upstream.demo && args.file.is_none());
+pub async fn run(args: &CheckArgs, settings: &Settings) -> anyhow::Result<i32> {
+    let mut named = match &args.list {
+        Some(name) => settings
+            .config
+            .list(name)
+            .map_err(anyhow::Error::msg)?
+            .to_vec(),
+        None => Vec::new(),
+    };
+    named.extend(args.domains.iter().cloned());
+    for warning in super::single_labels(&args.domains)? {
+        eprintln!("mxlens: {}", visible(&warning));
+    }
+    let bulk = args.file.is_some() || args.list.is_some();
+    let inputs = super::domains_or_demo(&named, settings.demo && !bulk);
     if inputs.is_empty() && args.file.is_none() {
         anyhow::bail!(
-            "no domain given: name one or more, use --file PATH (or - for stdin), or try --demo"
+            "no domain given: name one or more, use --file PATH (or - for stdin), --list NAME, or try --demo"
         );
     }
+    let (upstreams, demo) = connect(&settings.upstream_spec()).await?;
+    // Progress and the summary: on a terminal's stderr, for bulk runs only.
+    let mut progress = Progress::new(bulk && std::io::stderr().is_terminal());
+    match &args.file {
+        Some(path) => progress.count_in_background(path, inputs.len() as u64),
+        None => progress.set_total(inputs.len() as u64),
+    }
+    // With the reports on the same terminal, the line is cleared before
+    // each of them is written and redrawn after.
+    let shared_terminal = progress.shown() && std::io::stdout().is_terminal();
     let from_args = stream::iter(inputs.into_iter().enumerate().map(
         |(i, raw)| match parse_domain(&raw) {
             Ok(d) => Item::Domain(d),
@@ -47,19 +75,24 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
         Some(path) => from_args.chain(read_lines(path).await?).boxed(),
         None => from_args,
     };
+    // Read and check the whole baseline before anything is written.
     let baseline = match &args.baseline {
         Some(path) => Some(load_baseline(path)?),
         None => None,
     };
-    let style = Style::for_stdout();
+    // With a baseline the exit code is diff(1)'s: 0 same, 1 changed, 2 error.
+    let mut changed = false;
+    let style = Style::for_stdout_with(settings.color.value);
     let format = args.format;
     let concurrency = args.concurrency as usize;
+    let source = args.authority.source(false).on_demo(demo.as_ref());
     let mut results = items
         .map(|item| {
             let upstreams = upstreams.clone();
+            let source = source.clone();
             async move {
                 match item {
-                    Item::Domain(d) => Ok(lookup_all(&upstreams, &d).await),
+                    Item::Domain(d) => Ok(lookup_all(&upstreams, &d, &source).await),
                     Item::Invalid(msg) => Err(msg),
                 }
             }
@@ -77,7 +110,18 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
             Some(next) => next,
             None => {
                 out.flush()?;
-                results.next().await
+                progress.tick();
+                if progress.shown() {
+                    // Keep the rate and the time left moving during a slow lookup.
+                    loop {
+                        tokio::select! {
+                            next = results.next() => break next,
+                            () = tokio::time::sleep(std::time::Duration::from_millis(250)) => progress.tick(),
+                        }
+                    }
+                } else {
+                    results.next().await
+                }
             }
         };
         let Some(result) = next else { break };
@@ -85,7 +129,9 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
             Ok(reports) => reports,
             Err(msg) => {
                 out.flush()?;
-                eprintln!("mxlens: skipped {msg}");
+                progress.clear();
+                progress.tally.skip();
+                eprintln!("mxlens: skipped {}", visible(&msg));
                 code = code.max(exit::USAGE_OR_LOOKUP);
                 continue;
             }
@@ -93,16 +139,30 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
         for r in &reports {
             code = code.max(exit_code(r));
         }
+        progress.tally.add(&reports);
+        if shared_terminal {
+            progress.clear();
+        }
+        let base_diff = baseline
+            .as_ref()
+            .map(|base| against_baseline(base, &reports));
+        if let Some(diffs) = &base_diff {
+            match snapshot::exit_status(diffs) {
+                2 => code = code.max(exit::USAGE_OR_LOOKUP),
+                1 => changed = true,
+                _ => {}
+            }
+        }
         match format {
             ExportFormat::Text => {
                 for r in &reports {
                     out.write_all(text::report::render(r, style).as_bytes())?;
                 }
                 if reports.len() > 1 {
-                    out.write_all(compare_text(&reports).as_bytes())?;
+                    out.write_all(text::resolvers::render(&reports).as_bytes())?;
                 }
-                if let Some(base) = &baseline {
-                    out.write_all(baseline_text(base, &reports[0]).as_bytes())?;
+                if let Some(diffs) = &base_diff {
+                    out.write_all(baseline_text(diffs).as_bytes())?;
                 }
             }
             _ => {
@@ -111,8 +171,23 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
                 }
             }
         }
+        if shared_terminal {
+            out.flush()?;
+        }
+        progress.tick();
     }
     out.flush()?;
+    progress.finish();
+    if baseline.is_some() {
+        // Findings do not count here: only lookups that failed (2) and change.
+        return Ok(if code == exit::USAGE_OR_LOOKUP {
+            code
+        } else if changed {
+            exit::FINDINGS
+        } else {
+            exit::OK
+        });
+    }
     Ok(code)
 }
 
@@ -127,8 +202,25 @@ pub fn exit_code(r: &MxReport) -> i32 {
     }
 }
 
-async fn lookup_all(upstreams: &[Upstream], domain: &str) -> Vec<MxReport> {
-    futures_util::future::join_all(upstreams.iter().map(|u| lookup::mx_report(u, domain))).await
+/// The domain's report on every upstream; with authorities asked, their
+/// answers and findings join the primary's report.
+async fn lookup_all(
+    upstreams: &[Upstream],
+    domain: &str,
+    source: &AuthoritySource,
+) -> Vec<MxReport> {
+    let reports =
+        futures_util::future::join_all(upstreams.iter().map(|u| lookup::mx_report(u, domain)));
+    if source.is_off() {
+        return reports.await;
+    }
+    let primary = &upstreams[0];
+    let (mut reports, check) = futures_util::join!(
+        reports,
+        authority::check(primary, domain, source, primary.options())
+    );
+    crate::mx::authority::attach(&mut reports[0], check);
+    reports
 }
 
 /// Lines of `path` (`-`: standard input) as a lazy stream of items.
@@ -147,93 +239,102 @@ async fn read_lines(path: &Path) -> anyhow::Result<BoxStream<'static, Item>> {
     } else {
         path.display().to_string()
     };
-    let lines = BufReader::new(reader).lines();
+    let reader = BufReader::with_capacity(1 << 16, reader);
     Ok(stream::unfold(
-        (Some(lines), 0usize, name),
-        |(lines, mut n, name)| async move {
-            let mut lines = lines?;
+        (Some((reader, Vec::new())), 0usize, name),
+        |(state, mut n, name)| async move {
+            let (mut reader, mut buf) = state?;
             loop {
                 n += 1;
-                let line = match lines.next_line().await {
-                    Ok(Some(line)) => line,
+                let item = match lines::next_line(&mut reader, &mut buf).await {
                     Ok(None) => return None,
+                    Ok(Some(Line::Text(line))) => {
+                        let content = line.split('#').next().unwrap_or("").trim();
+                        if content.is_empty() {
+                            continue;
+                        }
+                        match parse_domain(content) {
+                            Ok(d) => Item::Domain(d),
+                            Err(e) => Item::Invalid(format!("{name} line {n}: {e}")),
+                        }
+                    }
+                    Ok(Some(Line::NotUtf8(shown))) => Item::Invalid(format!(
+                        "{name} line {n}: not UTF-8 (\"{shown}\"); save the list as UTF-8"
+                    )),
+                    Ok(Some(Line::TooLong(shown))) => Item::Invalid(format!(
+                        "{name} line {n}: longer than {} octets (\"{shown}\"); a domain is at most 253",
+                        lines::MAX_LINE
+                    )),
+                    Ok(Some(Line::Runaway)) => {
+                        let item = Item::Invalid(format!(
+                            "{name} line {n}: no line end within {} MiB; the rest of the input is not read (is it a text file?)",
+                            lines::MAX_RUNAWAY >> 20
+                        ));
+                        return Some((item, (None, n, name)));
+                    }
                     Err(e) => {
                         // Report once, then stop: the rest cannot be read.
                         let item = Item::Invalid(format!("{name} line {n}: cannot read: {e}"));
                         return Some((item, (None, n, name)));
                     }
                 };
-                let content = line.split('#').next().unwrap_or("").trim();
-                if content.is_empty() {
-                    continue;
-                }
-                let item = match parse_domain(content) {
-                    Ok(d) => Item::Domain(d),
-                    Err(e) => Item::Invalid(format!("{name} line {n}: {e}")),
-                };
-                return Some((item, (Some(lines), n, name)));
+                return Some((item, (Some((reader, buf)), n, name)));
             }
         },
     )
     .boxed())
 }
 
-/// With several resolvers: whether they agree, and how they differ.
-fn compare_text(reports: &[MxReport]) -> String {
-    let domain = visible(&reports[0].domain).into_owned();
-    let diffs: Vec<_> = reports[1..]
-        .iter()
-        .map(|r| diff::diff(&reports[0], r, false))
-        .filter(|d| !d.is_same())
-        .collect();
-    if diffs.is_empty() {
-        return format!("= {domain}: all {} resolvers agree\n\n", reports.len());
-    }
-    let mut out = String::new();
-    for d in diffs {
-        out.push_str(&format!("≠ {domain}: {} differs from {}\n", d.b, d.a));
-        for c in &d.changes {
-            out.push_str(&format!("    {c}\n"));
-        }
-    }
-    out.push('\n');
-    out
-}
-
 /// Reports of an earlier `check --format json`, by domain.
-fn load_baseline(path: &Path) -> anyhow::Result<HashMap<String, MxReport>> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| anyhow::anyhow!("cannot read the baseline \"{}\": {e}", path.display()))?;
-    let mut map = HashMap::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let report: MxReport = serde_json::from_str(line).map_err(|e| {
-            anyhow::anyhow!(
-                "the baseline \"{}\" line {} is not an mxlens report ({e}); write it with `mxlens check --format json`",
-                path.display(),
-                i + 1
-            )
-        })?;
-        map.insert(report.domain.clone(), report);
+fn load_baseline(path: &Path) -> anyhow::Result<HashMap<String, Vec<MxReport>>> {
+    let snap = crate::snapshot_file::load(path)?;
+    let mut map: HashMap<String, Vec<MxReport>> = HashMap::new();
+    for r in snap.reports {
+        map.entry(r.domain.clone()).or_default().push(r);
     }
     Ok(map)
 }
 
+/// How one domain's reports (one per resolver) differ from the baseline's.
+/// TTLs are not compared: a caching resolver counts them down.
+fn against_baseline(
+    base: &HashMap<String, Vec<MxReport>>,
+    now: &[MxReport],
+) -> Vec<snapshot::DomainDiff> {
+    let before = now
+        .first()
+        .and_then(|r| base.get(&r.domain))
+        .map_or(&[][..], Vec::as_slice);
+    snapshot::diff_reports(before, now, ("baseline", "now"), Options { ttls: false })
+}
+
 /// What changed for one domain since the snapshot.
-fn baseline_text(base: &HashMap<String, MxReport>, now: &MxReport) -> String {
-    let domain = visible(&now.domain).into_owned();
-    let Some(old) = base.get(&now.domain) else {
-        return format!("± {domain}: not in the baseline\n\n");
-    };
-    let d = diff::diff(old, now, false);
-    if d.is_same() {
-        return format!("= {domain}: unchanged since the baseline\n\n");
-    }
-    let mut out = format!("± {domain}: changed since the baseline\n");
-    for c in &d.changes {
-        out.push_str(&format!("    {c}\n"));
+fn baseline_text(diffs: &[snapshot::DomainDiff]) -> String {
+    let mut out = String::new();
+    for d in diffs {
+        let domain = visible(&d.domain);
+        match d.status {
+            Status::Same => out.push_str(&format!("= {domain}: unchanged since the baseline\n")),
+            Status::Added => out.push_str(&format!("± {domain}: not in the baseline\n")),
+            Status::Removed => out.push_str(&format!(
+                "± {domain}: the baseline's answer from {} has no counterpart now\n",
+                visible(
+                    &d.before
+                        .as_ref()
+                        .map_or(String::new(), |s| s.resolver.clone())
+                )
+            )),
+            Status::Unknown => out.push_str(&format!(
+                "? {domain}: unknown, the lookup failed ({})\n",
+                visible(d.error.as_deref().unwrap_or("error"))
+            )),
+            Status::Changed => {
+                out.push_str(&format!("± {domain}: changed since the baseline\n"));
+                for c in &d.changes {
+                    out.push_str(&format!("    {} {c}\n", c.sign()));
+                }
+            }
+        }
     }
     out.push('\n');
     out

@@ -5,6 +5,8 @@ use std::time::Instant;
 
 use crate::cli::Cli;
 use crate::clipboard::Clipboard;
+use crate::config::settings::Settings;
+use crate::dns::authority;
 use crate::dns::lookup::mx_report;
 use crate::dns::upstream::connect;
 use crate::mx::input::parse_domain;
@@ -15,21 +17,31 @@ use crate::tui::{App, run_app};
 ///
 /// Bad domains are reported before the terminal is touched. With `--demo`
 /// and no domain, every demo domain is shown.
-pub async fn run(cli: &Cli) -> anyhow::Result<()> {
+pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
     let started = Instant::now();
+    let warnings = super::single_labels(&cli.domains)?;
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
         anyhow::bail!(
             "the interactive UI needs a terminal; for scripts and pipes use \"mxlens check\" (e.g. mxlens check --format json example.com)"
         );
     }
+    let mut named = match &cli.list {
+        Some(name) => settings
+            .config
+            .list(name)
+            .map_err(anyhow::Error::msg)?
+            .to_vec(),
+        None => Vec::new(),
+    };
+    named.extend(cli.domains.iter().cloned());
     let mut domains = Vec::new();
-    for d in &super::domains_or_demo(&cli.domains, cli.upstream.demo) {
+    for d in &super::domains_or_demo(&named, settings.demo) {
         let name = parse_domain(d).map_err(|e| {
             anyhow::anyhow!("{e}; give a domain name like example.com, user@example.com or mailto:user@example.com")
         })?;
         domains.push(name);
     }
-    let (upstreams, demo) = connect(&cli.upstream.spec()).await?;
+    let (upstreams, demo) = connect(&settings.upstream_spec()).await?;
     let Some(primary) = upstreams.first() else {
         anyhow::bail!("no upstream to query");
     };
@@ -41,15 +53,37 @@ pub async fn run(cli: &Cli) -> anyhow::Result<()> {
         .iter()
         .map(|u| u.label().to_string())
         .collect();
-    let mut app = App::comparing(label, others, domains, Theme::from_env());
+    let mut app = App::comparing(
+        label,
+        others,
+        domains,
+        Theme::named(settings.theme.value, settings.color_enabled(true)),
+    );
+    // The compare view asks the selected domain's authoritative servers:
+    // those given with --authority, else the ones its NS set names.
+    app.authorities = true;
+    let source = cli.authority.source(true).on_demo(demo.as_ref());
+    let auth_up = primary.clone();
     app.tmux = std::env::var_os("TMUX").is_some_and(|v| !v.is_empty());
+    if !warnings.is_empty() {
+        app.notice(warnings.join("; "));
+    }
     let clipboard = Clipboard::new(cli.clipboard);
     // The app asks only for upstreams it was given: indexes into this list.
     let upstreams = std::sync::Arc::new(upstreams);
-    let result = run_app(app, started, clipboard, move |i: usize, domain: String| {
-        let up = upstreams[i].clone();
-        async move { mx_report(&up, &domain).await }
-    })
+    let result = run_app(
+        app,
+        started,
+        clipboard,
+        move |i: usize, domain: String| {
+            let up = upstreams[i].clone();
+            async move { mx_report(&up, &domain).await }
+        },
+        move |domain: String| {
+            let (up, source) = (auth_up.clone(), source.clone());
+            async move { authority::check(&up, &domain, &source, up.options()).await }
+        },
+    )
     .await;
     drop(demo);
     result

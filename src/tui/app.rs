@@ -9,7 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Rect;
 
 use super::keymap::{self, Action};
-use super::state::{App, Cmd, Focus, Mode, Msg, Status, outage_count};
+use super::state::{App, Cmd, Focus, Mode, Msg, SimInputs, Status, outage_count};
 use crate::export::ExportFormat;
 use crate::mx::failover::simulate;
 
@@ -23,12 +23,37 @@ impl App {
         cmds
     }
 
-    /// Recomputes [`App::simulation`] for the selected domain.
+    /// Keeps [`App::simulation`] in step with the selected domain, its
+    /// report, its outages and the profile; runs the simulation only when
+    /// one of them changed since the last run.
     pub fn resimulate(&mut self) {
-        self.simulation = self.selected_domain().and_then(|d| {
-            let report = d.report.as_ref()?;
-            Some(simulate(report, &d.outages, &self.profile))
+        let Some((d, report)) = self
+            .selected_domain()
+            .and_then(|d| Some((d, d.report.as_ref()?)))
+        else {
+            self.simulation = None;
+            self.simulated = None;
+            return;
+        };
+        let same = self.simulated.as_ref().is_some_and(|s| {
+            s.generation == d.report_generation
+                && s.domain == d.name
+                && s.outages == d.outages
+                && s.profile == self.profile
         });
+        if same {
+            return;
+        }
+        let sim = simulate(report, &d.outages, &self.profile);
+        let inputs = SimInputs {
+            domain: d.name.clone(),
+            generation: d.report_generation,
+            outages: d.outages.clone(),
+            profile: self.profile.clone(),
+        };
+        self.simulation = Some(sim);
+        self.simulated = Some(inputs);
+        self.simulation_runs += 1;
     }
 
     fn handle(&mut self, msg: Msg) -> Vec<Cmd> {
@@ -50,6 +75,10 @@ impl App {
                 report,
             } => {
                 self.report(generation, upstream, *report);
+                Vec::new()
+            }
+            Msg::Authorities { generation, check } => {
+                self.authorities_in(generation, *check);
                 Vec::new()
             }
             Msg::Paste(text) => {
@@ -75,6 +104,15 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::SnapshotSaved {
+                path,
+                count,
+                result,
+            } => {
+                self.snapshot_saved(path, count, result);
+                Vec::new()
+            }
+            Msg::SnapshotOpened { path, result } => self.snapshot_opened(path, result),
         }
     }
 
@@ -121,6 +159,9 @@ impl App {
                 Vec::new()
             }
             Mode::Compare { .. } => self.compare_key(&k),
+            Mode::SideBySide { .. } => self.side_by_side_key(&k),
+            Mode::SnapshotPath { .. } | Mode::Overwrite { .. } => self.snapshot_key(&k),
+            Mode::SnapshotDiff { .. } => self.snapshot_diff_key(&k),
             Mode::Normal => match keymap::action_for(&k) {
                 Some(action) => {
                     self.dirty = true;
@@ -152,7 +193,7 @@ impl App {
             Action::Remove => self.remove(),
             Action::Requery => return self.requery(),
             Action::RequeryAll => return self.requery_all(),
-            Action::Compare => self.open_compare(),
+            Action::Compare => return self.open_compare(),
             Action::ToggleDown => self.toggle_down(),
             Action::ClearOutages => {
                 if let Some(d) = self.domains.get_mut(self.domain_cursor.selected) {
@@ -180,6 +221,10 @@ impl App {
                 }
             }
             Action::CopyFinding => return self.copy_finding(),
+            Action::Mark => self.toggle_mark(),
+            Action::SideBySide => self.open_side_by_side(),
+            Action::SaveSnapshot => self.open_snapshot_prompt(true),
+            Action::OpenSnapshot => self.open_snapshot_prompt(false),
             Action::Help => self.mode = Mode::Help { scroll: 0 },
             Action::Quit => return vec![Cmd::Quit],
         }
@@ -259,6 +304,12 @@ impl App {
         };
         let word = if now_down { "down" } else { "up" };
         self.say(format!("{shown} marked {word}"), false);
+    }
+
+    /// A message for the status bar before the first key (e.g. a warning
+    /// about the command line).
+    pub fn notice(&mut self, text: impl Into<String>) {
+        self.say(text, false);
     }
 
     pub(super) fn say(&mut self, text: impl Into<String>, error: bool) {

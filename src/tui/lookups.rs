@@ -12,7 +12,8 @@ use crossterm::event::KeyEvent;
 use super::keymap::{self, Action};
 use super::state::{App, Cmd, Mode, Side};
 use crate::mx::MxReport;
-use crate::mx::diff::diff;
+use crate::mx::authority::AuthorityCheck;
+use crate::mx::diff::{Comparison, compare};
 
 /// The status when a copy key is pressed in the compare view.
 pub const COPY_IN_COMPARE: &str =
@@ -20,10 +21,18 @@ pub const COPY_IN_COMPARE: &str =
 
 impl Side {
     /// Recomputes [`Side::changes`] against the primary's report.
+    /// A side that (or whose primary) gave no answer is unknown: no
+    /// changes, the error kept instead.
     fn rediff(&mut self, primary: Option<&MxReport>) {
-        self.changes = match (primary, &self.report) {
-            (Some(p), Some(r)) => Some(diff(p, r, false).changes),
-            _ => None,
+        (self.changes, self.unknown) = match (primary, &self.report) {
+            (Some(p), Some(r)) => match compare(p, r) {
+                Comparison::Same => (Some(Vec::new()), None),
+                Comparison::Differs(d) => (Some(d.changes), None),
+                Comparison::Unknown { resolver, error } => {
+                    (Some(Vec::new()), Some((resolver, error)))
+                }
+            },
+            _ => (None, None),
         };
     }
 }
@@ -69,6 +78,7 @@ impl App {
         if upstream == 0 {
             entry.pending = None;
             entry.report = Some(report);
+            entry.report_generation = generation;
             for side in &mut entry.others {
                 side.rediff(entry.report.as_ref());
             }
@@ -82,7 +92,8 @@ impl App {
         self.dirty = true;
     }
 
-    /// `r`: the selected domain again, on every upstream.
+    /// `r`: the selected domain again, on every upstream (and, in the
+    /// compare view, on its authoritative servers).
     pub(super) fn requery(&mut self) -> Vec<Cmd> {
         if self.domains.is_empty() {
             self.say("no domain to look up: press a to add one", true);
@@ -94,7 +105,38 @@ impl App {
             format!("looking up {} again{on}", self.domains[i].name),
             false,
         );
-        self.lookup(i)
+        let mut cmds = self.lookup(i);
+        if matches!(self.mode, Mode::Compare { .. }) {
+            cmds.extend(self.ask_authorities(i));
+        }
+        cmds
+    }
+
+    /// The authoritative check of domain `i`, when the app asks authorities.
+    fn ask_authorities(&mut self, i: usize) -> Vec<Cmd> {
+        if !self.authorities {
+            return Vec::new();
+        }
+        let generation = self.new_generation();
+        let entry = &mut self.domains[i];
+        entry.authority_pending = Some(generation);
+        vec![Cmd::Authorities {
+            generation,
+            domain: entry.name.clone(),
+        }]
+    }
+
+    /// Takes in an authoritative check, unless it is stale.
+    pub(super) fn authorities_in(&mut self, generation: u64, check: AuthorityCheck) {
+        if let Some(entry) = self
+            .domains
+            .iter_mut()
+            .find(|d| d.authority_pending == Some(generation))
+        {
+            entry.authority_pending = None;
+            entry.authorities = Some(check);
+            self.dirty = true;
+        }
     }
 
     /// `R`: every domain again, on every upstream.
@@ -112,9 +154,10 @@ impl App {
         }
     }
 
-    /// `=`: the compare view of the selected domain.
-    pub(super) fn open_compare(&mut self) {
-        if self.upstreams.len() < 2 {
+    /// `=`: the compare view of the selected domain; its authoritative
+    /// servers are asked as it opens.
+    pub(super) fn open_compare(&mut self) -> Vec<Cmd> {
+        if self.upstreams.len() < 2 && !self.authorities {
             self.say(
                 "one resolver, nothing to compare: give --resolver twice or more",
                 true,
@@ -123,7 +166,10 @@ impl App {
             self.say("no domain to compare: press a to add one", true);
         } else {
             self.mode = Mode::Compare { scroll: 0 };
+            let i = self.domain_cursor.selected;
+            return self.ask_authorities(i);
         }
+        Vec::new()
     }
 
     /// Keys while the compare view is open: scroll, re-query, close, quit;

@@ -20,10 +20,13 @@ pub mod app;
 pub mod copy;
 pub mod guard;
 pub mod keymap;
+pub mod keyspec;
 pub mod layout;
 pub mod lookups;
+mod marks;
 mod nav;
 mod prompt;
+pub mod snapshots;
 pub mod state;
 pub mod theme;
 pub mod ui;
@@ -44,6 +47,7 @@ pub use state::{App, Cmd, Msg};
 
 use crate::clipboard::Clipboard;
 use crate::mx::MxReport;
+use crate::mx::authority::AuthorityCheck;
 
 /// Spinner speed.
 const TICK: Duration = Duration::from_millis(100);
@@ -55,16 +59,23 @@ const BATCH: usize = 256;
 /// Runs `app` in the terminal until the user quits. `lookup(upstream,
 /// domain)` answers [`Cmd::Lookup`]; it runs as a tokio task per domain and
 /// upstream. Timings in the log are measured from `started`.
-pub async fn run_app<L, F>(
+///
+/// `authorities(domain)` answers [`Cmd::Authorities`] (the compare view's
+/// authoritative check, when [`App::authorities`] is on).
+pub async fn run_app<L, F, A, G>(
     mut app: App,
     started: Instant,
     mut clipboard: Clipboard,
     lookup: L,
+    authorities: A,
 ) -> anyhow::Result<()>
 where
     L: Fn(usize, String) -> F + Send + Sync + 'static,
     F: Future<Output = MxReport> + Send + 'static,
+    A: Fn(String) -> G + Send + Sync + 'static,
+    G: Future<Output = AuthorityCheck> + Send + 'static,
 {
+    let authorities = std::sync::Arc::new(authorities);
     let _guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     let size = terminal.size()?;
@@ -89,7 +100,7 @@ where
         panic!("MXLENS_TEST_PANIC is set: panicking after the first frame");
     }
     let mut all_done_logged = false;
-    let mut quit = run_cmds(first, &lookup, &tx, &mut clipboard);
+    let mut quit = run_cmds(first, &lookup, &authorities, &tx, &mut clipboard);
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -119,7 +130,7 @@ where
         }
         for m in batch {
             let cmds = app.update(m);
-            quit |= run_cmds(cmds, &lookup, &tx, &mut clipboard);
+            quit |= run_cmds(cmds, &lookup, &authorities, &tx, &mut clipboard);
         }
         if quit {
             break;
@@ -153,15 +164,18 @@ fn to_msg(ev: Event) -> Option<Msg> {
 /// A copy runs here, between two frames, so an OSC 52 sequence never lands
 /// inside a frame; the system clipboard answers within
 /// [`crate::clipboard::SYSTEM_TIMEOUT`] at worst.
-fn run_cmds<L, F>(
+fn run_cmds<L, F, A, G>(
     cmds: Vec<Cmd>,
     lookup: &std::sync::Arc<L>,
+    authorities: &std::sync::Arc<A>,
     tx: &mpsc::UnboundedSender<Msg>,
     clipboard: &mut Clipboard,
 ) -> bool
 where
     L: Fn(usize, String) -> F + Send + Sync + 'static,
     F: Future<Output = MxReport> + Send + 'static,
+    A: Fn(String) -> G + Send + Sync + 'static,
+    G: Future<Output = AuthorityCheck> + Send + 'static,
 {
     let mut quit = false;
     for cmd in cmds {
@@ -182,6 +196,16 @@ where
                     });
                 });
             }
+            Cmd::Authorities { generation, domain } => {
+                let (ask, tx) = (authorities.clone(), tx.clone());
+                tokio::spawn(async move {
+                    let check = ask(domain).await;
+                    let _ = tx.send(Msg::Authorities {
+                        generation,
+                        check: Box::new(check),
+                    });
+                });
+            }
             Cmd::Copy {
                 text,
                 subject,
@@ -193,6 +217,36 @@ where
                     subject,
                     summary,
                     result,
+                });
+            }
+            Cmd::SaveSnapshot {
+                path,
+                text,
+                count,
+                overwrite,
+            } => {
+                let tx = tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    use crate::snapshot_file::{SnapshotFileError, save_text};
+                    let result = match save_text(std::path::Path::new(&path), &text, overwrite) {
+                        Ok(()) => Ok(()),
+                        Err(SnapshotFileError::Exists(_)) => Err(state::SaveFailure::Exists),
+                        Err(e) => Err(state::SaveFailure::Other(e.to_string())),
+                    };
+                    let _ = tx.send(Msg::SnapshotSaved {
+                        path,
+                        count,
+                        result,
+                    });
+                });
+            }
+            Cmd::OpenSnapshot { path } => {
+                let tx = tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = crate::snapshot_file::load(std::path::Path::new(&path))
+                        .map(|s| s.reports)
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::SnapshotOpened { path, result });
                 });
             }
             Cmd::Quit => quit = true,

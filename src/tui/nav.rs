@@ -111,7 +111,13 @@ impl App {
         match m.kind {
             MouseEventKind::Down(MouseButton::Left) => {
                 if !matches!(self.mode, Mode::Normal) {
-                    if matches!(self.mode, Mode::Help { .. } | Mode::Compare { .. }) {
+                    if matches!(
+                        self.mode,
+                        Mode::Help { .. }
+                            | Mode::Compare { .. }
+                            | Mode::SideBySide { .. }
+                            | Mode::SnapshotDiff { .. }
+                    ) {
                         self.mode = Mode::Normal;
                         self.dirty = true;
                     }

@@ -63,7 +63,16 @@ impl App {
                     error: None,
                 }
             }
-            Mode::Help { .. } | Mode::Picker { .. } | Mode::Compare { .. } => return,
+            Mode::SnapshotPath { text, error, .. } => {
+                text.push_str(line);
+                *error = None;
+            }
+            Mode::Help { .. }
+            | Mode::Picker { .. }
+            | Mode::Compare { .. }
+            | Mode::SideBySide { .. }
+            | Mode::Overwrite { .. }
+            | Mode::SnapshotDiff { .. } => return,
         }
         self.dirty = true;
     }

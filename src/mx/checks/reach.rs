@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
-use super::{MAX_EXCHANGES, Out, ip_literal, non_routable, show};
+use super::{MAX_EXCHANGES, Out, ip_literal, non_routable};
 use crate::mx::{AddressStatus, MxHost};
 
 /// `no-ipv4`, `mx-all-non-routable` and `mx-too-many-exchanges`: claims
@@ -35,7 +35,7 @@ pub(super) fn families_and_routes(out: &mut Out, real: &[&MxHost]) {
             domain,
             format!(
                 "{} names {total} distinct exchanges; only the first {MAX_EXCHANGES} in MX order were resolved, the other {} are shown as skipped. Senders try far fewer (Postfix: 5 addresses): the extra records only slow lookups down.",
-                show(domain),
+                domain,
                 skipped.len()
             ),
             "RFC 5321 §5.1",
@@ -59,7 +59,7 @@ pub(super) fn families_and_routes(out: &mut Out, real: &[&MxHost]) {
             domain,
             format!(
                 "No exchange of {} has an IPv4 (A) address: IPv4-only senders, still most of them, cannot deliver. Publish an A record for at least one exchange.",
-                show(domain)
+                domain
             ),
             "RFC 5321 §5.1",
         );
@@ -70,7 +70,7 @@ pub(super) fn families_and_routes(out: &mut Out, real: &[&MxHost]) {
             domain,
             format!(
                 "Every address of every exchange of {} is private, loopback or otherwise unreachable from the Internet: no outside sender can deliver mail to it.",
-                show(domain)
+                domain
             ),
             "RFC 6890",
         );

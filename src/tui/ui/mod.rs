@@ -27,6 +27,9 @@ pub mod findings;
 pub mod help;
 pub mod hosts;
 pub mod picker;
+pub mod sidebyside;
+pub mod snapshot;
+pub mod sources;
 pub mod status;
 
 use std::borrow::Cow;
@@ -61,6 +64,11 @@ pub fn render(frame: &mut Frame, app: &App) {
         Mode::Help { .. } => help::render(frame, area, app),
         Mode::Picker { .. } => picker::render(frame, area, app),
         Mode::Compare { .. } => compare::render(frame, area, app),
+        Mode::SideBySide { .. } => sidebyside::render(frame, area, app),
+        Mode::SnapshotPath { .. } | Mode::Overwrite { .. } => {
+            snapshot::render_prompt(frame, area, app)
+        }
+        Mode::SnapshotDiff { .. } => snapshot::render(frame, area, app),
         Mode::Normal | Mode::Input { .. } => {}
     }
 }
