@@ -45,6 +45,10 @@ pub struct Cli {
     #[arg(long, value_name = "NAME")]
     pub list: Option<String>,
 
+    /// Open the domains of PATH, one per line ('#' starts a comment).
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+
     /// Start with nothing from the last session (the TUI remembers its
     /// domains, outages and profile when started without domains).
     #[arg(long)]
