@@ -52,6 +52,8 @@ pub struct Cli {
     /// domains, outages and profile when started without domains).
     #[arg(long)]
     pub fresh: bool,
+    #[command(flatten)]
+    pub authority: AuthorityArgs,
 
     /// Domains to open in the TUI (names, user@domain or mailto: addresses).
     pub domains: Vec<String>,
@@ -63,6 +65,7 @@ impl Cli {
     pub fn flags(&self) -> Flags {
         let mut flags = Flags {
             demo: self.upstream.demo,
+            demo_resolvers: self.upstream.demo_resolvers,
             resolvers: self.upstream.resolvers.clone(),
             timeout: self.upstream.timeout,
             color: self.color,
@@ -113,6 +116,8 @@ pub enum Command {
     Man(ManArgs),
     /// Print the configuration in effect as TOML, with where each value comes from.
     Config,
+    /// Look domains up again as their TTLs expire and print what changed, on every resolver (and authoritative server).
+    Watch(WatchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -129,12 +134,63 @@ pub struct ManArgs {
     pub dir: Option<PathBuf>,
 }
 
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Domains to watch.
+    #[arg(required = true)]
+    pub domains: Vec<String>,
+
+    /// Look again every SECS seconds (at least 1) instead of when the shortest TTL expires (at least 5 s).
+    #[arg(long, value_name = "SECS", value_parser = parse_every)]
+    pub every: Option<f64>,
+
+    /// Stop at the first change, with exit code 1.
+    #[arg(long, conflicts_with = "until_consistent")]
+    pub until_change: bool,
+
+    /// Stop, with exit code 0, once every resolver and authoritative server gives the same answer.
+    #[arg(long)]
+    pub until_consistent: bool,
+
+    /// Output format.
+    #[arg(long, value_parser = watch_formats(), default_value = "text")]
+    pub format: ExportFormat,
+
+    #[command(flatten)]
+    pub authority: AuthorityArgs,
+}
+
+/// `watch` writes a text timeline or JSON Lines events.
+fn watch_formats() -> Choices<ExportFormat> {
+    Choices {
+        all: &[ExportFormat::Text, ExportFormat::Json],
+        name: ExportFormat::name,
+        help: |f| match f {
+            ExportFormat::Json => "one mxlens/watch/v1 event per line",
+            _ => "a timeline for people",
+        },
+    }
+}
+
+fn parse_every(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (1.0..=86_400.0).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "\"{s}\" is not an interval; give seconds from 1 to 86400, e.g. --every 1"
+        )),
+    }
+}
+
 /// Which DNS servers answer (shared by every subcommand).
 #[derive(Debug, Clone, Args)]
 pub struct UpstreamArgs {
     /// Use the built-in demo server (no network needed).
     #[arg(long, global = true)]
     pub demo: bool,
+
+    /// With --demo: compare two demo resolvers, the second still caching the old answer of migrating.example.
+    #[arg(long, global = true, requires = "demo")]
+    pub demo_resolvers: bool,
 
     /// Resolver to query: ADDR or ADDR:PORT (an IPv6 address in brackets when a port follows); repeat to compare.
     #[arg(long = "resolver", value_name = "ADDR[:PORT]", value_parser = parse_resolver, global = true)]
@@ -151,10 +207,43 @@ impl UpstreamArgs {
         UpstreamSpec {
             demo: self.demo,
             resolvers: self.resolvers.clone(),
+            demo_resolvers: self.demo_resolvers,
             options: LookupOptions {
                 timeout: Duration::from_secs_f64(self.timeout.unwrap_or(DEFAULT_TIMEOUT_S)),
                 ..LookupOptions::default()
             },
+        }
+    }
+}
+
+/// Which authoritative servers to ask directly (check, watch, the TUI).
+#[derive(Debug, Clone, Default, Args)]
+pub struct AuthorityArgs {
+    /// Ask this authoritative server directly (RD=0) and compare its answer with the others' (repeatable; skips discovery).
+    #[arg(long = "authority", value_name = "ADDR[:PORT]", value_parser = parse_resolver)]
+    pub authority: Vec<SocketAddr>,
+
+    /// Find each domain's authoritative servers (SOA, NS, their addresses) and ask each one directly.
+    #[arg(long)]
+    pub authorities: bool,
+
+    /// Port the discovered authoritative servers are asked on (for labs that serve elsewhere than 53).
+    #[arg(long, value_name = "PORT", default_value_t = 53, value_parser = clap::value_parser!(u16).range(1..))]
+    pub authority_port: u16,
+}
+
+impl AuthorityArgs {
+    /// The servers these flags ask for: given ones win over discovery.
+    pub fn source(&self, discover_by_default: bool) -> crate::dns::authority::AuthoritySource {
+        use crate::dns::authority::AuthoritySource;
+        if !self.authority.is_empty() {
+            AuthoritySource::Given(self.authority.clone())
+        } else if self.authorities || discover_by_default {
+            AuthoritySource::Discover {
+                port: self.authority_port,
+            }
+        } else {
+            AuthoritySource::Off
         }
     }
 }
@@ -276,6 +365,8 @@ pub struct CheckArgs {
     /// Check the domain list NAME from the configuration file ([lists]).
     #[arg(long, value_name = "NAME")]
     pub list: Option<String>,
+    #[command(flatten)]
+    pub authority: AuthorityArgs,
 
     /// Domains to check (with --demo and none given: every demo domain).
     pub domains: Vec<String>,

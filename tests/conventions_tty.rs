@@ -137,7 +137,7 @@ fn configured_keys_drive_the_tui_and_its_help() {
     std::fs::create_dir_all(config.parent().unwrap()).unwrap();
     std::fs::write(&config, "[keys]\nquit = \"Q\"\nhelp = \"h\"\n").unwrap();
     t.run("--demo");
-    t.wait_for("the demo", |s| s.contains("Domains (13)"));
+    t.wait_for("the demo", |s| s.contains("┏ Domains ("));
     // The hints show the new keys.
     let s = t.wait_for("hints", |s| s.contains("Q quit"));
     assert!(s.contains("h help"), "{s}");
@@ -192,7 +192,7 @@ fn the_theme_and_color_reach_the_tui() {
     let Some(t) = Tmux::start("theme", 120, 34, &[]) else {
         return;
     };
-    let ready = |s: &str| s.contains("Domains (13)") && !s.contains("pending");
+    let ready = |s: &str| s.contains("┏ Domains (") && !s.contains("pending");
     // Dark (the default): warnings in yellow.
     t.run("--demo");
     t.wait_for("the demo", ready);

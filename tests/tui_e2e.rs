@@ -29,11 +29,11 @@ fn demo_session_end_to_end() {
     t.run("--demo");
     // The first frame comes before the lookups finish, then every report.
     let s = t.wait_for("every demo report", |s| {
-        s.contains("Domains (13)") && !s.contains("pending")
+        s.contains("Domains (14)") && !s.contains("pending")
     });
     assert!(row_of(&s, "healthy.example.").contains('✓'), "{s}");
     assert!(
-        s.contains("13 domains · 1 failed"),
+        s.contains("14 domains · 1 failed"),
         "unserved.test. fails: {s}"
     );
     assert!(s.contains("MX hosts · healthy.example."));
@@ -110,7 +110,7 @@ fn demo_session_end_to_end() {
     t.type_text("mailto:x@added.example");
     t.keys(&["Enter"]);
     let s = t.wait_for("added domain reported", |s| {
-        s.contains("Domains (14)") && !s.contains("pending")
+        s.contains("Domains (15)") && !s.contains("pending")
     });
     assert!(row_of(&s, "added.example.").contains("nxdomain"), "{s}");
 
@@ -119,7 +119,7 @@ fn demo_session_end_to_end() {
     t.wait_for("too small", |s| s.contains("terminal too small"));
     t.tmux(&["resize-window", "-t", "e2e", "-x", "1", "-y", "1"]);
     t.tmux(&["resize-window", "-t", "e2e", "-x", "120", "-y", "34"]);
-    t.wait_for("full size again", |s| s.contains("Domains (14)"));
+    t.wait_for("full size again", |s| s.contains("Domains (15)"));
 
     // Help opens and closes.
     t.keys(&["?"]);
@@ -282,13 +282,17 @@ fn two_resolvers_that_disagree_are_compared() {
     assert!(!s.contains("mx2.cmp.test."), "{s}");
 
     t.keys(&["="]);
-    let s = t.wait_for("the compare view", |s| s.contains("Resolvers · cmp.test."));
+    let s = t.wait_for("the compare view", |s| {
+        s.contains("Resolvers and authorities · cmp.test.")
+    });
     assert!(s.contains(&format!("• {a} (primary)  mx · 1 host")), "{s}");
     assert!(s.contains(&format!("≠ {b}  mx · 2 hosts")), "{s}");
     assert!(s.contains("+ MX 20 mx2.cmp.test."), "{s}");
     assert!(s.contains("+ mx2.cmp.test. 192.0.2.2"), "{s}");
     t.keys(&["Escape"]);
-    t.wait_for("the view closed", |s| !s.contains("Resolvers ·"));
+    t.wait_for("the view closed", |s| {
+        !s.contains("Resolvers and authorities ·")
+    });
 
     // The other domain: they agree.
     t.keys(&["j"]);
@@ -298,7 +302,9 @@ fn two_resolvers_that_disagree_are_compared() {
     t.keys(&["="]);
     t.wait_for("agreement", |s| s.contains("= all 2 resolvers agree"));
     t.keys(&["="]);
-    t.wait_for("the view closed", |s| !s.contains("Resolvers ·"));
+    t.wait_for("the view closed", |s| {
+        !s.contains("Resolvers and authorities ·")
+    });
 
     t.keys(&["q"]);
     t.assert_terminal_sane();

@@ -17,6 +17,7 @@ use super::lines::{self, Line};
 use super::progress::Progress;
 use crate::cli::CheckArgs;
 use crate::config::settings::Settings;
+use crate::dns::authority::{self, AuthoritySource};
 use crate::dns::lookup;
 use crate::dns::upstream::{Upstream, connect};
 use crate::export::ExportFormat;
@@ -24,7 +25,7 @@ use crate::mx::changes::Options;
 use crate::mx::escape::visible;
 use crate::mx::input::parse_domain;
 use crate::mx::snapshot::{self, Status};
-use crate::mx::{MxReport, Outcome, Severity, diff};
+use crate::mx::{MxReport, Outcome, Severity};
 use crate::text::{self, Style};
 
 /// One input item: a parsed domain, or a line that could not be used.
@@ -53,7 +54,7 @@ pub async fn run(args: &CheckArgs, settings: &Settings) -> anyhow::Result<i32> {
             "no domain given: name one or more, use --file PATH (or - for stdin), --list NAME, or try --demo"
         );
     }
-    let (upstreams, _demo) = connect(&settings.upstream_spec()).await?;
+    let (upstreams, demo) = connect(&settings.upstream_spec()).await?;
     // Progress and the summary: on a terminal's stderr, for bulk runs only.
     let mut progress = Progress::new(bulk && std::io::stderr().is_terminal());
     match &args.file {
@@ -84,12 +85,14 @@ pub async fn run(args: &CheckArgs, settings: &Settings) -> anyhow::Result<i32> {
     let style = Style::for_stdout_with(settings.color.value);
     let format = args.format;
     let concurrency = args.concurrency as usize;
+    let source = args.authority.source(false).on_demo(demo.as_ref());
     let mut results = items
         .map(|item| {
             let upstreams = upstreams.clone();
+            let source = source.clone();
             async move {
                 match item {
-                    Item::Domain(d) => Ok(lookup_all(&upstreams, &d).await),
+                    Item::Domain(d) => Ok(lookup_all(&upstreams, &d, &source).await),
                     Item::Invalid(msg) => Err(msg),
                 }
             }
@@ -156,7 +159,7 @@ pub async fn run(args: &CheckArgs, settings: &Settings) -> anyhow::Result<i32> {
                     out.write_all(text::report::render(r, style).as_bytes())?;
                 }
                 if reports.len() > 1 {
-                    out.write_all(compare_text(&reports).as_bytes())?;
+                    out.write_all(text::resolvers::render(&reports).as_bytes())?;
                 }
                 if let Some(diffs) = &base_diff {
                     out.write_all(baseline_text(diffs).as_bytes())?;
@@ -199,8 +202,25 @@ pub fn exit_code(r: &MxReport) -> i32 {
     }
 }
 
-async fn lookup_all(upstreams: &[Upstream], domain: &str) -> Vec<MxReport> {
-    futures_util::future::join_all(upstreams.iter().map(|u| lookup::mx_report(u, domain))).await
+/// The domain's report on every upstream; with authorities asked, their
+/// answers and findings join the primary's report.
+async fn lookup_all(
+    upstreams: &[Upstream],
+    domain: &str,
+    source: &AuthoritySource,
+) -> Vec<MxReport> {
+    let reports =
+        futures_util::future::join_all(upstreams.iter().map(|u| lookup::mx_report(u, domain)));
+    if source.is_off() {
+        return reports.await;
+    }
+    let primary = &upstreams[0];
+    let (mut reports, check) = futures_util::join!(
+        reports,
+        authority::check(primary, domain, source, primary.options())
+    );
+    crate::mx::authority::attach(&mut reports[0], check);
+    reports
 }
 
 /// Lines of `path` (`-`: standard input) as a lazy stream of items.
@@ -263,28 +283,6 @@ pub(super) async fn read_lines(path: &Path) -> anyhow::Result<BoxStream<'static,
         },
     )
     .boxed())
-}
-
-/// With several resolvers: whether they agree, and how they differ.
-fn compare_text(reports: &[MxReport]) -> String {
-    let domain = visible(&reports[0].domain).into_owned();
-    let diffs: Vec<_> = reports[1..]
-        .iter()
-        .map(|r| diff::diff(&reports[0], r, false))
-        .filter(|d| !d.is_same())
-        .collect();
-    if diffs.is_empty() {
-        return format!("= {domain}: all {} resolvers agree\n\n", reports.len());
-    }
-    let mut out = String::new();
-    for d in diffs {
-        out.push_str(&format!("≠ {domain}: {} differs from {}\n", d.b, d.a));
-        for c in &d.changes {
-            out.push_str(&format!("    {c}\n"));
-        }
-    }
-    out.push('\n');
-    out
 }
 
 /// Reports of an earlier `check --format json`, by domain.

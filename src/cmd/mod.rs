@@ -11,6 +11,7 @@ pub mod progress;
 pub mod serve_demo;
 pub mod simulate;
 pub mod tui;
+pub mod watch;
 
 use crate::dns::demo::DEMO_DOMAINS;
 

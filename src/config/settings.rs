@@ -23,6 +23,8 @@ pub const DEFAULT_TIMEOUT_S: f64 = 2.0;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Flags {
     pub demo: bool,
+    /// `--demo-resolvers`: a second demo resolver (the demo migration).
+    pub demo_resolvers: bool,
     /// `--resolver` and `@server`, in order.
     pub resolvers: Vec<SocketAddr>,
     pub timeout: Option<f64>,
@@ -95,6 +97,7 @@ fn pick_opt<T: Copy>(
 pub struct Settings {
     pub config: Config,
     pub demo: bool,
+    pub demo_resolvers: bool,
     /// Empty: the system resolver (or the demo with `demo`).
     pub resolvers: Sourced<Vec<SocketAddr>>,
     pub timeout: Sourced<f64>,
@@ -214,6 +217,7 @@ impl Settings {
             .collect();
         Ok(Self {
             demo: flags.demo,
+            demo_resolvers: flags.demo_resolvers,
             resolvers,
             timeout,
             theme,
@@ -237,6 +241,7 @@ impl Settings {
         UpstreamSpec {
             demo: self.demo,
             resolvers: self.resolvers.value.clone(),
+            demo_resolvers: self.demo_resolvers,
             options: LookupOptions {
                 timeout: Duration::from_secs_f64(self.timeout.value),
                 ..LookupOptions::default()

@@ -1,5 +1,6 @@
 //! The pure core: plain data in, plain data out.
 
+pub mod authority;
 pub mod changes;
 pub mod checks;
 pub mod diff;
@@ -11,6 +12,7 @@ pub mod provider;
 pub mod report;
 pub mod sidebyside;
 pub mod snapshot;
+pub mod watch;
 
 /// The sender model and the what-if proposal are part of the simulator;
 /// these paths stay for callers outside it.

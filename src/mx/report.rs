@@ -28,6 +28,11 @@ pub struct MxReport {
     /// Sorted by (preference, exchange); duplicates kept.
     pub mx: Vec<MxHost>,
     pub findings: Vec<Finding>,
+    /// What each authoritative server answered, when they were asked
+    /// (`--authority`, `check --authorities`, the TUI's compare view).
+    /// Absent from the JSON otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorities: Option<crate::mx::authority::AuthorityCheck>,
     /// CNAME chain at the domain itself (the MX query followed it).
     #[serde(skip)]
     pub domain_cname: Vec<String>,
@@ -256,6 +261,7 @@ impl MxReport {
             elapsed_ms: 0.0,
             mx: Vec::new(),
             findings: Vec::new(),
+            authorities: None,
             domain_cname: Vec::new(),
             negative_ttl: None,
             mx_query_ms: 0.0,

@@ -77,6 +77,10 @@ impl App {
                 self.report(generation, upstream, *report);
                 Vec::new()
             }
+            Msg::Authorities { generation, check } => {
+                self.authorities_in(generation, *check);
+                Vec::new()
+            }
             Msg::Paste(text) => {
                 self.paste(&text);
                 Vec::new()
@@ -189,7 +193,7 @@ impl App {
             Action::Remove => self.remove(),
             Action::Requery => return self.requery(),
             Action::RequeryAll => return self.requery_all(),
-            Action::Compare => self.open_compare(),
+            Action::Compare => return self.open_compare(),
             Action::ToggleDown => self.toggle_down(),
             Action::ClearOutages => {
                 if let Some(d) = self.domains.get_mut(self.domain_cursor.selected) {

@@ -13,7 +13,8 @@ use crossterm::event::KeyEvent;
 use super::keymap::Action;
 use super::state::{App, Cmd, Mode, Side};
 use crate::mx::MxReport;
-use crate::mx::diff::diff;
+use crate::mx::authority::AuthorityCheck;
+use crate::mx::diff::{Comparison, compare};
 
 /// The status when a copy key is pressed in the compare view.
 pub fn copy_in_compare(keys: &Keymap) -> String {
@@ -29,10 +30,18 @@ pub fn copy_in_compare(keys: &Keymap) -> String {
 
 impl Side {
     /// Recomputes [`Side::changes`] against the primary's report.
+    /// A side that (or whose primary) gave no answer is unknown: no
+    /// changes, the error kept instead.
     fn rediff(&mut self, primary: Option<&MxReport>) {
-        self.changes = match (primary, &self.report) {
-            (Some(p), Some(r)) => Some(diff(p, r, false).changes),
-            _ => None,
+        (self.changes, self.unknown) = match (primary, &self.report) {
+            (Some(p), Some(r)) => match compare(p, r) {
+                Comparison::Same => (Some(Vec::new()), None),
+                Comparison::Differs(d) => (Some(d.changes), None),
+                Comparison::Unknown { resolver, error } => {
+                    (Some(Vec::new()), Some((resolver, error)))
+                }
+            },
+            _ => (None, None),
         };
     }
 }
@@ -92,7 +101,8 @@ impl App {
         self.dirty = true;
     }
 
-    /// `r`: the selected domain again, on every upstream.
+    /// `r`: the selected domain again, on every upstream (and, in the
+    /// compare view, on its authoritative servers).
     pub(super) fn requery(&mut self) -> Vec<Cmd> {
         if self.domains.is_empty() {
             let add = self.keymap.first_key(Action::Add);
@@ -108,7 +118,38 @@ impl App {
             format!("looking up {} again{on}", self.domains[i].name),
             false,
         );
-        self.lookup(i)
+        let mut cmds = self.lookup(i);
+        if matches!(self.mode, Mode::Compare { .. }) {
+            cmds.extend(self.ask_authorities(i));
+        }
+        cmds
+    }
+
+    /// The authoritative check of domain `i`, when the app asks authorities.
+    fn ask_authorities(&mut self, i: usize) -> Vec<Cmd> {
+        if !self.authorities {
+            return Vec::new();
+        }
+        let generation = self.new_generation();
+        let entry = &mut self.domains[i];
+        entry.authority_pending = Some(generation);
+        vec![Cmd::Authorities {
+            generation,
+            domain: entry.name.clone(),
+        }]
+    }
+
+    /// Takes in an authoritative check, unless it is stale.
+    pub(super) fn authorities_in(&mut self, generation: u64, check: AuthorityCheck) {
+        if let Some(entry) = self
+            .domains
+            .iter_mut()
+            .find(|d| d.authority_pending == Some(generation))
+        {
+            entry.authority_pending = None;
+            entry.authorities = Some(check);
+            self.dirty = true;
+        }
     }
 
     /// `R`: every domain again, on every upstream.
@@ -126,9 +167,10 @@ impl App {
         }
     }
 
-    /// `=`: the compare view of the selected domain.
-    pub(super) fn open_compare(&mut self) {
-        if self.upstreams.len() < 2 {
+    /// `=`: the compare view of the selected domain; its authoritative
+    /// servers are asked as it opens.
+    pub(super) fn open_compare(&mut self) -> Vec<Cmd> {
+        if self.upstreams.len() < 2 && !self.authorities {
             self.say(
                 "one resolver, nothing to compare: give --resolver twice or more",
                 true,
@@ -141,7 +183,10 @@ impl App {
             );
         } else {
             self.mode = Mode::Compare { scroll: 0 };
+            let i = self.domain_cursor.selected;
+            return self.ask_authorities(i);
         }
+        Vec::new()
     }
 
     /// Keys while the compare view is open: scroll, re-query, close, quit;

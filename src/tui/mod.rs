@@ -47,6 +47,7 @@ pub use state::{App, Cmd, Msg};
 
 use crate::clipboard::Clipboard;
 use crate::mx::MxReport;
+use crate::mx::authority::AuthorityCheck;
 
 /// Spinner speed.
 const TICK: Duration = Duration::from_millis(100);
@@ -59,16 +60,23 @@ const BATCH: usize = 256;
 /// domain)` answers [`Cmd::Lookup`]; it runs as a tokio task per domain and
 /// upstream. Timings in the log are measured from `started`. Returns the
 /// app as the user left it (for the remembered session).
-pub async fn run_app<L, F>(
+///
+/// `authorities(domain)` answers [`Cmd::Authorities`] (the compare view's
+/// authoritative check, when [`App::authorities`] is on).
+pub async fn run_app<L, F, A, G>(
     mut app: App,
     started: Instant,
     mut clipboard: Clipboard,
     lookup: L,
+    authorities: A,
 ) -> anyhow::Result<App>
 where
     L: Fn(usize, String) -> F + Send + Sync + 'static,
     F: Future<Output = MxReport> + Send + 'static,
+    A: Fn(String) -> G + Send + Sync + 'static,
+    G: Future<Output = AuthorityCheck> + Send + 'static,
 {
+    let authorities = std::sync::Arc::new(authorities);
     let _guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     let size = terminal.size()?;
@@ -93,7 +101,7 @@ where
         panic!("MXLENS_TEST_PANIC is set: panicking after the first frame");
     }
     let mut all_done_logged = false;
-    let mut quit = run_cmds(first, &lookup, &tx, &mut clipboard);
+    let mut quit = run_cmds(first, &lookup, &authorities, &tx, &mut clipboard);
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -123,7 +131,7 @@ where
         }
         for m in batch {
             let cmds = app.update(m);
-            quit |= run_cmds(cmds, &lookup, &tx, &mut clipboard);
+            quit |= run_cmds(cmds, &lookup, &authorities, &tx, &mut clipboard);
         }
         if quit {
             break;
@@ -157,15 +165,18 @@ fn to_msg(ev: Event) -> Option<Msg> {
 /// A copy runs here, between two frames, so an OSC 52 sequence never lands
 /// inside a frame; the system clipboard answers within
 /// [`crate::clipboard::SYSTEM_TIMEOUT`] at worst.
-fn run_cmds<L, F>(
+fn run_cmds<L, F, A, G>(
     cmds: Vec<Cmd>,
     lookup: &std::sync::Arc<L>,
+    authorities: &std::sync::Arc<A>,
     tx: &mpsc::UnboundedSender<Msg>,
     clipboard: &mut Clipboard,
 ) -> bool
 where
     L: Fn(usize, String) -> F + Send + Sync + 'static,
     F: Future<Output = MxReport> + Send + 'static,
+    A: Fn(String) -> G + Send + Sync + 'static,
+    G: Future<Output = AuthorityCheck> + Send + 'static,
 {
     let mut quit = false;
     for cmd in cmds {
@@ -183,6 +194,16 @@ where
                         generation,
                         upstream,
                         report: Box::new(report),
+                    });
+                });
+            }
+            Cmd::Authorities { generation, domain } => {
+                let (ask, tx) = (authorities.clone(), tx.clone());
+                tokio::spawn(async move {
+                    let check = ask(domain).await;
+                    let _ = tx.send(Msg::Authorities {
+                        generation,
+                        check: Box::new(check),
                     });
                 });
             }

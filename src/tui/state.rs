@@ -10,6 +10,7 @@ use ratatui::layout::Rect;
 use super::theme::Theme;
 use crate::clipboard::CopyTarget;
 use crate::export::ExportFormat;
+use crate::mx::authority::AuthorityCheck;
 use crate::mx::diff::Change;
 use crate::mx::failover::{HostSim, Outages, Simulation};
 use crate::mx::profile::Profile;
@@ -27,6 +28,12 @@ pub enum Msg {
         generation: u64,
         upstream: usize,
         report: Box<MxReport>,
+    },
+    /// The authoritative servers' answers for a domain; `generation` is the
+    /// one its [`Cmd::Authorities`] carried.
+    Authorities {
+        generation: u64,
+        check: Box<AuthorityCheck>,
     },
     /// Text pasted into the terminal (bracketed paste).
     Paste(String),
@@ -69,6 +76,12 @@ pub enum Cmd {
     Lookup {
         generation: u64,
         upstream: usize,
+        domain: String,
+    },
+    /// Ask `domain`'s authoritative servers directly and answer with
+    /// [`Msg::Authorities`].
+    Authorities {
+        generation: u64,
         domain: String,
     },
     /// Put `text` on the clipboard and answer with [`Msg::Copied`];
@@ -194,6 +207,10 @@ pub struct DomainEntry {
     pub others: Vec<Side>,
     /// Marked (`m`) for the side-by-side view (`C`).
     pub marked: bool,
+    /// What its authoritative servers answered, once asked (compare view).
+    pub authorities: Option<AuthorityCheck>,
+    /// The generation of the authoritative check in flight, if any.
+    pub authority_pending: Option<u64>,
 }
 
 impl DomainEntry {
@@ -207,6 +224,8 @@ impl DomainEntry {
             outages: Outages::default(),
             others: vec![Side::default(); upstreams.saturating_sub(1)],
             marked: false,
+            authorities: None,
+            authority_pending: None,
         }
     }
 }
@@ -275,6 +294,9 @@ pub struct App {
     pub snapshot: Option<LoadedSnapshot>,
     /// The file name `s` and `o` offer: the last one used.
     pub snapshot_path: String,
+    /// The compare view asks the selected domain's authoritative servers
+    /// (the runner knows which: given with --authority, or discovered).
+    pub authorities: bool,
     next_generation: u64,
 }
 
@@ -320,6 +342,7 @@ impl App {
             tmux_hinted: false,
             snapshot: None,
             snapshot_path: super::snapshots::DEFAULT_PATH.to_string(),
+            authorities: false,
             next_generation: 1,
         };
         let n = app.upstreams.len();
@@ -333,7 +356,9 @@ impl App {
 
     /// Whether something animates (a spinner), so the runner must tick.
     pub fn needs_tick(&self) -> bool {
-        self.domains.iter().any(DomainEntry::any_pending)
+        self.domains
+            .iter()
+            .any(|d| d.any_pending() || d.authority_pending.is_some())
     }
 
     pub fn selected_domain(&self) -> Option<&DomainEntry> {
@@ -429,6 +454,9 @@ pub struct Side {
     /// How `report` differs from the primary's, TTLs ignored; `None` until
     /// both are in.
     pub changes: Option<Vec<Change>>,
+    /// When this upstream or the primary gave no answer: which one, and the
+    /// error. Nothing is known then, so nothing is said to differ.
+    pub unknown: Option<(String, String)>,
 }
 
 /// Whether a domain's upstreams agree, for the domains pane.
@@ -442,6 +470,9 @@ pub enum Agreement {
     Agree,
     /// This many upstreams answered differently from the primary.
     Differ(usize),
+    /// None differs, but this many could not be compared: they (or the
+    /// primary) gave no answer.
+    Unknown(usize),
 }
 
 impl DomainEntry {
@@ -491,15 +522,25 @@ impl DomainEntry {
         if answered < total {
             return Agreement::Pending { answered, total };
         }
-        match self
+        let differ = self
             .others
             .iter()
             .filter(|s| s.changes.as_ref().is_some_and(|c| !c.is_empty()))
-            .count()
-        {
-            0 => Agreement::Agree,
-            n => Agreement::Differ(n),
+            .count();
+        let unknown = self.others.iter().filter(|s| s.unknown.is_some()).count();
+        match (differ, unknown) {
+            (0, 0) => Agreement::Agree,
+            (0, n) => Agreement::Unknown(n),
+            (n, _) => Agreement::Differ(n),
         }
+    }
+
+    /// The error of the first upstream that gave no answer, for the `?`
+    /// mark (`timeout`, `servfail`, …).
+    pub fn unknown_error(&self) -> Option<&str> {
+        self.others
+            .iter()
+            .find_map(|s| s.unknown.as_ref().map(|(_, e)| e.as_str()))
     }
 }
 

@@ -24,6 +24,7 @@ pub fn agreement_mark(a: Agreement, wide: bool, app: &App) -> Span<'static> {
         Agreement::Pending { .. } => Span::styled(spinner(app.spinner), app.theme.pending),
         Agreement::Agree => Span::styled("=", app.theme.ok),
         Agreement::Differ(_) => Span::styled("≠", app.theme.warning),
+        Agreement::Unknown(_) => Span::styled("?", app.theme.error),
     }
 }
 
@@ -79,8 +80,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     ];
     if comparing {
         header.push(if wide_cmp { "cmp" } else { "" });
+        // "? timeout": an upstream that gave no answer, with its error.
+        let unknown_w = app
+            .domains
+            .iter()
+            .filter(|d| matches!(d.agreement(), Agreement::Unknown(_)))
+            .filter_map(|d| d.unknown_error())
+            .map(|e| e.chars().count().min(12) + 2)
+            .max()
+            .unwrap_or(0);
         let w = if wide_cmp {
-            cmp_width(app.upstreams.len())
+            cmp_width(app.upstreams.len()).max(u16::try_from(unknown_w).unwrap_or(14))
         } else {
             1
         };
@@ -127,7 +137,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             Cell::from(hosts),
         ];
         if comparing {
-            cells.push(Cell::from(agreement_mark(d.agreement(), wide_cmp, app)));
+            let a = d.agreement();
+            match (a, d.unknown_error()) {
+                (Agreement::Unknown(_), Some(e)) if wide_cmp => cells.push(Cell::from(
+                    Span::styled(format!("? {}", fit(&esc(e), 12)), app.theme.error),
+                )),
+                _ => cells.push(Cell::from(agreement_mark(a, wide_cmp, app))),
+            }
         }
         if wide {
             cells.push(Cell::from(esc(&prov).into_owned()));

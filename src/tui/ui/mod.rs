@@ -29,6 +29,7 @@ pub mod hosts;
 pub mod picker;
 pub mod sidebyside;
 pub mod snapshot;
+pub mod sources;
 pub mod status;
 
 use std::borrow::Cow;

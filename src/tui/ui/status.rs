@@ -49,6 +49,15 @@ pub fn summary(app: &App) -> Line<'static> {
         spans.push(Span::styled(" · ", t.dim));
         spans.push(Span::styled(format!("{differ} {verb}"), t.warning));
     }
+    let unknown = app
+        .domains
+        .iter()
+        .filter(|d| matches!(d.agreement(), Agreement::Unknown(_)))
+        .count();
+    if unknown > 0 {
+        spans.push(Span::styled(" · ", t.dim));
+        spans.push(Span::styled(format!("{unknown} unknown"), t.error));
+    }
     let count = |s: Standing| match s {
         // Pending until every resolver answered, whatever the primary said.
         Standing::Pending => app.domains.iter().filter(|d| d.any_pending()).count(),
