@@ -12,6 +12,7 @@ use crate::clipboard::ClipboardMode;
 use crate::config::settings::{DEFAULT_TIMEOUT_S, Flags};
 use crate::dns::upstream::{LookupOptions, UpstreamSpec};
 use crate::export::ExportFormat;
+use crate::mx::failover::profile::SenderFamily;
 use crate::text::ColorChoice;
 
 /// Explore, check and compare DNS MX configurations.
@@ -73,6 +74,11 @@ impl Cli {
         };
         if let Some(Command::Simulate(s)) = &self.command {
             flags.profile = s.profile.map(|p| p.name().to_string());
+            flags.sender_family = Some(match s.sender_family {
+                SenderFamilyName::Dual => SenderFamily::Dual,
+                SenderFamilyName::Ipv4 => SenderFamily::Ipv4,
+                SenderFamilyName::Ipv6 => SenderFamily::Ipv6,
+            });
             flags.address_limit = s.address_limit;
             flags.connect_timeout = s.connect_timeout;
             flags.min_backoff = s.min_backoff;
@@ -107,8 +113,14 @@ pub enum Command {
     /// Serve the built-in demo zones on their own, for dig and friends.
     ServeDemo(ServeDemoArgs),
     /// Several domains side by side, aligned by tier, differences marked.
+    ///
+    /// Exit codes like diff(1): 0 every tier agrees, 1 some tier differs,
+    /// 2 a lookup failed or a usage error.
     Compare(CompareArgs),
     /// What changed: a snapshot against another snapshot or the live answers.
+    ///
+    /// Exit codes like diff(1): 0 nothing changed, 1 something changed, 2 a
+    /// snapshot that cannot be used or a live lookup that failed.
     Diff(DiffArgs),
     /// Print a shell completion script (see the README for where it goes).
     Completions(CompletionsArgs),
@@ -376,8 +388,23 @@ pub struct CheckArgs {
 pub enum ProfileName {
     /// RFC 5321 §5.1: every address of every host, 30 s connect timeout.
     Rfc,
-    /// Postfix defaults: at most 5 addresses per delivery attempt.
+    /// Postfix defaults: equal-preference addresses shuffled together, at
+    /// most 5 per delivery attempt, both families kept.
     Postfix,
+    /// Exim defaults: hosts_max_try 5 (more within one preference), hard
+    /// limit 50, IPv6 before IPv4, the default retry rule.
+    Exim,
+}
+
+/// The address families the sending host can use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SenderFamilyName {
+    /// IPv4 and IPv6.
+    Dual,
+    /// IPv4 only: IPv6 addresses are unusable (AAAA-only exchanges are down).
+    Ipv4,
+    /// IPv6 only: IPv4 addresses are unusable.
+    Ipv6,
 }
 
 impl ProfileName {
@@ -385,6 +412,7 @@ impl ProfileName {
         match self {
             ProfileName::Rfc => "rfc",
             ProfileName::Postfix => "postfix",
+            ProfileName::Exim => "exim",
         }
     }
 }
@@ -402,7 +430,12 @@ pub struct SimulateArgs {
     #[arg(long, value_enum)]
     pub profile: Option<ProfileName>,
 
-    /// Override the profile: most addresses tried per delivery attempt.
+    /// The address families the sender can use.
+    #[arg(long, value_enum, default_value_t = SenderFamilyName::Dual)]
+    pub sender_family: SenderFamilyName,
+
+    /// Override the profile: most addresses tried per delivery attempt
+    /// (Postfix smtp_mx_address_limit, Exim hosts_max_try; 0 for none).
     #[arg(long, value_name = "N")]
     pub address_limit: Option<u32>,
 
@@ -428,7 +461,8 @@ pub struct SimulateArgs {
 
     /// Simulate a proposed MX set instead of the published one:
     /// "10 a.example.test, 20 b.example.test" (addresses inline with
-    /// "10 a.example.test=192.0.2.1/2001:db8::1").
+    /// "10 a.example.test=192.0.2.1/2001:db8::1", tried in the order
+    /// written; a name given twice has the addresses of both).
     #[arg(long, value_name = "LIST", conflicts_with = "mx_file")]
     pub mx: Option<String>,
 

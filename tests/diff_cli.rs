@@ -11,6 +11,10 @@ use support::TestDns;
 fn mxlens() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_mxlens"));
     c.env("NO_COLOR", "1").env_remove("MXLENS_LOG");
+    // Never the user's configuration: it could set resolvers or colour.
+    c.env_remove("MXLENS_CONFIG")
+        .env("XDG_CONFIG_HOME", "/nonexistent/mxlens-test")
+        .env("XDG_STATE_HOME", "/nonexistent/mxlens-test");
     c
 }
 

@@ -211,3 +211,92 @@ fn without_authorities_one_resolver_still_has_nothing_to_compare() {
     assert!(cmds.is_empty());
     assert_eq!(app.mode, Mode::Normal);
 }
+
+fn lookups_of(cmds: &[Cmd]) -> Vec<(u64, usize)> {
+    cmds.iter()
+        .filter_map(|c| match c {
+            Cmd::Lookup {
+                generation,
+                upstream,
+                ..
+            } => Some((*generation, *upstream)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn w_watches_the_domain_and_lists_what_changed_when() {
+    let mut app = App::comparing(
+        A.into(),
+        vec![B.into()],
+        vec!["two.test.".into()],
+        Theme::mono(),
+    );
+    app.update(Msg::Resize(120, 40));
+    let answer_all = |app: &mut App, cmds: &[Cmd], changed: bool| {
+        for (generation, upstream) in lookups_of(cmds) {
+            let mut r = two_tier();
+            if changed && upstream == 1 {
+                r.mx.push(host(30, "new.two.test.", &["192.0.2.30"]));
+            }
+            app.update(Msg::Report {
+                generation,
+                upstream,
+                report: Box::new(r),
+            });
+        }
+    };
+    let first = app.start();
+    answer_all(&mut app, &first, false);
+
+    let cmds = app.update(key('w'));
+    assert_eq!(
+        lookups_of(&cmds).len(),
+        2,
+        "w looks again at once: {cmds:?}"
+    );
+    assert!(matches!(app.mode, Mode::Compare { .. }));
+    assert!(app.needs_tick(), "the watch clock ticks");
+    answer_all(&mut app, &cmds, false);
+    let w = app.watching.as_ref().unwrap();
+    assert_eq!(w.looks, 1);
+    // The shortest TTL of two_tier() is its addresses' 60 s.
+    assert_eq!(w.next_in(), Some(60));
+
+    // Nothing is looked up before the TTL runs out, then it is.
+    for _ in 0..599 {
+        assert!(lookups_of(&app.update(Msg::Tick)).is_empty());
+    }
+    let cmds = app.update(Msg::Tick);
+    assert_eq!(lookups_of(&cmds).len(), 2, "due after 60 s of ticks");
+    answer_all(&mut app, &cmds, true);
+    let w = app.watching.as_ref().unwrap();
+    assert_eq!(w.looks, 2);
+    let changed = w
+        .timeline
+        .iter()
+        .find(|(_, l)| l.contains("changed"))
+        .unwrap();
+    assert_eq!(changed.0, 60, "stamped with when it happened");
+    assert!(
+        changed
+            .1
+            .contains("resolver 127.0.0.1:5302 changed: + MX 30 new.two.test."),
+        "{changed:?}"
+    );
+    let s = screen(&app, 120, 40);
+    assert!(
+        s.contains("⟳ watching · 2 looks · next look in 60 s"),
+        "{s}"
+    );
+    assert!(
+        s.contains("+  60 s  resolver 127.0.0.1:5302 changed"),
+        "{s}"
+    );
+    assert!(s.contains("1 differs · watching two."), "{s}");
+
+    app.update(key('w'));
+    assert!(app.watching.is_none());
+    assert!(!app.needs_tick(), "no clock once stopped");
+}

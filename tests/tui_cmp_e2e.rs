@@ -75,6 +75,8 @@ fn mark_compare_save_and_open_end_to_end() {
         .args(["diff", "--resolver", &addr])
         .arg(&snap)
         .env("NO_COLOR", "1")
+        .env_remove("MXLENS_CONFIG")
+        .env("XDG_CONFIG_HOME", "/nonexistent/mxlens-test")
         .output()
         .unwrap();
     assert_eq!(

@@ -195,6 +195,7 @@ async fn until_change_exits_1_and_names_the_change_in_json() {
 #[tokio::test(flavor = "multi_thread")]
 async fn until_change_names_the_change_in_text() {
     let (code, lines, _) = watch_through_switch("text").await;
+    eprintln!("{}", lines.join("\n"));
     assert_eq!(code, 1, "{lines:?}");
     assert!(
         lines[0].starts_with("watching 1 domain on 127.0.0.1:"),

@@ -54,6 +54,11 @@ pub async fn run(args: &CheckArgs, settings: &Settings) -> anyhow::Result<i32> {
             "no domain given: name one or more, use --file PATH (or - for stdin), --list NAME, or try --demo"
         );
     }
+    // Read and check the whole baseline before anything is written.
+    let baseline = match &args.baseline {
+        Some(path) => Some(load_baseline(path)?),
+        None => None,
+    };
     let (upstreams, demo) = connect(&settings.upstream_spec()).await?;
     // Progress and the summary: on a terminal's stderr, for bulk runs only.
     let mut progress = Progress::new(bulk && std::io::stderr().is_terminal());
@@ -74,11 +79,6 @@ pub async fn run(args: &CheckArgs, settings: &Settings) -> anyhow::Result<i32> {
     let items = match &args.file {
         Some(path) => from_args.chain(read_lines(path).await?).boxed(),
         None => from_args,
-    };
-    // Read and check the whole baseline before anything is written.
-    let baseline = match &args.baseline {
-        Some(path) => Some(load_baseline(path)?),
-        None => None,
     };
     // With a baseline the exit code is diff(1)'s: 0 same, 1 changed, 2 error.
     let mut changed = false;

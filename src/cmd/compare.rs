@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::exit;
 use crate::cli::CompareArgs;
-use crate::config::settings::Settings;
+use crate::config::settings::{Settings, Source};
 use crate::dns::lookup;
 use crate::dns::upstream::connect;
 use crate::export::ExportFormat;
@@ -46,10 +46,17 @@ pub async fn run(args: &CompareArgs, settings: &Settings) -> anyhow::Result<i32>
         }
         domains.push(d);
     }
-    if settings.resolvers.value.len() > 1 {
-        anyhow::bail!("compare uses one upstream; give --resolver once (check compares resolvers)");
+    let mut spec = settings.upstream_spec();
+    if spec.resolvers.len() > 1 {
+        if matches!(settings.resolvers.source, Source::Flag(_)) {
+            anyhow::bail!(
+                "compare uses one upstream; give --resolver once (check compares resolvers)"
+            );
+        }
+        // Several configured resolvers: compare asks the first.
+        spec.resolvers.truncate(1);
     }
-    let (upstreams, _demo) = connect(&settings.upstream_spec()).await?;
+    let (upstreams, _demo) = connect(&spec).await?;
     let up = upstreams
         .first()
         .context("no upstream to query; give --resolver ADDR or --demo")?;

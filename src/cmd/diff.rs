@@ -10,7 +10,7 @@ use std::io::Write;
 use futures_util::stream::{self, StreamExt};
 
 use crate::cli::DiffArgs;
-use crate::config::settings::Settings;
+use crate::config::settings::{Settings, Source};
 use crate::dns::lookup;
 use crate::dns::upstream::connect;
 use crate::export::ExportFormat;
@@ -27,7 +27,7 @@ pub async fn run(args: &DiffArgs, settings: &Settings) -> anyhow::Result<i32> {
     let old_name = shown(&args.old);
     let (after, after_name) = match &args.new {
         Some(path) => {
-            if settings.demo || !settings.resolvers.value.is_empty() {
+            if settings.demo || matches!(settings.resolvers.source, Source::Flag(_)) {
                 anyhow::bail!(
                     "two snapshots are compared with each other: --demo and --resolver apply only without NEW.jsonl"
                 );

@@ -31,6 +31,8 @@ pub struct Flags {
     pub color: Option<ColorChoice>,
     /// `simulate --profile` and its overrides.
     pub profile: Option<String>,
+    /// `simulate --sender-family`.
+    pub sender_family: Option<crate::mx::failover::profile::SenderFamily>,
     pub address_limit: Option<u32>,
     pub connect_timeout: Option<f64>,
     pub min_backoff: Option<f64>,
@@ -176,7 +178,7 @@ impl Settings {
         );
         let base = Profile::by_name(&name.value).ok_or_else(|| {
             format!(
-                "sender profile \"{}\" is unknown; use rfc or postfix",
+                "sender profile \"{}\" is unknown; use rfc, postfix or exim",
                 name.value.escape_debug()
             )
         })?;
@@ -200,6 +202,10 @@ impl Settings {
                     _ => e.to_string(),
                 }
             })?;
+        let profile = match flags.sender_family {
+            Some(family) => profile.with_sender_family(family),
+            None => profile,
+        };
         let keys = ACTIONS
             .iter()
             .map(

@@ -74,6 +74,11 @@ pub struct MxHost {
     /// servers, an alias loop's names (names as received).
     #[serde(skip)]
     pub lookup_detail: Option<String>,
+    /// `addresses` are in an order a sender uses as presented (a what-if
+    /// proposal, as written); false for DNS answers, which have no order
+    /// (RFC 2181 §5) and are shown sorted.
+    #[serde(skip)]
+    pub addresses_as_written: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -301,6 +306,7 @@ impl MxHost {
             aaaa_status: AddressStatus::Ok,
             query_ms: 0.0,
             lookup_detail: None,
+            addresses_as_written: false,
         }
     }
 

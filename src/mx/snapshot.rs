@@ -61,51 +61,13 @@ impl Snapshot {
             if line.trim().is_empty() {
                 continue;
             }
-            let value: serde_json::Value = match serde_json::from_str(line) {
-                Ok(v) => v,
-                Err(e) if e.is_eof() && last && !ends_in_newline => {
-                    return Err(ParseError::at(
-                        n,
-                        "the file ends in the middle of a report (truncated)",
-                    ));
-                }
-                Err(e) => {
-                    return Err(ParseError::at(
-                        n,
-                        format!("not JSON ({})", visible(&e.to_string())),
-                    ));
-                }
+            // The common case in one pass; a line that is not a report is
+            // read again as plain JSON only to say what it is instead.
+            let report = match serde_json::from_str::<MxReport>(line) {
+                Ok(r) if r.schema == REPORT_SCHEMA => r,
+                Ok(r) => return Err(foreign(n, Some(&r.schema))),
+                Err(e) => return Err(diagnose(n, line, &e, last && !ends_in_newline)),
             };
-            let schema = value.get("schema").and_then(|s| s.as_str());
-            match schema {
-                Some(REPORT_SCHEMA) => {}
-                Some(other) => {
-                    return Err(ParseError::at(
-                        n,
-                        format!(
-                            "schema \"{}\" is not {REPORT_SCHEMA}: not a snapshot",
-                            visible(other)
-                        ),
-                    ));
-                }
-                None => {
-                    return Err(ParseError::at(
-                        n,
-                        format!(
-                            "JSON without \"schema\": \"{REPORT_SCHEMA}\": not an mxlens report"
-                        ),
-                    ));
-                }
-            }
-            let report: MxReport = serde_json::from_value(value).map_err(|e| {
-                ParseError::at(
-                    n,
-                    format!(
-                        "not a valid {REPORT_SCHEMA} report ({})",
-                        visible(&e.to_string())
-                    ),
-                )
-            })?;
             // Names go on to be looked up and shown: only the contract's
             // form (what `check` wrote) is accepted.
             if parse_domain(&report.domain).as_deref() != Ok(report.domain.as_str()) {
@@ -148,6 +110,45 @@ impl Snapshot {
             .filter(|r| seen.insert(r.domain.as_str()))
             .map(|r| r.domain.clone())
             .collect()
+    }
+}
+
+/// The error for JSON whose `schema` is not a report's.
+fn foreign(n: usize, schema: Option<&str>) -> ParseError {
+    match schema {
+        Some(other) => ParseError::at(
+            n,
+            format!(
+                "schema \"{}\" is not {REPORT_SCHEMA}: not a snapshot",
+                visible(other)
+            ),
+        ),
+        None => ParseError::at(
+            n,
+            format!("JSON without \"schema\": \"{REPORT_SCHEMA}\": not an mxlens report"),
+        ),
+    }
+}
+
+/// What a line that did not read as a report is: cut off, not JSON,
+/// another program's JSON, or a report with a bad field.
+fn diagnose(n: usize, line: &str, err: &serde_json::Error, at_end: bool) -> ParseError {
+    let value: serde_json::Value = match serde_json::from_str(line) {
+        Ok(v) => v,
+        Err(e) if e.is_eof() && at_end => {
+            return ParseError::at(n, "the file ends in the middle of a report (truncated)");
+        }
+        Err(e) => return ParseError::at(n, format!("not JSON ({})", visible(&e.to_string()))),
+    };
+    match value.get("schema").and_then(|s| s.as_str()) {
+        Some(REPORT_SCHEMA) => ParseError::at(
+            n,
+            format!(
+                "not a valid {REPORT_SCHEMA} report ({})",
+                visible(&err.to_string())
+            ),
+        ),
+        other => foreign(n, other),
     }
 }
 

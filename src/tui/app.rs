@@ -75,10 +75,12 @@ impl App {
                 report,
             } => {
                 self.report(generation, upstream, *report);
+                self.watch_answer();
                 Vec::new()
             }
             Msg::Authorities { generation, check } => {
                 self.authorities_in(generation, *check);
+                self.watch_answer();
                 Vec::new()
             }
             Msg::Paste(text) => {
@@ -98,11 +100,11 @@ impl App {
                 Vec::new()
             }
             Msg::Tick => {
-                if self.needs_tick() {
+                if self.spinning() {
                     self.spinner = self.spinner.wrapping_add(1);
                     self.dirty = true;
                 }
-                Vec::new()
+                self.watch_tick()
             }
             Msg::SnapshotSaved {
                 path,
@@ -194,6 +196,7 @@ impl App {
             Action::Requery => return self.requery(),
             Action::RequeryAll => return self.requery_all(),
             Action::Compare => return self.open_compare(),
+            Action::Watch => return self.toggle_watch(),
             Action::ToggleDown => self.toggle_down(),
             Action::ClearOutages => {
                 if let Some(d) = self.domains.get_mut(self.domain_cursor.selected) {

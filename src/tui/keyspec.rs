@@ -12,7 +12,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::keymap::{Action, BINDINGS, Binding, Key};
 
 /// Every action, in the order of the help overlay.
-pub const ACTIONS: [Action; 27] = [
+pub const ACTIONS: [Action; 28] = [
     Action::Up,
     Action::Down,
     Action::PageUp,
@@ -28,6 +28,7 @@ pub const ACTIONS: [Action; 27] = [
     Action::Requery,
     Action::RequeryAll,
     Action::Compare,
+    Action::Watch,
     Action::ToggleDown,
     Action::ClearOutages,
     Action::CycleProfile,
@@ -60,6 +61,7 @@ pub fn action_name(action: Action) -> &'static str {
         Action::Requery => "requery",
         Action::RequeryAll => "requery-all",
         Action::Compare => "compare",
+        Action::Watch => "watch",
         Action::ToggleDown => "toggle-down",
         Action::ClearOutages => "clear-outages",
         Action::CycleProfile => "cycle-profile",

@@ -126,7 +126,7 @@ impl App {
     }
 
     /// The authoritative check of domain `i`, when the app asks authorities.
-    fn ask_authorities(&mut self, i: usize) -> Vec<Cmd> {
+    pub(super) fn ask_authorities(&mut self, i: usize) -> Vec<Cmd> {
         if !self.authorities {
             return Vec::new();
         }
@@ -210,6 +210,7 @@ impl App {
             }
             Some(Action::Requery) => self.requery(),
             Some(Action::RequeryAll) => self.requery_all(),
+            Some(Action::Watch) => self.toggle_watch(),
             // The view shows every resolver's answer, the copy keys act on
             // the selection in the panes behind it: rather than copy
             // something out of sight, say how to reach it.

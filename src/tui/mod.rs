@@ -30,6 +30,7 @@ pub mod snapshots;
 pub mod state;
 pub mod theme;
 pub mod ui;
+pub mod watch;
 
 use std::future::Future;
 use std::io;

@@ -297,6 +297,8 @@ pub struct App {
     /// The compare view asks the selected domain's authoritative servers
     /// (the runner knows which: given with --authority, or discovered).
     pub authorities: bool,
+    /// The domain being watched (`w`), its timeline and clock.
+    pub watching: Option<super::watch::Watching>,
     next_generation: u64,
 }
 
@@ -343,6 +345,7 @@ impl App {
             snapshot: None,
             snapshot_path: super::snapshots::DEFAULT_PATH.to_string(),
             authorities: false,
+            watching: None,
             next_generation: 1,
         };
         let n = app.upstreams.len();
@@ -354,8 +357,14 @@ impl App {
         app
     }
 
-    /// Whether something animates (a spinner), so the runner must tick.
+    /// Whether something animates (a spinner) or a watch counts down, so
+    /// the runner must tick.
     pub fn needs_tick(&self) -> bool {
+        self.spinning() || self.watching.is_some()
+    }
+
+    /// Whether a spinner shows: a lookup or an authoritative check in flight.
+    pub fn spinning(&self) -> bool {
         self.domains
             .iter()
             .any(|d| d.any_pending() || d.authority_pending.is_some())

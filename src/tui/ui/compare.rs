@@ -135,6 +135,26 @@ pub fn lines_at(app: &App, width: usize) -> Vec<Line<'static>> {
         d.authorities.as_ref(),
         d.authority_pending.is_some(),
     ));
+    if let Some(w) = app.watching.as_ref().filter(|w| w.domain == d.name) {
+        let next = match w.next_in() {
+            Some(s) => format!("next look in {s} s"),
+            None => "looking…".into(),
+        };
+        out.push(Line::styled(
+            format!(
+                "⟳ watching · {} look{} · {next} · w stops",
+                w.looks,
+                if w.looks == 1 { "" } else { "s" }
+            ),
+            app.theme.key,
+        ));
+        // The newest entries, oldest first.
+        let skip = w.timeline.len().saturating_sub(8);
+        for (secs, line) in &w.timeline[skip..] {
+            let text = format!("  +{secs:>4} s  {}", esc(line));
+            out.push(Line::styled(fit(&text, width).into_owned(), app.theme.dim));
+        }
+    }
     out.push(Line::raw(""));
     for (i, label) in app.upstreams.iter().enumerate() {
         let (m, style) = mark(app, d, i);

@@ -213,6 +213,15 @@ pub fn authority_verdict(
         .iter()
         .filter(|s| s.status != AuthorityStatus::Answer)
         .count();
+    if n > 0 && failed == n {
+        return Some(Line::styled(
+            format!(
+                "? none of the {n} authoritative server{} gave an authoritative answer",
+                if n == 1 { "" } else { "s" }
+            ),
+            t.error,
+        ));
+    }
     let tail = if failed > 0 {
         format!(" ({failed} gave no authoritative answer)")
     } else {

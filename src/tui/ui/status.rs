@@ -49,6 +49,16 @@ pub fn summary(app: &App) -> Line<'static> {
         spans.push(Span::styled(" · ", t.dim));
         spans.push(Span::styled(format!("{differ} {verb}"), t.warning));
     }
+    if let Some(w) = &app.watching {
+        spans.push(Span::styled(" · ", t.dim));
+        let next = w
+            .next_in()
+            .map_or_else(|| "looking".to_string(), |s| format!("next in {s} s"));
+        spans.push(Span::styled(
+            format!("watching {} ({next})", super::esc(&w.domain)),
+            t.key,
+        ));
+    }
     let unknown = app
         .domains
         .iter()
