@@ -369,3 +369,22 @@ fn render(page: &Path) -> String {
     }
     clean
 }
+
+#[test]
+fn the_readme_example_configuration_is_valid() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = &readme[readme.find("## Configuration").expect("the section")..];
+    let start = section.find("```toml\n").expect("a toml block") + "```toml\n".len();
+    let example = &section[start..start + section[start..].find("```").unwrap()];
+    let home = Home::new();
+    home.config(example);
+    let out = home.run(&["config"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    assert!(shown.contains("profile = \"postfix\""), "{shown}");
+    assert!(
+        shown.contains("clients = [\"example.com.\", \"example.org.\"]"),
+        "{shown}"
+    );
+}

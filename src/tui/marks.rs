@@ -13,7 +13,8 @@ impl App {
     /// `m`: marks or unmarks the selected domain.
     pub(super) fn toggle_mark(&mut self) {
         let Some(d) = self.domains.get_mut(self.domain_cursor.selected) else {
-            self.say("no domain to mark: press a to add one", true);
+            let add = self.keymap.first_key(Action::Add);
+            self.say(format!("no domain to mark: press {add} to add one"), true);
             return;
         };
         d.marked = !d.marked;

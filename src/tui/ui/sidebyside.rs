@@ -18,6 +18,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
 use super::{esc, fit};
 use crate::mx::sidebyside::SideBySide;
+use crate::tui::keymap::Action;
 use crate::tui::state::{App, Mode};
 
 /// Width of the tier label column, its marker included.
@@ -135,9 +136,18 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let (popup, scroll, scrolls) = crate::tui::layout::popup(area, area.width, text.len(), scroll);
     let n = view.domains.len();
     let (first, shown, _) = columns(n, usize::from(popup.width.saturating_sub(2)), column);
-    let mut hint = String::from(" C or Esc closes");
+    let k = &app.keymap;
+    let mut hint = format!(
+        " {} or {} closes",
+        k.first_key(Action::SideBySide),
+        k.first_key(Action::Back)
+    );
     if scrolls {
-        hint.push_str(" · ↑/↓ scroll");
+        hint.push_str(&format!(
+            " · {}/{} scroll",
+            k.first_key(Action::Up),
+            k.first_key(Action::Down)
+        ));
     }
     if shown < n {
         hint.push_str(&format!(

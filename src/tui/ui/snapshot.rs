@@ -8,16 +8,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
 use super::esc;
+use crate::tui::keymap::Action;
 use crate::tui::snapshots::Against;
 use crate::tui::state::{App, Mode};
 
-fn frame_block(app: &App, title: String, hint: &'static str) -> Block<'static> {
+fn frame_block(app: &App, title: String, hint: impl Into<String>) -> Block<'static> {
     Block::new()
         .borders(Borders::ALL)
         .border_type(BorderType::Double)
         .border_style(app.theme.border_focused)
         .title(Line::styled(title, app.theme.title))
-        .title_bottom(Line::styled(hint, app.theme.dim))
+        .title_bottom(Line::styled(hint.into(), app.theme.dim))
 }
 
 /// The file name prompt, or the question whether to replace a file.
@@ -140,10 +141,21 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .as_ref()
         .map(|s| esc(&s.path).into_owned())
         .unwrap_or_default();
+    let k = &app.keymap;
+    let closes = format!(
+        " {} or {} closes · ",
+        k.first_key(Action::OpenSnapshot),
+        k.first_key(Action::Back)
+    );
+    let again = format!("{} looks up again ", k.first_key(Action::RequeryAll));
     let hint = if scrolls {
-        " o or Esc closes · ↑/↓ scroll · R looks up again "
+        format!(
+            "{closes}{}/{} scroll · {again}",
+            k.first_key(Action::Up),
+            k.first_key(Action::Down)
+        )
     } else {
-        " o or Esc closes · R looks up again "
+        format!("{closes}{again}")
     };
     frame.render_widget(Clear, popup);
     frame.render_widget(
