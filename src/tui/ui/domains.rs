@@ -9,6 +9,7 @@ use ratatui::widgets::{Cell, Row};
 use super::{block, column_widths, esc, fit, note, spinner, table};
 use crate::mx::{MxReport, Outcome};
 use crate::text::report::outcome_words;
+use crate::tui::keymap::Action;
 use crate::tui::state::{Agreement, App, Focus, Standing, outage_count};
 
 /// Whether the resolvers agree on a domain, readable without colour: `=`,
@@ -55,7 +56,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     }
     let b = block(title, Focus::Domains, app);
     if app.domains.is_empty() {
-        note(frame, area, b, Line::from("no domains: press a to add one"));
+        note(
+            frame,
+            area,
+            b,
+            Line::from(format!(
+                "no domains: press {} to add one",
+                app.keymap.first_key(Action::Add)
+            )),
+        );
         return;
     }
     let wide = area.width >= 56;

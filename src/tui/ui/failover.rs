@@ -22,6 +22,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::{block, esc, note};
 use crate::mx::failover::{SimOutcome, Simulation, TierState};
 use crate::text::simulation::{duration, outcome_sentence};
+use crate::tui::keymap::Action;
 use crate::tui::state::{App, Focus};
 use crate::tui::theme::Theme;
 
@@ -39,14 +40,15 @@ fn number(x: f64) -> String {
 }
 
 /// The pane's text for one simulation, for a pane `width` cells wide inside.
-pub fn lines(sim: &Simulation, t: &Theme, width: usize) -> Vec<Line<'static>> {
+/// `mark` is how the key that marks a host down is written (`Space`).
+pub fn lines(sim: &Simulation, t: &Theme, width: usize, mark: &str) -> Vec<Line<'static>> {
     let (badge, style) = match sim.outcome {
         SimOutcome::Delivered => ("✓ DELIVERED", t.ok),
         SimOutcome::Deferred => ("↻ DEFERRED", t.warning),
         SimOutcome::Bounced => ("✗ BOUNCED", t.error),
     };
     let down = if sim.down.is_empty() {
-        "nothing down (Space marks a host)".to_string()
+        format!("nothing down ({mark} marks a host)")
     } else {
         format!(
             "down: {}",
@@ -178,7 +180,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         return;
     };
     let inner_w = usize::from(area.width.saturating_sub(2)).max(1);
-    let text = lines(sim, &app.theme, inner_w);
+    let mark = app.keymap.first_key(Action::ToggleDown);
+    let text = lines(sim, &app.theme, inner_w, &mark);
     // Rows the wrapped text needs (words may wrap a little earlier).
     let rows: usize = text
         .iter()
@@ -186,10 +189,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .sum();
     let shown = usize::from(area.height.saturating_sub(2)) + usize::from(app.failover_scroll);
     let b = if rows > shown {
+        let down = app.keymap.first_key(Action::Down);
         let how = if app.focus == Focus::Failover {
-            " ▼ more: ↓ "
+            format!(" ▼ more: {down} ")
         } else {
-            " ▼ more: Tab here, then ↓ "
+            format!(
+                " ▼ more: {} here, then {down} ",
+                app.keymap.first_key(Action::FocusNext)
+            )
         };
         b.title_bottom(Line::styled(how, app.theme.dim))
     } else {
