@@ -256,6 +256,11 @@ proptest! {
     /// A limit that never cuts a delivery attempt short changes nothing.
     #[test]
     fn a_limit_that_never_binds_is_invisible(l in layout(9, 3, 12), p in profiles()) {
+        // Postfix's balanced list leaves addresses out even when it always
+        // delivers (fewer attempts, by design): the property is about the
+        // plain limit.
+        let mut p = p;
+        p.balance_families = false;
         let r = report(&l);
         let o = outages(&l, &r);
         let limited = simulate(&r, &o, &p);
@@ -265,7 +270,11 @@ proptest! {
             let unlimited = p.clone().with_overrides(Some(0), None, None, None, None).unwrap();
             let free = simulate(&r, &o, &unlimited);
             prop_assume!(limited.exact);
-            prop_assert_eq!(&limited.receivers, &free.receivers);
+            prop_assert_eq!(limited.receivers.len(), free.receivers.len());
+            for (a, b) in limited.receivers.iter().zip(&free.receivers) {
+                prop_assert_eq!(&a.exchange, &b.exchange);
+                prop_assert!((a.share - b.share).abs() < 1e-12, "{a:?} vs {b:?}");
+            }
             prop_assert!((limited.expected_failed_attempts - free.expected_failed_attempts).abs() < 1e-9);
         }
     }

@@ -253,7 +253,9 @@ pub fn simulate(report: &MxReport, outages: &Outages, profile: &Profile) -> Simu
         for (hi, _) in tier.hosts.iter().enumerate() {
             let a = o.accept[ti][hi];
             // Without a limit the accept probabilities already sum to 1 exactly.
-            let share = if o.limit == 0.0 {
+            // (The balanced list's closed form rounds in the 12th digit:
+            // normalise whenever the sum is not 1 to that precision.)
+            let share = if o.limit == 0.0 && (p_success - 1.0).abs() <= 1e-13 {
                 a
             } else {
                 a / p_success.max(EPS)
