@@ -392,7 +392,7 @@ fn unbound_keys_and_idle_ticks_do_not_redraw() {
 #[test]
 fn mouse_click_focuses_and_selects_a_row() {
     let mut app = loaded(vec![shuffled()]);
-    let l = mxlens::tui::layout::layout(app.area);
+    let l = mxlens::tui::layout::layout(app.area, &app);
     // Second host row: below the top border and the header row.
     let click = MouseEvent {
         kind: MouseEventKind::Down(MouseButton::Left),
@@ -426,7 +426,7 @@ fn selection_stays_visible_when_the_terminal_shrinks() {
     app.update(code(KeyCode::End));
     assert_eq!(app.domain_cursor.selected, 39);
     let view = |app: &App| {
-        let h = mxlens::tui::layout::layout(app.area).domains.height;
+        let h = mxlens::tui::layout::layout(app.area, app).domains.height;
         usize::from(h.saturating_sub(mxlens::tui::layout::LIST_CHROME))
     };
     assert!(app.domain_cursor.offset + view(&app) > 39);

@@ -64,9 +64,10 @@ pub fn outcome_sentence(s: &Simulation) -> String {
                 many => format!("{} hosts, shared as shown", many.len()),
             };
             let cost = if s.expected_failed_attempts > 0.0 {
+                let n = number(s.expected_failed_attempts);
+                let plural = if n == "1" { "" } else { "s" };
                 format!(
-                    ", after {} failed connection attempt(s) on average ({} lost on dead addresses)",
-                    number(s.expected_failed_attempts),
+                    ", after {n} failed connection attempt{plural} on average ({} lost on dead addresses)",
                     duration(s.expected_delay_s)
                 )
             } else {

@@ -19,6 +19,9 @@ impl App {
         let cmds = self.handle(msg);
         if self.dirty {
             self.resimulate();
+            // What the panes hold sets their heights: keep every cursor
+            // and scroll offset inside what now shows.
+            self.refit();
         }
         cmds
     }

@@ -27,6 +27,8 @@ mod prompt;
 pub mod state;
 pub mod theme;
 pub mod ui;
+pub mod whatif;
+pub mod wrap;
 
 use std::future::Future;
 use std::io;

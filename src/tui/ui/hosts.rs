@@ -7,7 +7,6 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row};
 
 use super::{block, column_widths, esc, fit, note, spinner, table};
 use crate::mx::failover::{HostSim, HostState};
@@ -27,6 +26,19 @@ pub fn tier_glyph(mx: &[MxHost], i: usize) -> &'static str {
         (true, true) => "┤",
         (true, false) => "┘",
     }
+}
+
+/// When host `i` repeats an exchange listed before it: the preference it
+/// is first listed at (where senders try it).
+pub fn first_listing(mx: &[MxHost], i: usize) -> Option<u16> {
+    let h = mx.get(i)?;
+    if h.is_null() {
+        return None;
+    }
+    mx[..i]
+        .iter()
+        .find(|o| o.exchange.eq_ignore_ascii_case(&h.exchange))
+        .map(|o| o.preference)
 }
 
 /// Whether any tier holds more than one host.
@@ -103,9 +115,16 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         note(frame, area, b, empty_line(report));
         return;
     }
+    let mut notes = Vec::new();
     if has_shuffled_tier(&report.mx) {
+        notes.push("┐┘ same preference: senders pick at random");
+    }
+    if (0..report.mx.len()).any(|i| first_listing(&report.mx, i).is_some()) {
+        notes.push("dup: listed again, tried at its first preference only");
+    }
+    if !notes.is_empty() {
         b = b.title_bottom(Line::styled(
-            " ┐┘ same preference: senders pick at random ",
+            format!(" {} ", notes.join(" · ")),
             app.theme.dim,
         ));
     }
@@ -129,13 +148,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         widths.push(Constraint::Length(4));
     }
     let name_w = column_widths(area, &widths).get(1).copied().unwrap_or(0);
-    let rows = report.mx.iter().enumerate().map(|(i, h)| {
+    let row = |i: usize| {
+        let h = &report.mx[i];
         let exchange = if h.is_null() {
             ". (null MX: no mail)".to_string()
         } else {
             esc(&h.exchange).into_owned()
         };
-        let sim = app.host_sim(&h.exchange);
+        // A host listed again is tried at its first preference only: the
+        // simulation's share belongs to that row, not to this one too.
+        let dup_of = first_listing(&report.mx, i);
+        let sim = app.host_sim(&h.exchange).filter(|_| dup_of.is_none());
         let down = sim.is_some_and(|s| s.state == HostState::Down);
         let name_style = if down { app.theme.down } else { Style::new() };
         let alias = if h.cname.is_empty() { "" } else { " (alias)" };
@@ -145,33 +168,42 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             name.push(Span::styled(alias, app.theme.error));
         }
         let mut cells = vec![
-            Cell::from(format!("{:>5} {}", h.preference, tier_glyph(&report.mx, i))),
-            Cell::from(Line::from(name)),
+            Line::from(format!("{:>5} {}", h.preference, tier_glyph(&report.mx, i))),
+            Line::from(name),
         ];
         if show_ttl {
-            cells.push(Cell::from(h.ttl.to_string()));
+            cells.push(Line::from(h.ttl.to_string()));
         }
         if show_provider {
-            cells.push(Cell::from(
+            cells.push(Line::from(
                 esc(h.provider.as_deref().unwrap_or("")).into_owned(),
             ));
         }
-        cells.push(Cell::from(h.addresses.len().to_string()));
-        cells.push(Cell::from(state_cell(h, sim, &app.theme)));
-        if show_share {
-            cells.push(Cell::from(share_cell(sim, &app.theme)));
+        cells.push(Line::from(h.addresses.len().to_string()));
+        match dup_of {
+            Some(p) => {
+                cells.push(Line::styled(format!("dup ({p})"), app.theme.dim));
+                if show_share {
+                    cells.push(Line::styled("   —", app.theme.dim));
+                }
+            }
+            None => {
+                cells.push(Line::from(state_cell(h, sim, &app.theme)));
+                if show_share {
+                    cells.push(Line::from(share_cell(sim, &app.theme)));
+                }
+            }
         }
-        Row::new(cells)
-    });
-    let header = Row::new(header);
+        cells
+    };
     table(
         frame,
         area,
         app,
         Focus::Hosts,
         b,
-        header,
-        rows.collect(),
+        &header,
+        (report.mx.len(), &row),
         &widths,
         app.host_cursor,
     );
