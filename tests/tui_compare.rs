@@ -258,7 +258,7 @@ fn a_failing_upstream_shows_its_error_and_the_app_stays_usable() {
     app.update(key('j'));
     app.update(key('='));
     let s = screen(&app, 80, 24);
-    assert!(s.contains("= all 2 resolvers agree"), "{s}");
+    assert!(s.contains("= both resolvers agree"), "{s}");
     app.update(key('='));
     assert_eq!(app.mode, Mode::Normal, "= closes it too");
     assert_eq!(app.update(key('q')), [Cmd::Quit]);

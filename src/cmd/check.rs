@@ -18,7 +18,7 @@ use crate::dns::lookup;
 use crate::dns::upstream::{Upstream, connect};
 use crate::export::ExportFormat;
 use crate::mx::escape::visible;
-use crate::mx::input::parse_domain;
+use crate::mx::input::{parse_domain, parse_list};
 use crate::mx::{MxReport, Outcome, Severity, diff};
 use crate::text::{self, Style};
 
@@ -36,13 +36,18 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
             "no domain given: name one or more, use --file PATH (or - for stdin), or try --demo"
         );
     }
-    let from_args = stream::iter(inputs.into_iter().enumerate().map(
-        |(i, raw)| match parse_domain(&raw) {
-            Ok(d) => Item::Domain(d),
-            Err(e) => Item::Invalid(format!("argument {}: {e}", i + 1)),
-        },
-    ))
-    .boxed();
+    // An argument may list several domains ("a.example,b.example").
+    let from_args: Vec<Item> = inputs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, raw)| {
+            parse_list(raw).into_iter().map(move |r| match r {
+                Ok(d) => Item::Domain(d),
+                Err((_, e)) => Item::Invalid(format!("argument {}: {e}", i + 1)),
+            })
+        })
+        .collect();
+    let from_args = stream::iter(from_args).boxed();
     let items = match &args.file {
         Some(path) => from_args.chain(read_lines(path).await?).boxed(),
         None => from_args,

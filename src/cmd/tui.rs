@@ -7,7 +7,7 @@ use crate::cli::Cli;
 use crate::clipboard::Clipboard;
 use crate::dns::lookup::mx_report;
 use crate::dns::upstream::connect;
-use crate::mx::input::parse_domain;
+use crate::mx::input::parse_list;
 use crate::tui::theme::Theme;
 use crate::tui::{App, run_app};
 
@@ -22,12 +22,23 @@ pub async fn run(cli: &Cli) -> anyhow::Result<()> {
             "the interactive UI needs a terminal; for scripts and pipes use \"mxlens check\" (e.g. mxlens check --format json example.com)"
         );
     }
+    // An argument may list several domains ("a.example,b.example"); every
+    // bad one is named before the terminal is touched.
     let mut domains = Vec::new();
+    let mut bad = Vec::new();
     for d in &super::domains_or_demo(&cli.domains, cli.upstream.demo) {
-        let name = parse_domain(d).map_err(|e| {
-            anyhow::anyhow!("{e}; give a domain name like example.com, user@example.com or mailto:user@example.com")
-        })?;
-        domains.push(name);
+        for item in parse_list(d) {
+            match item {
+                Ok(name) => domains.push(name),
+                Err((_, e)) => bad.push(e.to_string()),
+            }
+        }
+    }
+    if !bad.is_empty() {
+        anyhow::bail!(
+            "{}; give domain names like example.com, user@example.com or mailto:user@example.com",
+            bad.join("; ")
+        );
     }
     let (upstreams, demo) = connect(&cli.upstream.spec()).await?;
     let Some(primary) = upstreams.first() else {

@@ -9,9 +9,13 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Rect;
 
 use super::keymap::{self, Action};
-use super::state::{App, Cmd, Focus, Mode, Msg, SimInputs, Status, outage_count};
+use super::nav::scroll_popup;
+use super::state::{App, Cmd, Focus, Mode, Msg, SimInputs, Status, Undo, outage_count};
 use crate::export::ExportFormat;
 use crate::mx::failover::simulate;
+
+/// Undo steps kept.
+const UNDO_DEPTH: usize = 50;
 
 impl App {
     /// The one transition function.
@@ -117,11 +121,26 @@ impl App {
         match &mut self.mode {
             Mode::Input { .. } => self.input_key(k),
             Mode::Help { scroll } => {
+                let max = self.popup_max_scroll.get();
                 match keymap::action_for(&k) {
                     Some(Action::Help | Action::Back) => self.mode = Mode::Normal,
                     Some(Action::Quit) => return vec![Cmd::Quit],
-                    Some(Action::Down) => *scroll = scroll.saturating_add(1),
-                    Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+                    Some(a) if scroll_popup(scroll, a, max) => {}
+                    _ => return Vec::new(),
+                }
+                self.dirty = true;
+                Vec::new()
+            }
+            Mode::Finding { scroll } => {
+                let max = self.popup_max_scroll.get();
+                match keymap::action_for(&k) {
+                    Some(Action::Enter | Action::Back) => self.mode = Mode::Normal,
+                    Some(Action::Quit) => return vec![Cmd::Quit],
+                    Some(Action::CopyFinding) => {
+                        self.dirty = true;
+                        return self.copy_finding();
+                    }
+                    Some(a) if scroll_popup(scroll, a, max) => {}
                     _ => return Vec::new(),
                 }
                 self.dirty = true;
@@ -185,11 +204,22 @@ impl App {
             Action::ClearOutages => {
                 if let Some(d) = self.domains.get_mut(self.domain_cursor.selected) {
                     let n = outage_count(&d.outages);
-                    d.outages.clear();
-                    let msg = format!("cleared {n} outage(s) of {}", esc(&d.name));
-                    self.say(msg, false);
+                    if n == 0 {
+                        let msg = format!("{} has no outage to clear", esc(&d.name));
+                        self.say(msg, false);
+                    } else {
+                        let outages = std::mem::take(&mut d.outages);
+                        let domain = d.name.clone();
+                        let s = if n == 1 { "" } else { "s" };
+                        self.say(
+                            format!("cleared {n} outage{s} of {} (u undoes)", esc(&domain)),
+                            false,
+                        );
+                        self.remember(Undo::Cleared { domain, outages });
+                    }
                 }
             }
+            Action::Undo => return self.undo(),
             Action::CycleProfile => {
                 self.profile = self.profile.next();
                 let p = format!("sender profile: {}", self.profile.name);
@@ -208,14 +238,27 @@ impl App {
                 }
             }
             Action::CopyFinding => return self.copy_finding(),
-            Action::Help => self.mode = Mode::Help { scroll: 0 },
+            Action::Help => self.open_popup(Mode::Help { scroll: 0 }),
             Action::Quit => return vec![Cmd::Quit],
         }
         Vec::new()
     }
 
+    /// Opens a scrolling popup; how far it scrolls is known once drawn.
+    pub(super) fn open_popup(&mut self, mode: Mode) {
+        self.popup_max_scroll.set(u16::MAX);
+        self.mode = mode;
+    }
+
     fn enter(&mut self) {
         match self.focus {
+            Focus::Findings
+                if self
+                    .selected_report()
+                    .is_some_and(|r| r.findings.len() > self.finding_cursor.selected) =>
+            {
+                self.open_popup(Mode::Finding { scroll: 0 });
+            }
             Focus::Domains if self.selected_report().is_some_and(|r| !r.mx.is_empty()) => {
                 self.focus = Focus::Hosts
             }
@@ -242,15 +285,71 @@ impl App {
     }
 
     fn remove(&mut self) {
+        if self.focus != Focus::Domains {
+            self.say(
+                "d removes the selected domain in the domains pane: Esc or Tab to get there",
+                true,
+            );
+            return;
+        }
         let i = self.domain_cursor.selected;
         if i >= self.domains.len() {
             self.say("no domain to remove", true);
             return;
         }
         let gone = self.domains.remove(i);
-        self.say(format!("removed {}", gone.name), false);
+        self.say(format!("removed {} (u undoes)", esc(&gone.name)), false);
+        self.remember(Undo::Removed {
+            index: i,
+            entry: Box::new(gone),
+        });
         self.select_domain(i.min(self.domains.len().saturating_sub(1)));
-        self.focus = Focus::Domains;
+    }
+
+    /// Keeps an undo step; the oldest go beyond [`UNDO_DEPTH`].
+    fn remember(&mut self, step: Undo) {
+        if self.undo.len() == UNDO_DEPTH {
+            self.undo.remove(0);
+        }
+        self.undo.push(step);
+    }
+
+    /// `u`: puts back the last removed domain or cleared outages.
+    fn undo(&mut self) -> Vec<Cmd> {
+        match self.undo.pop() {
+            None => self.say("nothing to undo", true),
+            Some(Undo::Removed { index, entry }) => {
+                if self.domains.iter().any(|d| d.name == entry.name) {
+                    self.say(
+                        format!("{} is listed again already", esc(&entry.name)),
+                        false,
+                    );
+                    return Vec::new();
+                }
+                let i = index.min(self.domains.len());
+                let pending = entry.any_pending();
+                self.say(format!("{} is back", esc(&entry.name)), false);
+                self.domains.insert(i, *entry);
+                self.focus = Focus::Domains;
+                self.select_domain(i);
+                // An answer that came while it was gone was dropped.
+                if pending {
+                    return self.lookup(i);
+                }
+            }
+            Some(Undo::Cleared { domain, outages }) => {
+                match self.domains.iter_mut().find(|d| d.name == domain) {
+                    Some(d) => {
+                        let n = outage_count(&outages);
+                        d.outages = outages;
+                        let s = if n == 1 { "" } else { "s" };
+                        self.say(format!("{n} outage{s} of {} restored", esc(&domain)), false);
+                    }
+                    None => self.say(format!("{} is no longer listed", esc(&domain)), true),
+                }
+            }
+        }
+        Vec::new()
     }
 
     fn toggle_down(&mut self) {

@@ -85,7 +85,9 @@ pub fn needs(app: &App, failover_w: u16) -> Needs {
     let hosts = report.map_or(1, |r| r.mx.len().max(1));
     let top = app.domains.len().max(1).max(hosts);
     let addresses = app.selected_host().map_or(1, |h| h.addresses.len().max(1));
-    let failover = whatif::text(app, usize::from(failover_w).max(1)).len().max(1);
+    let failover = whatif::text(app, usize::from(failover_w).max(1))
+        .len()
+        .max(1);
     let findings = report.map_or(0, |r| r.findings.len());
     Needs {
         top: rows(top).saturating_add(LIST_CHROME),
@@ -167,4 +169,10 @@ pub fn popup(area: Rect, max_w: u16, lines: usize, scroll: u16) -> (Rect, u16, b
         height: h,
     };
     (rect, scroll.min(want_h.saturating_sub(h)), want_h > h)
+}
+
+/// The last scroll offset at which `lines` rows still fill `rect` (framed).
+pub fn popup_max_scroll(lines: usize, rect: Rect) -> u16 {
+    let lines = u16::try_from(lines).unwrap_or(u16::MAX);
+    lines.saturating_sub(rect.height.saturating_sub(2))
 }

@@ -10,6 +10,7 @@
 use crossterm::event::KeyEvent;
 
 use super::keymap::{self, Action};
+use super::nav::scroll_popup;
 use super::state::{App, Cmd, Mode, Side};
 use crate::mx::MxReport;
 use crate::mx::diff::diff;
@@ -123,7 +124,7 @@ impl App {
         } else if self.selected_domain().is_none() {
             self.say("no domain to compare: press a to add one", true);
         } else {
-            self.mode = Mode::Compare { scroll: 0 };
+            self.open_popup(Mode::Compare { scroll: 0 });
         }
     }
 
@@ -138,14 +139,7 @@ impl App {
                 self.mode = Mode::Normal;
                 Vec::new()
             }
-            Some(Action::Down) => {
-                *scroll = scroll.saturating_add(1);
-                Vec::new()
-            }
-            Some(Action::Up) => {
-                *scroll = scroll.saturating_sub(1);
-                Vec::new()
-            }
+            Some(a) if scroll_popup(scroll, a, self.popup_max_scroll.get()) => Vec::new(),
             Some(Action::Requery) => self.requery(),
             Some(Action::RequeryAll) => self.requery_all(),
             // The view shows every resolver's answer, the copy keys act on

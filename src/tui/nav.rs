@@ -3,9 +3,27 @@
 
 use crossterm::event::MouseEvent;
 
+use super::keymap::Action;
 use super::layout;
-use super::whatif;
 use super::state::{App, Cursor, Focus, Mode};
+use super::whatif;
+
+/// Scrolls a popup's text for a key, within `0..=max`; false when the
+/// action is not a scroll.
+pub(super) fn scroll_popup(scroll: &mut u16, action: Action, max: u16) -> bool {
+    const PAGE: u16 = 10;
+    *scroll = match action {
+        Action::Down => scroll.saturating_add(1),
+        Action::Up => scroll.saturating_sub(1),
+        Action::PageDown => scroll.saturating_add(PAGE),
+        Action::PageUp => scroll.saturating_sub(PAGE),
+        Action::Top => 0,
+        Action::Bottom => max,
+        _ => return false,
+    }
+    .min(max);
+    true
+}
 
 /// Rows a list pane shows at once in layout `l`.
 fn view_in(l: &layout::Layout, pane: Focus) -> usize {
@@ -127,7 +145,10 @@ impl App {
         match m.kind {
             MouseEventKind::Down(MouseButton::Left) => {
                 if !matches!(self.mode, Mode::Normal) {
-                    if matches!(self.mode, Mode::Help { .. } | Mode::Compare { .. }) {
+                    if matches!(
+                        self.mode,
+                        Mode::Help { .. } | Mode::Compare { .. } | Mode::Finding { .. }
+                    ) {
                         self.mode = Mode::Normal;
                         self.dirty = true;
                     }

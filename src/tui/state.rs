@@ -113,6 +113,10 @@ pub enum Mode {
     Compare {
         scroll: u16,
     },
+    /// The selected finding in full (`Enter` in the findings pane).
+    Finding {
+        scroll: u16,
+    },
 }
 
 /// One domain in the list.
@@ -157,6 +161,18 @@ pub(super) struct SimInputs {
     pub profile: Profile,
 }
 
+/// Something `u` puts back.
+#[derive(Debug, Clone)]
+pub(super) enum Undo {
+    /// `d` removed this domain from row `index`.
+    Removed {
+        index: usize,
+        entry: Box<DomainEntry>,
+    },
+    /// `x` cleared these outages of a domain.
+    Cleared { domain: String, outages: Outages },
+}
+
 /// A line for the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
@@ -185,6 +201,11 @@ pub struct App {
     pub(super) simulated: Option<SimInputs>,
     /// How many times the simulation ran (the cache's witness in tests).
     pub simulation_runs: u64,
+    /// The last scroll offset of the open popup (help, compare, finding)
+    /// as it was last drawn: scrolling stops there.
+    pub popup_max_scroll: std::cell::Cell<u16>,
+    /// What `u` can undo, the latest last.
+    pub(super) undo: Vec<Undo>,
     /// Where lookups go, e.g. `demo` or `127.0.0.1:5354`; never empty.
     /// The first is the primary, whose reports the panes show; with
     /// several, every domain is looked up on each and they are compared.
@@ -237,6 +258,8 @@ impl App {
             simulation: None,
             simulated: None,
             simulation_runs: 0,
+            popup_max_scroll: std::cell::Cell::new(u16::MAX),
+            undo: Vec::new(),
             upstreams,
             status: None,
             spinner: 0,

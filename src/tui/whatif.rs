@@ -58,11 +58,17 @@ pub fn percent(p: f64) -> String {
 fn headline(sim: &Simulation, t: &Theme) -> (String, ratatui::style::Style) {
     match sim.outcome {
         SimOutcome::Delivered => {
+            // Below 0.05 % a share is noise of the arithmetic (1e-33), not
+            // something a sender will ever see.
+            const SEEN: f64 = 0.0005;
             let mut rest = Vec::new();
-            if sim.deferral_probability > 0.0 {
-                rest.push(format!("{} % deferred first", percent(sim.deferral_probability)));
+            if sim.deferral_probability >= SEEN {
+                rest.push(format!(
+                    "{} % deferred first",
+                    percent(sim.deferral_probability)
+                ));
             }
-            if sim.bounce_probability > 0.0 {
+            if sim.bounce_probability >= SEEN {
                 rest.push(format!("{} % bounced", percent(sim.bounce_probability)));
             }
             if rest.is_empty() {
@@ -203,7 +209,6 @@ pub fn lines(sim: &Simulation, t: &Theme, width: usize, implicit: bool) -> Vec<L
     }
     out
 }
-
 
 /// The failover pane's text for the selected domain, wrapped to `width`
 /// cells; empty while there is no simulation.

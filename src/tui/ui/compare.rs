@@ -37,18 +37,19 @@ fn verdict(app: &App, d: &DomainEntry) -> Line<'static> {
             ),
             t.pending,
         ),
+        Agreement::Agree if total == 2 => Line::styled("= both resolvers agree (TTLs aside)", t.ok),
         Agreement::Agree => {
             Line::styled(format!("= all {total} resolvers agree (TTLs aside)"), t.ok)
         }
         Agreement::Differ(n) => {
-            let verb = if n == 1 { "differs" } else { "differ" };
-            Line::styled(
-                format!(
-                    "≠ {n} of {} other resolvers {verb} from the primary (TTLs aside)",
-                    total - 1
-                ),
-                t.warning,
-            )
+            let others = total - 1;
+            let who = match (n, others) {
+                (_, 1) => "the other resolver differs".to_string(),
+                (n, o) if n == o => format!("all {o} other resolvers differ"),
+                (1, o) => format!("1 of {o} other resolvers differs"),
+                (n, o) => format!("{n} of {o} other resolvers differ"),
+            };
+            Line::styled(format!("≠ {who} from the primary (TTLs aside)"), t.warning)
         }
     }
 }
@@ -146,6 +147,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     };
     let text = lines(app);
     let (popup, scroll, scrolls) = crate::tui::layout::popup(area, 80, text.len(), scroll);
+    app.popup_max_scroll
+        .set(crate::tui::layout::popup_max_scroll(text.len(), popup));
     let hint = if scrolls {
         " = or Esc closes · ↑/↓ scroll · r looks up again "
     } else {

@@ -6,9 +6,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::{block, column_widths, esc, fit, note, spinner, table};
-use crate::tui::layout::LIST_CHROME;
 use crate::mx::{MxReport, Outcome};
 use crate::text::report::outcome_words;
+use crate::tui::layout::LIST_CHROME;
 use crate::tui::state::{Agreement, App, DomainEntry, Focus, Standing, outage_count};
 
 /// Whether the resolvers agree on a domain, readable without colour: `=`,
@@ -80,7 +80,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     } else {
         8
     };
-    let mut header = vec!["", "domain", "outcome"];
+    let mut header = vec!["", "domain", if outcome_w >= 7 { "outcome" } else { "" }];
     let mut widths = vec![
         Constraint::Length(1),
         Constraint::Fill(2),

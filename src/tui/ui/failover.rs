@@ -43,9 +43,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             " Tab here to scroll ·"
         };
         let at = super::text_position(scroll, view, text.len());
-        b = b.title_bottom(
-            Line::styled(format!("{how}{at}"), app.theme.dim).right_aligned(),
-        );
+        b = b.title_bottom(Line::styled(format!("{how}{at}"), app.theme.dim).right_aligned());
     }
     let scroll = u16::try_from(scroll).unwrap_or(u16::MAX);
     frame.render_widget(Paragraph::new(text).block(b).scroll((scroll, 0)), area);

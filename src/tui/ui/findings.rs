@@ -15,16 +15,23 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let mut title = vec![Span::raw("Findings")];
     if let Some(r) = report {
         let count = |s| r.findings.iter().filter(|f| f.severity == s).count();
-        title.push(Span::raw(format!(" ({})", r.findings.len())));
-        for (s, style) in [
-            (Severity::Error, app.theme.error),
-            (Severity::Warning, app.theme.warning),
+        let mut parts = Vec::new();
+        for (s, word, style) in [
+            (Severity::Error, "error", app.theme.error),
+            (Severity::Warning, "warning", app.theme.warning),
         ] {
             let n = count(s);
             if n > 0 {
-                title.push(Span::styled(format!(" {n} {}", s.as_str()), style));
+                let plural = if n == 1 { "" } else { "s" };
+                parts.push(Span::styled(format!("{n} {word}{plural}"), style));
             }
         }
+        title.push(Span::raw(format!(" ({}", r.findings.len())));
+        for (i, p) in parts.into_iter().enumerate() {
+            title.push(Span::raw(if i == 0 { ": " } else { ", " }));
+            title.push(p);
+        }
+        title.push(Span::raw(")"));
     }
     let b = block(title, Focus::Findings, app);
     let Some(r) = report else {

@@ -117,16 +117,16 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     }
     let mut notes = Vec::new();
     if has_shuffled_tier(&report.mx) {
-        notes.push("┐┘ same preference: senders pick at random");
+        notes.push("┐┘ same preference: random order");
     }
     if (0..report.mx.len()).any(|i| first_listing(&report.mx, i).is_some()) {
-        notes.push("dup: listed again, tried at its first preference only");
+        notes.push("dup: tried at its first preference");
     }
     if !notes.is_empty() {
-        b = b.title_bottom(Line::styled(
-            format!(" {} ", notes.join(" · ")),
-            app.theme.dim,
-        ));
+        // Leave the right end to the list position (" 12/34 ▲ ▼ ").
+        let room = usize::from(area.width).saturating_sub(2 + 14);
+        let text = fit(&format!(" {} ", notes.join(" · ")), room).into_owned();
+        b = b.title_bottom(Line::styled(text, app.theme.dim));
     }
     let show_ttl = area.width >= 64;
     let show_share = area.width >= 40;
@@ -141,8 +141,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         header.push("provider");
         widths.push(Constraint::Fill(1));
     }
-    header.extend(["ips", "state"]);
-    widths.extend([Constraint::Length(3), Constraint::Length(8)]);
+    // The address count is in the addresses pane too: narrow, the names
+    // get its room.
+    let show_ips = area.width >= 56;
+    if show_ips {
+        header.push("ips");
+        widths.push(Constraint::Length(3));
+    }
+    header.push("state");
+    widths.push(Constraint::Length(8));
     if show_share {
         header.push("mail");
         widths.push(Constraint::Length(4));
@@ -179,7 +186,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                 esc(h.provider.as_deref().unwrap_or("")).into_owned(),
             ));
         }
-        cells.push(Line::from(h.addresses.len().to_string()));
+        if show_ips {
+            cells.push(Line::from(h.addresses.len().to_string()));
+        }
         match dup_of {
             Some(p) => {
                 cells.push(Line::styled(format!("dup ({p})"), app.theme.dim));

@@ -23,6 +23,7 @@ pub mod addresses;
 pub mod compare;
 pub mod domains;
 pub mod failover;
+pub mod finding;
 pub mod findings;
 pub mod help;
 pub mod hosts;
@@ -61,6 +62,7 @@ pub fn render(frame: &mut Frame, app: &App) {
         Mode::Help { .. } => help::render(frame, area, app),
         Mode::Picker { .. } => picker::render(frame, area, app),
         Mode::Compare { .. } => compare::render(frame, area, app),
+        Mode::Finding { .. } => finding::render(frame, area, app),
         Mode::Normal | Mode::Input { .. } => {}
     }
 }

@@ -134,13 +134,25 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             let first = match error {
                 Some(e) => Line::styled(format!(" ✗ {}", super::esc(e)), app.theme.error),
                 None => Line::styled(
-                    " Enter adds · Esc cancels · a name, user@domain or mailto: address",
+                    " Enter adds · Esc cancels · names, user@domain, mailto:, lists",
                     app.theme.dim,
                 ),
             };
+            let first = super::fit_line(first, usize::from(top.width));
             frame.render_widget(Paragraph::new(first), top);
-            let prompt = " Add domain: ";
-            let shown = super::esc(text).into_owned();
+            let prompt = " Add domains: ";
+            // A long (pasted) list shows its end, where the cursor is.
+            let all = super::esc(text);
+            let room = usize::from(bottom.width)
+                .saturating_sub(prompt.chars().count() + 1)
+                .max(2);
+            let n = all.chars().count();
+            let shown = if n > room {
+                let tail: String = all.chars().skip(n - (room - 1)).collect();
+                format!("…{tail}")
+            } else {
+                all.into_owned()
+            };
             let line = Line::from(vec![
                 Span::styled(prompt, app.theme.key),
                 Span::raw(shown.clone()),
@@ -178,7 +190,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                     frame.render_widget(p, rows);
                 }
                 _ => {
-                    frame.render_widget(Paragraph::new(summary(app)), top);
+                    let line = super::fit_line(summary(app), usize::from(top.width));
+                    frame.render_widget(Paragraph::new(line), top);
                     frame.render_widget(Paragraph::new(hints(app, bottom.width)), bottom);
                 }
             }
