@@ -12,6 +12,7 @@ use super::{block, column_widths, esc, fit, note, spinner, table};
 use crate::mx::failover::{HostSim, HostState};
 use crate::mx::name::unicode_form;
 use crate::mx::{AddressStatus, MxHost, MxReport, Outcome};
+use crate::tui::layout::LIST_CHROME;
 use crate::tui::state::{App, Focus};
 use crate::tui::theme::Theme;
 
@@ -117,14 +118,16 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     }
     let mut notes = Vec::new();
     if has_shuffled_tier(&report.mx) {
-        notes.push("┐┘ same preference: random order");
+        notes.push("┐┘ same pref: random order");
     }
     if (0..report.mx.len()).any(|i| first_listing(&report.mx, i).is_some()) {
-        notes.push("dup: tried at its first preference");
+        notes.push("dup: tried at its first pref");
     }
     if !notes.is_empty() {
-        // Leave the right end to the list position (" 12/34 ▲ ▼ ").
-        let room = usize::from(area.width).saturating_sub(2 + 14);
+        // Leave the right end to the list position (" 3/4 ▼ ").
+        let view = usize::from(area.height.saturating_sub(LIST_CHROME));
+        let at = super::list_position(app.host_cursor, view, report.mx.len());
+        let room = usize::from(area.width).saturating_sub(3 + at.chars().count());
         let text = fit(&format!(" {} ", notes.join(" · ")), room).into_owned();
         b = b.title_bottom(Line::styled(text, app.theme.dim));
     }
