@@ -45,7 +45,7 @@ fn demo_session_end_to_end() {
     });
     assert!(row_of(&s, "gone.example.").contains("nxdomain"), "{s}");
     assert!(row_of(&s, "▶? unserved.test.").contains("refused"), "{s}");
-    assert!(!s.contains("healthy.example."), "scrolled: {s}");
+    assert!(s.contains(" 13/13 "), "the list says where it is: {s}");
     t.keys(&["g"]);
 
     // Move down and back up.
@@ -84,7 +84,7 @@ fn demo_session_end_to_end() {
     let s = t.wait_for("deferred", |s| s.contains("DEFERRED"));
     assert!(s.contains("retry timeline"), "{s}");
     t.keys(&["x"]);
-    t.wait_for("outages cleared", |s| s.contains("cleared 2 outage(s)"));
+    t.wait_for("outages cleared", |s| s.contains("cleared 2 outages"));
     t.keys(&["k", "Space", "Space"]);
     t.wait_for("mx1 back up", |s| {
         s.contains("mx1.healthy.example. marked up")
@@ -126,6 +126,91 @@ fn demo_session_end_to_end() {
     t.wait_for("help", |s| s.contains("Help") && s.contains("drill down"));
     t.keys(&["Escape"]);
     t.wait_for("help closed", |s| !s.contains("drill down"));
+
+    t.keys(&["q"]);
+    t.assert_terminal_sane();
+}
+
+/// At 80×24: the failover pane scrolls to its last line and back, its
+/// headline carries a partial outcome, a finding opens in full, and a
+/// comma-separated list adds every domain.
+#[test]
+fn panes_at_80x24_scroll_warn_open_findings_and_take_lists() {
+    let Some(t) = Tmux::start("panes", 80, 24, &[]) else {
+        return;
+    };
+    t.run("--demo");
+    t.wait_for("every demo report", |s| {
+        s.contains("Domains (13)") && !s.contains("pending")
+    });
+
+    // workspace.example with Postfix's address limit: aspmx, alt1 and the
+    // first address of alt2 down.
+    t.keys(&["j", "j"]);
+    t.wait_for("workspace.example.", |s| {
+        s.contains("MX hosts · workspace.example.")
+    });
+    t.keys(&["p", "Enter", "Space", "j", "Space", "j", "Enter", "Space"]);
+    let s = t.wait_for("the partial outcome in the headline", |s| {
+        s.contains("✓ DELIVERED · 50 % deferred first")
+    });
+    assert!(s.contains("192.0.2.103 marked down"), "{s}");
+
+    // The failover pane: G shows the last line, k steps back one, g the top.
+    t.keys(&["Tab", "G"]);
+    let s = t.wait_for("the end of the failover text", |s| {
+        s.contains("(address limit)") && s.contains("/24 ▲ ")
+    });
+    assert!(
+        !s.contains("✓ DELIVERED ·"),
+        "scrolled past the headline: {s}"
+    );
+    assert!(
+        s.contains("19–24/24 ▲ "),
+        "nothing below the last line: {s}"
+    );
+    for _ in 0..5 {
+        t.keys(&["j", "PageDown"]);
+    }
+    t.keys(&["k"]);
+    t.wait_for("one line up", |s| {
+        !s.contains("(address limit)") && s.contains("/24 ▲ ▼ ")
+    });
+    t.keys(&["g"]);
+    t.wait_for("the headline again", |s| {
+        s.contains("✓ DELIVERED · 50 % deferred first")
+    });
+
+    // broken.example.'s findings: Enter opens the selected one in full.
+    t.escape_to_domains();
+    t.keys(&["j", "j", "j", "j", "j", "j"]);
+    t.wait_for("broken.example.", |s| {
+        s.contains("MX hosts · broken.example.")
+    });
+    t.keys(&["BTab"]);
+    t.wait_for("focus on the findings", |s| s.contains("┏ Findings"));
+    t.keys(&["Enter"]);
+    let s = t.wait_for("the finding in full", |s| s.contains("Finding 1/"));
+    assert!(s.contains("reference"), "{s}");
+    assert!(s.contains("RFC"), "{s}");
+    t.keys(&["Enter"]);
+    t.wait_for("the popup closed", |s| !s.contains("Finding 1/"));
+
+    // A list in the add prompt.
+    t.escape_to_domains();
+    t.keys(&["a"]);
+    t.type_text("x1.example, x2.example");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("both added", |s| {
+        s.contains("Domains (15)") && !s.contains("pending")
+    });
+    assert!(
+        s.contains("x1.example.") || s.contains("added 2 domains"),
+        "{s}"
+    );
+    t.keys(&["G"]);
+    let s = t.wait_for("the last one", |s| s.contains("MX hosts · x2.example."));
+    assert!(row_of(&s, "x2.example.").contains("nxdomain"), "{s}");
 
     t.keys(&["q"]);
     t.assert_terminal_sane();
@@ -296,7 +381,7 @@ fn two_resolvers_that_disagree_are_compared() {
         s.contains("MX hosts · same.test.")
     });
     t.keys(&["="]);
-    t.wait_for("agreement", |s| s.contains("= all 2 resolvers agree"));
+    t.wait_for("agreement", |s| s.contains("= both resolvers agree"));
     t.keys(&["="]);
     t.wait_for("the view closed", |s| !s.contains("Resolvers ·"));
 

@@ -16,7 +16,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         title.push(Span::raw(" · "));
         title.push(Span::raw(esc(&h.exchange).into_owned()));
     }
-    let b = block(title, Focus::Addresses, app);
+    let b = block(title, Focus::Addresses, app, area);
     let Some(h) = host else {
         note(frame, area, b, Line::from(""));
         return;

@@ -52,7 +52,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             app.theme.pending,
         ));
     }
-    let b = block(title, Focus::Domains, app);
+    let b = block(title, Focus::Domains, app, area);
     if app.domains.is_empty() {
         note(frame, area, b, Line::from("no domains: press a to add one"));
         return;

@@ -22,7 +22,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Span::styled(app.profile.name.clone(), app.theme.key),
         Span::styled(limit, Style::new()),
     ];
-    let b = block(title, Focus::Failover, app);
+    let b = block(title, Focus::Failover, app, area);
     if app.simulation.is_none() {
         let text = match app.selected_domain() {
             Some(_) => "waiting for the report",

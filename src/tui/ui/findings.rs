@@ -33,7 +33,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         }
         title.push(Span::raw(")"));
     }
-    let b = block(title, Focus::Findings, app);
+    let b = block(title, Focus::Findings, app, area);
     let Some(r) = report else {
         note(frame, area, b, Line::from(""));
         return;

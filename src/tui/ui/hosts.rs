@@ -94,7 +94,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         note(
             frame,
             area,
-            block(vec![Span::raw("MX hosts")], Focus::Hosts, app),
+            block(vec![Span::raw("MX hosts")], Focus::Hosts, app, area),
             Line::from(""),
         );
         return;
@@ -106,7 +106,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     if let Some(u) = unicode_form(&entry.name) {
         title.push(Span::styled(format!(" ({})", esc(&u)), app.theme.dim));
     }
-    let mut b = block(title, Focus::Hosts, app);
+    let mut b = block(title, Focus::Hosts, app, area);
     let Some(report) = &entry.report else {
         let text = format!("{} looking up {}…", spinner(app.spinner), esc(&entry.name));
         note(frame, area, b, Line::styled(text, app.theme.pending));

@@ -125,16 +125,22 @@ pub fn esc(s: &str) -> Cow<'_, str> {
     crate::mx::escape::visible(s)
 }
 
-/// A pane's frame: title, focus emphasis.
-pub fn block<'a>(title: Vec<Span<'a>>, pane: Focus, app: &App) -> Block<'a> {
+/// A pane's frame for `area`: title (cut with `…` to fit), focus emphasis.
+pub fn block(title: Vec<Span<'_>>, pane: Focus, app: &App, area: Rect) -> Block<'static> {
     let focused = app.focus == pane && matches!(app.mode, Mode::Normal | Mode::Input { .. });
     let (style, kind) = if focused {
         (app.theme.border_focused, BorderType::Thick)
     } else {
         (app.theme.border, BorderType::Rounded)
     };
+    let title: Vec<Span<'static>> = title
+        .into_iter()
+        .map(|s| Span::styled(s.content.into_owned(), s.style))
+        .collect();
+    let room = usize::from(area.width.saturating_sub(4));
+    let title = fit_line(Line::from(title), room);
     let mut spans = vec![Span::raw(" ")];
-    spans.extend(title);
+    spans.extend(title.spans);
     spans.push(Span::raw(" "));
     Block::new()
         .borders(Borders::ALL)
