@@ -9,8 +9,10 @@ use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::clipboard::ClipboardMode;
+use crate::config::settings::{DEFAULT_TIMEOUT_S, Flags};
 use crate::dns::upstream::{LookupOptions, UpstreamSpec};
 use crate::export::ExportFormat;
+use crate::text::ColorChoice;
 
 /// Explore, check and compare DNS MX configurations.
 ///
@@ -28,8 +30,65 @@ pub struct Cli {
     #[arg(long, value_parser = clipboard_modes(), default_value = "auto")]
     pub clipboard: ClipboardMode,
 
+    /// The configuration file [default: $XDG_CONFIG_HOME/mxlens/config.toml,
+    /// else ~/.config/mxlens/config.toml; MXLENS_CONFIG when set].
+    #[arg(long, value_name = "PATH", global = true)]
+    pub config: Option<PathBuf>,
+
+    /// When to use colour (text output and the TUI); auto honours NO_COLOR
+    /// and CLICOLOR_FORCE [default: auto].
+    #[arg(long, value_name = "WHEN", value_parser = color_choices(), global = true)]
+    pub color: Option<ColorChoice>,
+
+    /// Open the domain list NAME from the configuration file ([lists]).
+    #[arg(long, value_name = "NAME")]
+    pub list: Option<String>,
+
+    /// Start with nothing from the last session (the TUI remembers its
+    /// domains, outages and profile when started without domains).
+    #[arg(long)]
+    pub fresh: bool,
+
     /// Domains to open in the TUI (names, user@domain or mailto: addresses).
     pub domains: Vec<String>,
+}
+
+impl Cli {
+    /// What the command line says about settings the configuration file
+    /// can also hold (flags win over the file).
+    pub fn flags(&self) -> Flags {
+        let mut flags = Flags {
+            demo: self.upstream.demo,
+            resolvers: self.upstream.resolvers.clone(),
+            timeout: self.upstream.timeout,
+            color: self.color,
+            ..Flags::default()
+        };
+        if let Some(Command::Simulate(s)) = &self.command {
+            flags.profile = s.profile.map(|p| p.name().to_string());
+            flags.address_limit = s.address_limit;
+            flags.connect_timeout = s.connect_timeout;
+            flags.min_backoff = s.min_backoff;
+            flags.max_backoff = s.max_backoff;
+            flags.queue_lifetime = s.queue_lifetime;
+        }
+        flags
+    }
+}
+
+/// The command definition with this machine's configuration path in
+/// `--help` (completions and the man page use the generic one).
+pub fn command_with_paths() -> clap::Command {
+    use clap::CommandFactory;
+    let path = crate::config::paths::default_path().map_or_else(
+        || "none (no home directory)".to_string(),
+        |p| p.display().to_string(),
+    );
+    Cli::command().mut_arg("config", |a| {
+        a.help(format!(
+            "The configuration file [default here: {path}; MXLENS_CONFIG when set]"
+        ))
+    })
 }
 
 #[derive(Debug, Subcommand)]
@@ -40,6 +99,26 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Serve the built-in demo zones on their own, for dig and friends.
     ServeDemo(ServeDemoArgs),
+    /// Print a shell completion script (see the README for where it goes).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write one per command into a directory.
+    Man(ManArgs),
+    /// Print the configuration in effect as TOML, with where each value comes from.
+    Config,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write mxlens.1 and one mxlens-COMMAND.1 per command into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Which DNS servers answer (shared by every subcommand).
@@ -53,9 +132,9 @@ pub struct UpstreamArgs {
     #[arg(long = "resolver", value_name = "ADDR[:PORT]", value_parser = parse_resolver, global = true)]
     pub resolvers: Vec<SocketAddr>,
 
-    /// Seconds to wait for each try (one retry follows a timeout).
-    #[arg(long, value_name = "SECS", default_value_t = 2.0, value_parser = parse_timeout, global = true)]
-    pub timeout: f64,
+    /// Seconds to wait for each try (one retry follows a timeout) [default: 2].
+    #[arg(long, value_name = "SECS", value_parser = parse_timeout, global = true)]
+    pub timeout: Option<f64>,
 }
 
 impl UpstreamArgs {
@@ -65,7 +144,7 @@ impl UpstreamArgs {
             demo: self.demo,
             resolvers: self.resolvers.clone(),
             options: LookupOptions {
-                timeout: Duration::from_secs_f64(self.timeout),
+                timeout: Duration::from_secs_f64(self.timeout.unwrap_or(DEFAULT_TIMEOUT_S)),
                 ..LookupOptions::default()
             },
         }
@@ -127,6 +206,14 @@ fn simulation_formats() -> Choices<ExportFormat> {
     }
 }
 
+fn color_choices() -> Choices<ColorChoice> {
+    Choices {
+        all: &ColorChoice::ALL,
+        name: ColorChoice::name,
+        help: ColorChoice::description,
+    }
+}
+
 fn clipboard_modes() -> Choices<ClipboardMode> {
     Choices {
         all: &ClipboardMode::ALL,
@@ -154,6 +241,10 @@ pub struct CheckArgs {
     #[arg(long, value_name = "PATH")]
     pub baseline: Option<PathBuf>,
 
+    /// Check the domain list NAME from the configuration file ([lists]).
+    #[arg(long, value_name = "NAME")]
+    pub list: Option<String>,
+
     /// Domains to check (with --demo and none given: every demo domain).
     pub domains: Vec<String>,
 }
@@ -166,6 +257,15 @@ pub enum ProfileName {
     Postfix,
 }
 
+impl ProfileName {
+    pub fn name(self) -> &'static str {
+        match self {
+            ProfileName::Rfc => "rfc",
+            ProfileName::Postfix => "postfix",
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
     /// The domain whose mail is delivered.
@@ -175,9 +275,9 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "HOST|IP")]
     pub down: Vec<String>,
 
-    /// Sender behaviour to model.
-    #[arg(long, value_enum, default_value_t = ProfileName::Rfc)]
-    pub profile: ProfileName,
+    /// Sender behaviour to model [default: the configuration's, else rfc].
+    #[arg(long, value_enum)]
+    pub profile: Option<ProfileName>,
 
     /// Override the profile: most addresses tried per delivery attempt.
     #[arg(long, value_name = "N")]
@@ -220,31 +320,39 @@ pub struct SimulateArgs {
 
 #[derive(Debug, Args)]
 pub struct ServeDemoArgs {
-    /// Address to listen on (UDP and TCP).
-    #[arg(long, default_value = "127.0.0.1:5353")]
+    /// Address to listen on (UDP and TCP): ADDR[:PORT], port 5353 when none is given.
+    #[arg(long, value_name = "ADDR[:PORT]", default_value = "127.0.0.1:5353", value_parser = parse_listen)]
     pub listen: SocketAddr,
+}
+
+/// `serve-demo --listen`: like a resolver address, with the demo's port 5353
+/// by default (port 53 needs root).
+fn parse_listen(s: &str) -> Result<SocketAddr, String> {
+    let bare = s.trim().trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) => Ok(SocketAddr::new(ip, 5353)),
+        Err(_) => s.trim().parse::<SocketAddr>().map_err(|_| {
+            format!(
+                "\"{}\" is not an address to listen on; use ADDR or ADDR:PORT, e.g. 127.0.0.1:5353",
+                crate::mx::escape::visible(s)
+            )
+        }),
+    }
 }
 
 /// Parses `ADDR`, `ADDR:PORT`, `[V6]:PORT` or a bare IPv6 address; port 53 by default.
 pub fn parse_resolver(s: &str) -> Result<SocketAddr, String> {
-    let s = s.trim();
-    if let Ok(sa) = s.parse::<SocketAddr>() {
-        return Ok(sa);
-    }
-    let bare = s.trim_start_matches('[').trim_end_matches(']');
-    if let Ok(ip) = bare.parse::<std::net::IpAddr>() {
-        return Ok(SocketAddr::new(ip, 53));
-    }
-    Err(format!(
-        "\"{s}\" is not a resolver address; use ADDR, ADDR:PORT or [IPv6]:PORT, e.g. 127.0.0.1:5353"
-    ))
+    crate::dns::addr::parse_server(s)
 }
+
+/// The shortest wait per try: below a millisecond no answer can arrive.
+const MIN_TIMEOUT: f64 = 0.001;
 
 fn parse_timeout(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
-        Ok(v) if v > 0.0 && v <= 60.0 => Ok(v),
+        Ok(v) if (MIN_TIMEOUT..=60.0).contains(&v) => Ok(v),
         _ => Err(format!(
-            "\"{s}\" is not a timeout; give seconds between 0 and 60, e.g. 2 or 0.5"
+            "\"{s}\" is not a timeout; give seconds from {MIN_TIMEOUT} to 60, e.g. 2 or 0.5"
         )),
     }
 }
@@ -273,6 +381,36 @@ mod tests {
                 .unwrap_err()
                 .contains("dns.example")
         );
+    }
+
+    #[test]
+    fn port_zero_and_vanishing_timeouts_are_refused() {
+        let e = parse_resolver("127.0.0.1:0").unwrap_err();
+        assert!(e.contains("port 0"), "{e}");
+        assert!(parse_resolver("[::1]:0").is_err());
+        for bad in ["1e-300", "0", "-1", "0.0009", "61", "NaN", "inf"] {
+            let e = parse_timeout(bad).unwrap_err();
+            assert!(e.contains("0.001"), "{bad}: {e}");
+        }
+        assert_eq!(parse_timeout("0.001"), Ok(0.001));
+        assert_eq!(parse_timeout("60"), Ok(60.0));
+    }
+
+    #[test]
+    fn listen_takes_an_address_without_a_port() {
+        assert_eq!(
+            parse_listen("127.0.0.1").unwrap(),
+            "127.0.0.1:5353".parse().unwrap()
+        );
+        assert_eq!(
+            parse_listen("[::1]").unwrap(),
+            "[::1]:5353".parse().unwrap()
+        );
+        assert_eq!(
+            parse_listen("127.0.0.1:53").unwrap(),
+            "127.0.0.1:53".parse().unwrap()
+        );
+        assert!(parse_listen("x\u{1b}").unwrap_err().contains("x\\027"));
     }
 
     #[test]

@@ -12,9 +12,11 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 #![forbid(unsafe_code)]
 
+pub mod argv;
 pub mod cli;
 pub mod clipboard;
 pub mod cmd;
+pub mod config;
 pub mod dns;
 pub mod export;
 pub mod mx;

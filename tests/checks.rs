@@ -77,6 +77,18 @@ const CASES: &[(&str, &str, &str)] = &[
         "@ IN MX 10 mx\nmx IN A 192.0.2.1",
         "@ IN MX 10 mx\nmx IN A 192.0.2.1\nmx IN AAAA 2001:db8::1",
     ),
+    (
+        "no-ipv4",
+        "@ IN MX 10 mx\nmx IN AAAA 2001:db8::1",
+        "@ IN MX 10 mx\nmx IN A 192.0.2.1\nmx IN AAAA 2001:db8::1",
+    ),
+    (
+        "mx-all-non-routable",
+        "@ IN MX 10 a\n@ IN MX 20 b\na IN A 10.0.0.1\nb IN AAAA fd00::1\nb IN A 127.0.0.1",
+        // One exchange with a documentation address: routable, as for
+        // mx-target-non-routable-address.
+        "@ IN MX 10 a\n@ IN MX 20 b\na IN A 10.0.0.1\nb IN A 192.0.2.1",
+    ),
 ];
 
 #[tokio::test]
@@ -121,8 +133,8 @@ async fn nxdomain_and_lookup_failed() {
 #[test]
 fn every_code_of_the_design_is_covered() {
     for (code, _) in CODES {
-        let tested =
-            CASES.iter().any(|(c, _, _)| c == code) || ["nxdomain", "lookup-failed"].contains(code);
+        let tested = CASES.iter().any(|(c, _, _)| c == code)
+            || ["nxdomain", "lookup-failed", "mx-too-many-exchanges"].contains(code);
         assert!(tested, "{code} has no test");
     }
 }
@@ -141,4 +153,54 @@ async fn healthy_domain_has_no_findings_and_findings_are_ordered() {
     let mut sorted = sev.clone();
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(sev, sorted);
+}
+
+#[tokio::test]
+async fn a_root_exchange_at_another_preference_makes_a_null_mx_mixed() {
+    let lab = TestDns::start(&[("t.test.", "@ IN MX 0 .\n@ IN MX 10 .")]).await;
+    let r = mx_report(&lab.upstream(), "t.test.").await;
+    assert!(
+        codes(&r).contains(&"null-mx-mixed".to_string()),
+        "{:?}",
+        codes(&r)
+    );
+    assert!(
+        !codes(&r).contains(&"null-mx".to_string()),
+        "{:?}",
+        codes(&r)
+    );
+}
+
+#[tokio::test]
+async fn more_exchanges_than_a_report_resolves_are_named_and_skipped() {
+    let limit = mxlens::mx::checks::MAX_EXCHANGES;
+    let zone = |n: usize| {
+        (0..n)
+            .map(|i| format!("@ IN MX 10 mx{i}\nmx{i} IN A 192.0.2.{}\n", i % 250 + 1))
+            .collect::<String>()
+    };
+    let (over, at) = (zone(limit + 5), zone(limit));
+    let lab = TestDns::start(&[("t.test.", &over), ("n.test.", &at)]).await;
+    let t = mx_report(&lab.upstream(), "t.test.").await;
+    let f = t
+        .findings
+        .iter()
+        .find(|f| f.code == "mx-too-many-exchanges")
+        .expect("finding");
+    assert_eq!(f.severity, mxlens::mx::Severity::Warning);
+    assert!(
+        f.message.contains(&format!("first {limit}")),
+        "{}",
+        f.message
+    );
+    let skipped =
+        t.mx.iter()
+            .filter(|h| h.address_status == mxlens::mx::AddressStatus::Skipped)
+            .count();
+    assert_eq!(skipped, 5);
+    // The hosts resolved are the first in MX order.
+    assert!(t.mx[..limit].iter().all(|h| !h.addresses.is_empty()));
+    let n = mx_report(&lab.upstream(), "n.test.").await;
+    assert!(!codes(&n).contains(&"mx-too-many-exchanges".to_string()));
+    assert!(n.mx.iter().all(|h| !h.addresses.is_empty()));
 }

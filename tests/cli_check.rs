@@ -19,6 +19,10 @@ async fn output(mut c: Command) -> std::process::Output {
 fn mxlens() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_mxlens"));
     c.env("NO_COLOR", "1").env_remove("MXLENS_LOG");
+    // Never the user's configuration: it could set resolvers, colour, a profile.
+    c.env_remove("MXLENS_CONFIG")
+        .env("XDG_CONFIG_HOME", "/nonexistent/mxlens-test")
+        .env("XDG_STATE_HOME", "/nonexistent/mxlens-test");
     c
 }
 
@@ -424,4 +428,102 @@ async fn control_and_bidi_octets_never_reach_output_raw() {
             assert!(text.contains("mx\\127"), "{text}");
         }
     }
+}
+
+/// A bad line in `--file` is reported (its bytes escaped, never raw, never
+/// more than a short excerpt) and the rest of the file still runs; a file
+/// with no line end at all (`/dev/zero`) stops after a bounded read.
+#[test]
+fn file_lines_that_cannot_be_used_are_reported_and_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("list.txt");
+    let mut body = b"healthy.example\nm\xfcller.example\n".to_vec();
+    body.extend_from_slice(format!("\u{1b}]0;x{}\n", "a".repeat(300_000)).as_bytes());
+    body.extend_from_slice("a\u{202e}b.example\nequal.example\n".as_bytes());
+    std::fs::write(&path, body).unwrap();
+    let out = mxlens()
+        .args(["check", "--demo", "--format", "json", "--file"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "bad lines are usage errors");
+    let reports: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let domains: Vec<&str> = reports
+        .iter()
+        .map(|r| r["domain"].as_str().unwrap())
+        .collect();
+    assert_eq!(domains, ["healthy.example.", "equal.example."]);
+    let err = String::from_utf8(out.stderr).expect("stderr is UTF-8");
+    assert!(
+        err.contains("line 2: not UTF-8 (\"m\\252ller.example\")"),
+        "{err}"
+    );
+    assert!(err.contains("line 3: longer than 4096 octets"), "{err}");
+    assert!(
+        err.contains("line 4:") && err.contains("\\u{202e}"),
+        "{err}"
+    );
+    for bad in ['\u{1b}', '\u{202e}'] {
+        assert!(
+            !err.contains(bad),
+            "raw U+{:04X} on stderr: {err:?}",
+            bad as u32
+        );
+    }
+    assert!(
+        err.len() < 1000,
+        "stderr quotes excerpts only: {} bytes",
+        err.len()
+    );
+
+    let zero = mxlens()
+        .args(["check", "--demo", "--file", "/dev/zero"])
+        .output()
+        .unwrap();
+    assert_eq!(zero.status.code(), Some(2));
+    let err = String::from_utf8(zero.stderr).unwrap();
+    assert!(
+        err.contains("/dev/zero line 1: no line end within 1 MiB"),
+        "{err}"
+    );
+    assert!(err.len() < 400, "{err}");
+}
+
+/// A mistyped subcommand is a usage error naming the subcommand, before any
+/// terminal or network is touched; `serve-demo --listen` takes an address
+/// without a port.
+#[test]
+fn a_mistyped_subcommand_is_not_looked_up() {
+    let out = mxlens()
+        .args(["--demo", "chekc", "healthy.example"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("did you mean `mxlens check`?"), "{err}");
+    let out = mxlens()
+        .args(["check", "--demo", "localhost", "healthy.example"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("\"localhost\" has no dot"), "{err}");
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("healthy.example.")
+    );
+    let bad = mxlens()
+        .args(["serve-demo", "--listen", "nowhere"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8(bad.stderr)
+            .unwrap()
+            .contains("ADDR or ADDR:PORT")
+    );
 }

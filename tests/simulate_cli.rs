@@ -11,6 +11,10 @@ use support::TestDns;
 fn mxlens() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_mxlens"));
     c.env("NO_COLOR", "1").env_remove("MXLENS_LOG");
+    // Never the user's configuration: it could set resolvers, colour, a profile.
+    c.env_remove("MXLENS_CONFIG")
+        .env("XDG_CONFIG_HOME", "/nonexistent/mxlens-test")
+        .env("XDG_STATE_HOME", "/nonexistent/mxlens-test");
     c
 }
 
@@ -413,4 +417,105 @@ async fn what_if_looks_up_what_is_not_inline() {
     assert_eq!(receivers(&v), [("backup.lab.test.".to_string(), 1.0)]);
     assert_eq!(v["expected_failed_attempts"], 1.0);
     assert_eq!(v["hosts"][0]["addresses"][0]["ip"], "2001:db8::6");
+}
+
+/// Flags cannot make a simulation allocate or run without bound: the address
+/// limit is clamped to the addresses there are, and a retry timeline of any
+/// length is counted, with its first attempts listed.
+#[test]
+fn parameters_are_clamped_to_what_they_mean() {
+    let base = [
+        "simulate",
+        "--demo",
+        "equal.example",
+        "--down",
+        "mx-a.equal.example",
+        "--format",
+        "json",
+    ];
+    let plain = json(&run(&base));
+    let mut huge = base.to_vec();
+    huge.extend(["--address-limit", "4294967295"]);
+    let v = json(&run(&huge));
+    assert_eq!(receivers(&v), receivers(&plain));
+    assert_eq!(v["settings"]["address_limit"], 4_294_967_295u64);
+    assert_eq!(v["exact"], true);
+
+    let deferred = [
+        "simulate",
+        "example.test",
+        "--mx",
+        "10 a.example.test=192.0.2.1",
+        "--down",
+        "192.0.2.1",
+        "--format",
+        "json",
+    ];
+    let mut long = deferred.to_vec();
+    long.extend(["--queue-lifetime", "1e9", "--min-backoff", "1e-9"]);
+    let out = run(&long);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    let listed = v["retry"]["attempts_s"].as_array().unwrap().len();
+    assert_eq!(listed, 1000, "the first attempts are listed");
+    assert!(v["retry"]["attempts"].as_u64().unwrap() > 500_000);
+    assert!(v["retry"]["bounce_at_s"].as_f64().unwrap() >= 1e9);
+
+    let mut dense = deferred.to_vec();
+    dense.extend(["--min-backoff", "0.01", "--max-backoff", "0.01"]);
+    let out = run(&dense);
+    assert!(out.stdout.len() < 64 * 1024, "{} bytes", out.stdout.len());
+    let v = json(&out);
+    // 5 days every 10 ms: 43,200,000 retries after the first attempt.
+    assert_eq!(v["retry"]["attempts"], 43_200_001u64);
+    // Text: the count, not a list of 43 million ages.
+    let text_args: Vec<&str> = dense
+        .iter()
+        .copied()
+        .filter(|a| *a != "--format" && *a != "json")
+        .collect();
+    let out = run(&text_args);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("43200001 attempts in all"), "{text}");
+}
+
+/// A 10,000-host tier with an address limit far above its addresses: the
+/// limit cannot bind, so the tier is solved in closed form (exact, linear).
+#[test]
+fn ten_thousand_hosts_with_a_huge_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.zone");
+    let mut zone = String::new();
+    for i in 0..10_000u32 {
+        zone.push_str(&format!(
+            "@ MX 10 mx{i}\nmx{i} A 10.{}.{}.{}\n",
+            i >> 16,
+            (i >> 8) & 255,
+            i & 255
+        ));
+    }
+    std::fs::write(&path, zone).unwrap();
+    let out = run(&[
+        "simulate",
+        "example.test",
+        "--mx-file",
+        path.to_str().unwrap(),
+        "--profile",
+        "postfix",
+        "--address-limit",
+        "100000",
+        "--down",
+        "10.0.0.0",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["exact"], true);
+    assert_eq!(v["receivers"].as_array().unwrap().len(), 9_999);
+    assert_eq!(v["deferral_probability"], 0.0);
+    // One dead host among 10,000: it comes before all 9,999 live ones once
+    // in 10,000 orders.
+    let f = v["expected_failed_attempts"].as_f64().unwrap();
+    assert!((f - 1e-4).abs() < 1e-12, "{f}");
 }

@@ -5,15 +5,18 @@
 //! stays flat however long the input is.
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use futures_util::FutureExt;
 use futures_util::stream::{self, BoxStream, StreamExt};
-use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::io::BufReader;
 
 use super::exit;
-use crate::cli::{CheckArgs, UpstreamArgs};
+use super::lines::{self, Line};
+use super::progress::Progress;
+use crate::cli::CheckArgs;
+use crate::config::settings::Settings;
 use crate::dns::lookup;
 use crate::dns::upstream::{Upstream, connect};
 use crate::export::ExportFormat;
@@ -28,14 +31,27 @@ enum Item {
     Invalid(String),
 }
 
-pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i32> {
-    let (upstreams, _demo) = connect(&upstream.spec()).await?;
-    let inputs = super::domains_or_demo(&args.domains, upstream.demo && args.file.is_none());
+pub async fn run(args: &CheckArgs, settings: &Settings) -> anyhow::Result<i32> {
+    let mut named = match &args.list {
+        Some(name) => settings
+            .config
+            .list(name)
+            .map_err(anyhow::Error::msg)?
+            .to_vec(),
+        None => Vec::new(),
+    };
+    named.extend(args.domains.iter().cloned());
+    for warning in super::single_labels(&args.domains)? {
+        eprintln!("mxlens: {}", visible(&warning));
+    }
+    let bulk = args.file.is_some() || args.list.is_some();
+    let inputs = super::domains_or_demo(&named, settings.demo && !bulk);
     if inputs.is_empty() && args.file.is_none() {
         anyhow::bail!(
-            "no domain given: name one or more, use --file PATH (or - for stdin), or try --demo"
+            "no domain given: name one or more, use --file PATH (or - for stdin), --list NAME, or try --demo"
         );
     }
+    let (upstreams, _demo) = connect(&settings.upstream_spec()).await?;
     // An argument may list several domains ("a.example,b.example").
     let from_args: Vec<Item> = inputs
         .iter()
@@ -47,6 +63,15 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
             })
         })
         .collect();
+    // Progress and the summary: on a terminal's stderr, for bulk runs only.
+    let mut progress = Progress::new(bulk && std::io::stderr().is_terminal());
+    match &args.file {
+        Some(path) => progress.count_in_background(path, from_args.len() as u64),
+        None => progress.set_total(from_args.len() as u64),
+    }
+    // With the reports on the same terminal, the line is cleared before
+    // each of them is written and redrawn after.
+    let shared_terminal = progress.shown() && std::io::stdout().is_terminal();
     let from_args = stream::iter(from_args).boxed();
     let items = match &args.file {
         Some(path) => from_args.chain(read_lines(path).await?).boxed(),
@@ -56,7 +81,7 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
         Some(path) => Some(load_baseline(path)?),
         None => None,
     };
-    let style = Style::for_stdout();
+    let style = Style::for_stdout_with(settings.color.value);
     let format = args.format;
     let concurrency = args.concurrency as usize;
     let mut results = items
@@ -82,7 +107,18 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
             Some(next) => next,
             None => {
                 out.flush()?;
-                results.next().await
+                progress.tick();
+                if progress.shown() {
+                    // Keep the rate and the time left moving during a slow lookup.
+                    loop {
+                        tokio::select! {
+                            next = results.next() => break next,
+                            () = tokio::time::sleep(std::time::Duration::from_millis(250)) => progress.tick(),
+                        }
+                    }
+                } else {
+                    results.next().await
+                }
             }
         };
         let Some(result) = next else { break };
@@ -90,13 +126,19 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
             Ok(reports) => reports,
             Err(msg) => {
                 out.flush()?;
-                eprintln!("mxlens: skipped {msg}");
+                progress.clear();
+                progress.tally.skip();
+                eprintln!("mxlens: skipped {}", visible(&msg));
                 code = code.max(exit::USAGE_OR_LOOKUP);
                 continue;
             }
         };
         for r in &reports {
             code = code.max(exit_code(r));
+        }
+        progress.tally.add(&reports);
+        if shared_terminal {
+            progress.clear();
         }
         match format {
             ExportFormat::Text => {
@@ -116,8 +158,13 @@ pub async fn run(args: &CheckArgs, upstream: &UpstreamArgs) -> anyhow::Result<i3
                 }
             }
         }
+        if shared_terminal {
+            out.flush()?;
+        }
+        progress.tick();
     }
     out.flush()?;
+    progress.finish();
     Ok(code)
 }
 
@@ -152,31 +199,46 @@ async fn read_lines(path: &Path) -> anyhow::Result<BoxStream<'static, Item>> {
     } else {
         path.display().to_string()
     };
-    let lines = BufReader::new(reader).lines();
+    let reader = BufReader::with_capacity(1 << 16, reader);
     Ok(stream::unfold(
-        (Some(lines), 0usize, name),
-        |(lines, mut n, name)| async move {
-            let mut lines = lines?;
+        (Some((reader, Vec::new())), 0usize, name),
+        |(state, mut n, name)| async move {
+            let (mut reader, mut buf) = state?;
             loop {
                 n += 1;
-                let line = match lines.next_line().await {
-                    Ok(Some(line)) => line,
+                let item = match lines::next_line(&mut reader, &mut buf).await {
                     Ok(None) => return None,
+                    Ok(Some(Line::Text(line))) => {
+                        let content = line.split('#').next().unwrap_or("").trim();
+                        if content.is_empty() {
+                            continue;
+                        }
+                        match parse_domain(content) {
+                            Ok(d) => Item::Domain(d),
+                            Err(e) => Item::Invalid(format!("{name} line {n}: {e}")),
+                        }
+                    }
+                    Ok(Some(Line::NotUtf8(shown))) => Item::Invalid(format!(
+                        "{name} line {n}: not UTF-8 (\"{shown}\"); save the list as UTF-8"
+                    )),
+                    Ok(Some(Line::TooLong(shown))) => Item::Invalid(format!(
+                        "{name} line {n}: longer than {} octets (\"{shown}\"); a domain is at most 253",
+                        lines::MAX_LINE
+                    )),
+                    Ok(Some(Line::Runaway)) => {
+                        let item = Item::Invalid(format!(
+                            "{name} line {n}: no line end within {} MiB; the rest of the input is not read (is it a text file?)",
+                            lines::MAX_RUNAWAY >> 20
+                        ));
+                        return Some((item, (None, n, name)));
+                    }
                     Err(e) => {
                         // Report once, then stop: the rest cannot be read.
                         let item = Item::Invalid(format!("{name} line {n}: cannot read: {e}"));
                         return Some((item, (None, n, name)));
                     }
                 };
-                let content = line.split('#').next().unwrap_or("").trim();
-                if content.is_empty() {
-                    continue;
-                }
-                let item = match parse_domain(content) {
-                    Ok(d) => Item::Domain(d),
-                    Err(e) => Item::Invalid(format!("{name} line {n}: {e}")),
-                };
-                return Some((item, (Some(lines), n, name)));
+                return Some((item, (Some((reader, buf)), n, name)));
             }
         },
     )

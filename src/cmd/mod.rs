@@ -1,6 +1,11 @@
 //! The subcommands' handlers. Each returns the process exit code.
 
 pub mod check;
+pub mod completions;
+pub mod config;
+mod lines;
+pub mod man;
+pub mod progress;
 pub mod serve_demo;
 pub mod simulate;
 pub mod tui;
@@ -24,4 +29,98 @@ pub mod exit {
     pub const FINDINGS: i32 = 1;
     /// Usage error, or a lookup that could not be completed.
     pub const USAGE_OR_LOOKUP: i32 = 2;
+}
+
+/// What to make of the single-label arguments among `args` (`chekc`,
+/// `localhost`): a word within two edits of a subcommand is a typo, a usage
+/// error that names the subcommand; any other single label is looked up as
+/// given (it may be a top-level name), with a warning in the returned list.
+pub fn single_labels(args: &[String]) -> anyhow::Result<Vec<String>> {
+    use clap::CommandFactory;
+    let command = crate::cli::Cli::command();
+    let subcommands: Vec<&str> = command.get_subcommands().map(|c| c.get_name()).collect();
+    let mut warnings = Vec::new();
+    for arg in args {
+        let word = arg.trim().trim_end_matches('.');
+        if word.is_empty() || word.contains(['.', '@', ':']) {
+            continue;
+        }
+        let lower = word.to_ascii_lowercase();
+        if let Some(sub) = subcommands
+            .iter()
+            .map(|s| (edit_distance(&lower, s), *s))
+            // Short names need a closer match: `mail` is not `man`.
+            .filter(|(d, s)| *d <= if s.len() <= 4 { 1 } else { 2 })
+            .min()
+            .map(|(_, s)| s)
+        {
+            anyhow::bail!(
+                "\"{word}\" is not a domain (it has no dot) and no subcommand; did you mean `mxlens {sub}`?"
+            );
+        }
+        warnings.push(format!(
+            "\"{word}\" has no dot: looking it up as the top-level name \"{lower}.\""
+        ));
+    }
+    Ok(warnings)
+}
+
+/// Edit distance with adjacent transpositions (optimal string alignment),
+/// for short words: `chekc` is one edit from `check`.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    d[0] = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances() {
+        assert_eq!(edit_distance("chekc", "check"), 1);
+        assert_eq!(edit_distance("cehck", "check"), 1);
+        assert_eq!(edit_distance("check", "check"), 0);
+        assert_eq!(edit_distance("simulat", "simulate"), 1);
+        assert_eq!(edit_distance("", "man"), 3);
+    }
+
+    #[test]
+    fn typos_are_errors_other_single_labels_warnings() {
+        let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let e = single_labels(&words(&["chekc", "healthy.example"])).unwrap_err();
+        assert!(
+            e.to_string().contains("did you mean `mxlens check`?"),
+            "{e}"
+        );
+        let e = single_labels(&words(&["Simulat"])).unwrap_err();
+        assert!(e.to_string().contains("`mxlens simulate`"), "{e}");
+        let w = single_labels(&words(&[
+            "localhost",
+            "a.example",
+            "user@example",
+            "x.y.",
+            "mail",
+        ]))
+        .unwrap();
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(w[0].contains("\"localhost.\""), "{w:?}");
+    }
 }

@@ -9,24 +9,25 @@ use std::io::Write;
 use anyhow::Context;
 
 use super::exit;
-use crate::cli::{ProfileName, SimulateArgs, UpstreamArgs};
+use crate::cli::SimulateArgs;
+use crate::config::settings::{Settings, Source};
 use crate::dns::lookup;
 use crate::dns::upstream::connect;
 use crate::export::ExportFormat;
 use crate::mx::escape::visible;
-use crate::mx::failover::Profile;
 use crate::mx::failover::whatif::{ProposedMx, parse_mx_list, parse_zone_fragment};
 use crate::mx::failover::{Outages, SimOutcome, Simulation, simulate, walk};
 use crate::mx::input::parse_domain;
 use crate::mx::{MxReport, Outcome};
 use crate::text::{self, Style};
 
-pub async fn run(args: &SimulateArgs, upstream: &UpstreamArgs) -> anyhow::Result<i32> {
+pub async fn run(args: &SimulateArgs, settings: &Settings) -> anyhow::Result<i32> {
     let domain = parse_domain(&args.domain)
         .with_context(|| format!("\"{}\" is not a domain to simulate", visible(&args.domain)))?;
-    let profile = profile(args)?;
+    // The profile with the configuration's and the flags' overrides.
+    let profile = settings.profile.clone();
     let proposal = proposal(args, &domain)?;
-    let report = report(&domain, proposal.as_ref(), upstream).await?;
+    let report = report(&domain, proposal.as_ref(), settings).await?;
     let mut outages = Outages::default();
     for value in &args.down {
         outages.add_arg(&report, value).map_err(shown)?;
@@ -38,7 +39,9 @@ pub async fn run(args: &SimulateArgs, upstream: &UpstreamArgs) -> anyhow::Result
     let mut out = std::io::stdout().lock();
     match args.format {
         ExportFormat::Json => out.write_all(crate::export::json_line(&sim).as_bytes())?,
-        _ => out.write_all(text::simulation::render(&sim, Style::for_stdout()).as_bytes())?,
+        _ => out.write_all(
+            text::simulation::render(&sim, Style::for_stdout_with(settings.color.value)).as_bytes(),
+        )?,
     }
     out.flush()?;
     Ok(exit_code(&report, &sim))
@@ -59,20 +62,6 @@ pub fn exit_code(report: &MxReport, sim: &Simulation) -> i32 {
         SimOutcome::Delivered => exit::OK,
         SimOutcome::Deferred | SimOutcome::Bounced => exit::FINDINGS,
     }
-}
-
-fn profile(args: &SimulateArgs) -> anyhow::Result<Profile> {
-    let base = match args.profile {
-        ProfileName::Rfc => Profile::rfc(),
-        ProfileName::Postfix => Profile::postfix(),
-    };
-    Ok(base.with_overrides(
-        args.address_limit,
-        args.connect_timeout,
-        args.min_backoff,
-        args.max_backoff,
-        args.queue_lifetime,
-    )?)
 }
 
 fn proposal(args: &SimulateArgs, domain: &str) -> anyhow::Result<Option<ProposedMx>> {
@@ -99,15 +88,22 @@ fn proposal(args: &SimulateArgs, domain: &str) -> anyhow::Result<Option<Proposed
 async fn report(
     domain: &str,
     proposal: Option<&ProposedMx>,
-    upstream: &UpstreamArgs,
+    settings: &Settings,
 ) -> anyhow::Result<MxReport> {
     if let Some(p) = proposal.filter(|p| !p.needs_lookup()) {
         return Ok(p.offline_report(domain));
     }
-    if upstream.resolvers.len() > 1 {
-        anyhow::bail!("simulate uses one upstream; give --resolver once (or --demo)");
+    let mut spec = settings.upstream_spec();
+    if spec.resolvers.len() > 1 {
+        if settings.resolvers.source != Source::Default
+            && !matches!(settings.resolvers.source, Source::File(_))
+        {
+            anyhow::bail!("simulate uses one upstream; give --resolver once (or --demo)");
+        }
+        // Several configured resolvers: simulate asks the first.
+        spec.resolvers.truncate(1);
     }
-    let (upstreams, _demo) = connect(&upstream.spec()).await?;
+    let (upstreams, _demo) = connect(&spec).await?;
     let up = upstreams
         .first()
         .context("no upstream to query; give --resolver ADDR or --demo")?;

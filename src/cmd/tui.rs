@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use crate::cli::Cli;
 use crate::clipboard::Clipboard;
+use crate::config::settings::Settings;
 use crate::dns::lookup::mx_report;
 use crate::dns::upstream::connect;
 use crate::mx::input::parse_list;
@@ -15,18 +16,28 @@ use crate::tui::{App, run_app};
 ///
 /// Bad domains are reported before the terminal is touched. With `--demo`
 /// and no domain, every demo domain is shown.
-pub async fn run(cli: &Cli) -> anyhow::Result<()> {
+pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
     let started = Instant::now();
+    let warnings = super::single_labels(&cli.domains)?;
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
         anyhow::bail!(
             "the interactive UI needs a terminal; for scripts and pipes use \"mxlens check\" (e.g. mxlens check --format json example.com)"
         );
     }
+    let mut named = match &cli.list {
+        Some(name) => settings
+            .config
+            .list(name)
+            .map_err(anyhow::Error::msg)?
+            .to_vec(),
+        None => Vec::new(),
+    };
+    named.extend(cli.domains.iter().cloned());
     // An argument may list several domains ("a.example,b.example"); every
     // bad one is named before the terminal is touched.
     let mut domains = Vec::new();
     let mut bad = Vec::new();
-    for d in &super::domains_or_demo(&cli.domains, cli.upstream.demo) {
+    for d in &super::domains_or_demo(&named, settings.demo) {
         for item in parse_list(d) {
             match item {
                 Ok(name) => domains.push(name),
@@ -40,7 +51,7 @@ pub async fn run(cli: &Cli) -> anyhow::Result<()> {
             bad.join("; ")
         );
     }
-    let (upstreams, demo) = connect(&cli.upstream.spec()).await?;
+    let (upstreams, demo) = connect(&settings.upstream_spec()).await?;
     let Some(primary) = upstreams.first() else {
         anyhow::bail!("no upstream to query");
     };
@@ -52,8 +63,16 @@ pub async fn run(cli: &Cli) -> anyhow::Result<()> {
         .iter()
         .map(|u| u.label().to_string())
         .collect();
-    let mut app = App::comparing(label, others, domains, Theme::from_env());
+    let mut app = App::comparing(
+        label,
+        others,
+        domains,
+        Theme::named(settings.theme.value, settings.color_enabled(true)),
+    );
     app.tmux = std::env::var_os("TMUX").is_some_and(|v| !v.is_empty());
+    if !warnings.is_empty() {
+        app.notice(warnings.join("; "));
+    }
     let clipboard = Clipboard::new(cli.clipboard);
     // The app asks only for upstreams it was given: indexes into this list.
     let upstreams = std::sync::Arc::new(upstreams);

@@ -1,40 +1,53 @@
 //! MX report assembly: the MX query, then the A and AAAA of every exchange at
 //! once, so a report costs two round trips however many hosts there are.
+//!
+//! A report has one deadline: each of its two round trips gets
+//! [`LookupOptions::round_trip_budget`](crate::dns::LookupOptions::round_trip_budget)
+//! (alias chains that need new queries spend it too), so nothing a server
+//! does stretches a report past
+//! [`LookupOptions::report_deadline`](crate::dns::LookupOptions::report_deadline).
 
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::time::Instant;
 
 use futures_util::future::join_all;
-use hickory_resolver::proto::rr::{Name, RData, Record, RecordType};
+use hickory_resolver::proto::rr::{Name, RData, RecordType};
 
+use crate::dns::resolve::resolve;
 use crate::dns::upstream::Upstream;
 use crate::dns::wire::{Failure, name_to_string};
-use crate::mx::{Address, AddressStatus, LookupError, MxHost, MxReport, Outcome, checks, provider};
+use crate::mx::{Address, AddressStatus, MxHost, MxReport, Outcome, checks, provider};
+
+/// Distinct exchanges whose addresses one report looks up, in MX order
+/// (preference, then name). A larger MX RRset is legal DNS; the rest are
+/// reported as `skipped` and a `mx-too-many-exchanges` finding says so.
+pub const MAX_EXCHANGES: usize = checks::MAX_EXCHANGES;
 
 /// Looks up `domain` (already parsed: lower-case ASCII with a trailing dot)
 /// and returns its report with findings. Never fails: errors are in the report.
 pub async fn mx_report(up: &Upstream, domain: &str) -> MxReport {
     let started = Instant::now();
+    let budget = up.options().round_trip_budget();
     let mut report = MxReport::new(domain, up.label());
     let Ok(name) = Name::from_ascii(domain) else {
         report.outcome = Outcome::Error;
-        report.error = Some(LookupError::Other("invalid".into()));
+        report.error = Some(crate::mx::LookupError::Other("invalid".into()));
         return finish(report, started);
     };
 
-    let mx_started = Instant::now();
-    let mx = up.query(&name, RecordType::MX).await;
-    report.mx_query_ms = ms(mx_started);
-    match mx {
+    let mx = resolve(up, &name, RecordType::MX, started + budget).await;
+    report.mx_query_ms = ms(started);
+    report.domain_cname = mx.chain;
+    match mx.result {
         Ok(records) => {
-            let answers = parse_answers(&records, &name);
-            report.domain_cname = answers.cname;
-            for (preference, exchange, ttl) in answers.mx {
-                report.mx.push(MxHost::new(preference, exchange, ttl));
+            for r in records {
+                if let RData::MX(mx) = &r.data {
+                    let exchange = name_to_string(&mx.exchange);
+                    report.mx.push(MxHost::new(mx.preference, exchange, r.ttl));
+                }
             }
             if report.mx.is_empty() {
-                // A CNAME with no MX behind it: the same as NODATA.
                 implicit(up, &mut report, &name, None).await;
             } else if report.mx.len() == 1 && report.mx[0].is_null() {
                 report.outcome = Outcome::NullMx;
@@ -44,17 +57,16 @@ pub async fn mx_report(up: &Upstream, domain: &str) -> MxReport {
                 resolve_exchanges(up, &mut report).await;
             }
         }
-        Err(failure) => match failure {
-            Failure::NxDomain(ttl) => {
-                report.outcome = Outcome::Nxdomain;
-                report.negative_ttl = ttl;
-            }
-            Failure::NoData(ttl) => implicit(up, &mut report, &name, ttl).await,
-            Failure::Failed(e) => {
-                report.outcome = Outcome::Error;
-                report.error = Some(e);
-            }
-        },
+        Err(Failure::NxDomain(ttl)) => {
+            report.outcome = Outcome::Nxdomain;
+            report.negative_ttl = ttl;
+        }
+        Err(Failure::NoData(ttl)) => implicit(up, &mut report, &name, ttl).await,
+        Err(failure) => {
+            report.outcome = Outcome::Error;
+            report.error = failure.error();
+            report.error_detail = failure.detail();
+        }
     }
     finish(report, started)
 }
@@ -101,85 +113,59 @@ fn ms(since: Instant) -> f64 {
     (since.elapsed().as_secs_f64() * 1_000_000.0).round() / 1000.0
 }
 
-/// What one answer section held for the queried name.
-#[derive(Default)]
-struct Answers {
-    /// Alias chain from the queried name (canonical names, in order).
-    cname: Vec<String>,
-    mx: Vec<(u16, String, u32)>,
-    addresses: Vec<Address>,
-}
-
-/// Reads the answer section, following the CNAME chain from `qname` so that
-/// records for other owners (there should be none) are not mistaken for ours.
-fn parse_answers(records: &[Record], qname: &Name) -> Answers {
-    let mut out = Answers::default();
-    let mut owner = qname.clone();
-    // Walk the chain: each CNAME whose owner is the current name moves it on.
-    for _ in 0..16 {
-        let next = records.iter().find_map(|r| match &r.data {
-            RData::CNAME(target) if r.name == owner => Some(target.0.clone()),
-            _ => None,
-        });
-        match next {
-            Some(target) if target != owner => {
-                out.cname.push(name_to_string(&target));
-                owner = target;
-            }
-            _ => break,
-        }
-    }
-    for r in records {
-        if r.name != owner {
-            continue;
-        }
-        match &r.data {
-            RData::MX(mx) => out
-                .mx
-                .push((mx.preference, name_to_string(&mx.exchange), r.ttl)),
-            RData::A(a) => out.addresses.push(Address::new(IpAddr::V4(a.0), r.ttl)),
-            RData::AAAA(a) => out.addresses.push(Address::new(IpAddr::V6(a.0), r.ttl)),
-            _ => {}
-        }
-    }
-    out
-}
-
 /// One exchange's A and AAAA results.
 struct Resolved {
     cname: Vec<String>,
     addresses: Vec<Address>,
     a_status: AddressStatus,
     aaaa_status: AddressStatus,
+    detail: Option<String>,
     query_ms: f64,
 }
 
-async fn resolve_name(up: &Upstream, name: Name) -> Resolved {
+impl Resolved {
+    fn unresolved(status: AddressStatus) -> Self {
+        Self {
+            cname: Vec::new(),
+            addresses: Vec::new(),
+            a_status: status,
+            aaaa_status: status,
+            detail: None,
+            query_ms: 0.0,
+        }
+    }
+}
+
+async fn resolve_name(up: &Upstream, name: Name, deadline: Instant) -> Resolved {
     let started = Instant::now();
     let (a, aaaa) = futures_util::join!(
-        up.query(&name, RecordType::A),
-        up.query(&name, RecordType::AAAA),
+        resolve(up, &name, RecordType::A, deadline),
+        resolve(up, &name, RecordType::AAAA, deadline),
     );
-    let mut out = Resolved {
-        cname: Vec::new(),
-        addresses: Vec::new(),
-        a_status: AddressStatus::Ok,
-        aaaa_status: AddressStatus::Ok,
-        query_ms: ms(started),
-    };
-    for (result, status) in [(a, &mut out.a_status), (aaaa, &mut out.aaaa_status)] {
-        match result {
+    let mut out = Resolved::unresolved(AddressStatus::Ok);
+    out.query_ms = ms(started);
+    for (resolution, status) in [(a, &mut out.a_status), (aaaa, &mut out.aaaa_status)] {
+        if resolution.chain.len() > out.cname.len() {
+            out.cname = resolution.chain;
+        }
+        match resolution.result {
             Ok(records) => {
-                let answers = parse_answers(&records, &name);
-                if answers.cname.len() > out.cname.len() {
-                    out.cname = answers.cname;
+                for r in records {
+                    match &r.data {
+                        RData::A(a) => out.addresses.push(Address::new(IpAddr::V4(a.0), r.ttl)),
+                        RData::AAAA(a) => {
+                            out.addresses.push(Address::new(IpAddr::V6(a.0), r.ttl));
+                        }
+                        _ => {}
+                    }
                 }
-                if answers.addresses.is_empty() {
-                    *status = AddressStatus::Nodata;
-                }
-                out.addresses.extend(answers.addresses);
             }
-            Err(failure) => *status = failure.address_status(),
+            Err(failure) => {
+                *status = failure.address_status();
+                if out.detail.is_none() {
+                    out.detail = failure.detail();
+                }
+            }
         }
     }
     out.addresses.sort_by_key(|a| (a.family, a.ip));
@@ -187,42 +173,35 @@ async fn resolve_name(up: &Upstream, name: Name) -> Resolved {
     out
 }
 
-/// Resolves every distinct exchange concurrently and fills in the hosts.
+/// Resolves the first [`MAX_EXCHANGES`] distinct exchanges concurrently
+/// and fills in the hosts.
 async fn resolve_exchanges(up: &Upstream, report: &mut MxReport) {
-    let mut names: Vec<String> = report
-        .mx
-        .iter()
-        .filter(|h| !h.is_null())
-        .map(|h| h.exchange.clone())
-        .collect();
-    names.sort();
-    names.dedup();
-    let lookups = names.iter().map(|exchange| {
-        let up = up.clone();
-        let exchange = exchange.clone();
-        async move {
-            let resolved = match parse_wire_name(&exchange) {
-                Some(name) => resolve_name(&up, name).await,
-                None => Resolved {
-                    cname: Vec::new(),
-                    addresses: Vec::new(),
-                    a_status: AddressStatus::Error,
-                    aaaa_status: AddressStatus::Error,
-                    query_ms: 0.0,
-                },
-            };
-            (exchange, resolved)
+    let deadline = Instant::now() + up.options().round_trip_budget();
+    report.sort_mx();
+    let mut names: Vec<String> = Vec::new();
+    for h in report.mx.iter().filter(|h| !h.is_null()) {
+        if names.len() == MAX_EXCHANGES {
+            break;
         }
+        if !names.contains(&h.exchange) {
+            names.push(h.exchange.clone());
+        }
+    }
+    let lookups = names.into_iter().map(|exchange| async move {
+        let resolved = match parse_wire_name(&exchange) {
+            Some(name) => resolve_name(up, name, deadline).await,
+            None => Resolved::unresolved(AddressStatus::Error),
+        };
+        (exchange, resolved)
     });
     let results: HashMap<String, Resolved> = join_all(lookups).await.into_iter().collect();
+    let skipped = Resolved::unresolved(AddressStatus::Skipped);
     for host in &mut report.mx {
         if host.is_null() {
             mark_null(host);
             continue;
         }
-        if let Some(r) = results.get(&host.exchange) {
-            apply(host, r);
-        }
+        apply(host, results.get(&host.exchange).unwrap_or(&skipped));
     }
 }
 
@@ -240,13 +219,15 @@ fn apply(host: &mut MxHost, r: &Resolved) {
     host.aaaa_status = r.aaaa_status;
     host.address_status =
         AddressStatus::combine(r.a_status, r.aaaa_status, !r.addresses.is_empty());
+    host.lookup_detail = r.detail.clone();
     host.query_ms = r.query_ms;
 }
 
 /// No MX RRset: RFC 5321 §5.1 falls back to the domain's own addresses.
 async fn implicit(up: &Upstream, report: &mut MxReport, name: &Name, negative_ttl: Option<u32>) {
     report.negative_ttl = negative_ttl;
-    let r = resolve_name(up, name.clone()).await;
+    let deadline = Instant::now() + up.options().round_trip_budget();
+    let r = resolve_name(up, name.clone(), deadline).await;
     let status = AddressStatus::combine(r.a_status, r.aaaa_status, !r.addresses.is_empty());
     match status {
         AddressStatus::Nodata | AddressStatus::Nxdomain => report.outcome = Outcome::NoMail,

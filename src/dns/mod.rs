@@ -1,7 +1,10 @@
 //! Everything that touches the network.
 
+pub mod addr;
 pub mod demo;
 pub mod lookup;
+pub mod resolve;
+pub mod tcp;
 pub mod udp;
 pub mod upstream;
 pub mod wire;

@@ -1,14 +1,11 @@
 //! A lean UDP transport for a pinned upstream.
 //!
-//! hickory's resolver binds a fresh UDP socket for every query. That is right
-//! for a long-lived stub resolver (source-port randomisation) but makes a
-//! bulk `check` spend most of its time creating and closing sockets. For an
-//! upstream given as `--resolver ADDR`, queries go out over a few long-lived
-//! connected sockets instead, multiplexed by random message ID, with the
-//! answer's question checked against ours. Anything this path does not
-//! handle itself (a truncated answer, an alias chain that leaves the answer)
-//! is handed back to the caller, which asks hickory's resolver (TCP, CNAME
-//! chasing) instead.
+//! Queries go out over a few long-lived connected sockets, multiplexed by
+//! random message ID (RFC 5452 §4.3), with the answer's question checked
+//! against ours. A socket carries at most [`MAX_IN_FLIGHT`] queries at once;
+//! further queries wait for a slot, so the ID space never runs dry and the
+//! pending map stays small whatever the load. One call is one try: the
+//! caller ([`crate::dns::upstream`]) owns retries, TCP and the deadline.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher, RandomState};
@@ -17,36 +14,57 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use hickory_resolver::proto::op::{Edns, Message, MessageType, OpCode, Query, ResponseCode};
-use hickory_resolver::proto::rr::{Name, RData, Record, RecordType};
+use hickory_resolver::proto::op::{Edns, Message, MessageType, OpCode, Query};
+use hickory_resolver::proto::rr::{DNSClass, Name, RecordType};
 use tokio::net::UdpSocket;
-use tokio::sync::{OnceCell, oneshot};
+use tokio::sync::{OnceCell, Semaphore, oneshot};
 use tokio::task::JoinHandle;
-
-use crate::dns::wire::Failure;
-use crate::mx::LookupError;
 
 /// Sockets per upstream: enough to spread the kernel work, few enough to
 /// stay cheap.
-const SOCKETS: usize = 4;
+pub const SOCKETS: usize = 4;
+/// Queries in flight on one socket at most: 1/16 of the ID space, so a free
+/// ID is found at the first draw almost always.
+pub const MAX_IN_FLIGHT: usize = 4096;
 /// The EDNS buffer size advertised (the DNS flag day 2020 value).
 const EDNS_PAYLOAD: u16 = 1232;
 
-/// What the fast path made of a query.
-pub enum Outcome {
-    /// The records of the answer section.
-    Answer(Vec<Record>),
-    /// A definite negative or failed answer.
-    Failure(Failure),
-    /// Not handled here: ask the full resolver.
-    Fallback,
+/// What one try brought back.
+#[derive(Debug)]
+pub enum Try {
+    /// A response to our question (ID, question and opcode checked).
+    Answer(Message),
+    /// A response with our ID that could not be used: it did not parse, or
+    /// it answered with another opcode or (over TCP) another question.
+    Malformed,
+    /// Nothing usable within the wait.
+    Timeout,
+    /// The kernel says nobody listens there (ICMP port unreachable,
+    /// connection refused, no route).
+    Unreachable,
+    /// A local error (no socket could be opened, …).
+    Local,
 }
 
-type Waiter = (Name, RecordType, oneshot::Sender<Message>);
+enum Reply {
+    Answer(Message),
+    Malformed,
+    Refused,
+}
+
+struct Waiter {
+    name: Name,
+    rtype: RecordType,
+    token: u64,
+    tx: oneshot::Sender<Reply>,
+}
+
+type Pending = Arc<Mutex<HashMap<u16, Waiter>>>;
 
 struct Socket {
     socket: Arc<UdpSocket>,
-    pending: Arc<Mutex<HashMap<u16, Waiter>>>,
+    pending: Pending,
+    slots: Semaphore,
     reader: JoinHandle<()>,
 }
 
@@ -59,102 +77,165 @@ impl Drop for Socket {
 /// Long-lived sockets to one server. Opened on first use.
 pub struct UdpPool {
     server: SocketAddr,
-    sockets: OnceCell<Result<Vec<Socket>, String>>,
+    count: usize,
+    sockets: OnceCell<Result<Vec<Socket>, std::io::ErrorKind>>,
     next: AtomicUsize,
-    timeout: Duration,
-    tries: usize,
 }
 
 impl UdpPool {
-    pub fn new(server: SocketAddr, timeout: Duration, attempts: usize) -> Self {
+    pub fn new(server: SocketAddr) -> Self {
+        Self::with_sockets(server, SOCKETS)
+    }
+
+    /// A pool of `count` sockets (at least one).
+    pub fn with_sockets(server: SocketAddr, count: usize) -> Self {
         Self {
             server,
+            count: count.max(1),
             sockets: OnceCell::new(),
             next: AtomicUsize::new(0),
-            timeout,
-            tries: attempts + 1,
         }
     }
 
-    async fn sockets(&self) -> Option<&[Socket]> {
-        let server = self.server;
+    pub fn server(&self) -> SocketAddr {
+        self.server
+    }
+
+    async fn sockets(&self) -> Result<&[Socket], std::io::ErrorKind> {
+        let (server, count) = (self.server, self.count);
         self.sockets
-            .get_or_init(|| async move { open(server).await.map_err(|e| e.to_string()) })
+            .get_or_init(|| async move { open(server, count).await.map_err(|e| e.kind()) })
             .await
             .as_ref()
-            .ok()
             .map(Vec::as_slice)
+            .map_err(|e| *e)
     }
 
-    /// One query, with the configured timeout and retries.
-    pub async fn query(&self, name: &Name, rtype: RecordType) -> Outcome {
-        let Some(sockets) = self.sockets().await else {
-            return Outcome::Fallback;
-        };
-        for _ in 0..self.tries {
-            let s = &sockets[self.next.fetch_add(1, Ordering::Relaxed) % sockets.len()];
-            let (tx, rx) = oneshot::channel();
-            let id = {
-                let mut pending = s.pending.lock().unwrap_or_else(|p| p.into_inner());
-                let mut id = random_u16();
-                while pending.contains_key(&id) {
-                    id = random_u16();
-                }
-                pending.insert(id, (name.clone(), rtype, tx));
-                id
-            };
-            let Ok(packet) = request(id, name, rtype) else {
-                forget(s, id);
-                return Outcome::Fallback;
-            };
-            if let Err(e) = s.socket.send(&packet).await {
-                forget(s, id);
-                return Outcome::Failure(Failure::Failed(send_error(&e)));
-            }
-            match tokio::time::timeout(self.timeout, rx).await {
-                Ok(Ok(response)) => return classify(response, rtype),
-                Ok(Err(_)) => return Outcome::Fallback,
-                Err(_) => forget(s, id),
-            }
+    /// One try: waits at most `wait`, including the wait for a free slot.
+    pub async fn query(&self, name: &Name, rtype: RecordType, wait: Duration) -> Try {
+        match tokio::time::timeout(wait, self.try_once(name, rtype)).await {
+            Ok(t) => t,
+            Err(_) => Try::Timeout,
         }
-        Outcome::Failure(Failure::Failed(LookupError::Timeout))
+    }
+
+    async fn try_once(&self, name: &Name, rtype: RecordType) -> Try {
+        let sockets = match self.sockets().await {
+            Ok(s) => s,
+            Err(kind) => return io_try(kind),
+        };
+        let s = &sockets[self.next.fetch_add(1, Ordering::Relaxed) % sockets.len()];
+        let Ok(_slot) = s.slots.acquire().await else {
+            return Try::Local;
+        };
+        let (tx, rx) = oneshot::channel();
+        let token = next_token();
+        let id = {
+            let mut pending = lock(&s.pending);
+            let id = free_id(&pending);
+            pending.insert(
+                id,
+                Waiter {
+                    name: name.clone(),
+                    rtype,
+                    token,
+                    tx,
+                },
+            );
+            id
+        };
+        // Removes our entry however this try ends (answer, error, timeout).
+        let _forget = Forget {
+            pending: &s.pending,
+            id,
+            token,
+        };
+        let Some(packet) = request(id, name, rtype) else {
+            return Try::Local;
+        };
+        if let Err(e) = s.socket.send(&packet).await {
+            return io_try(e.kind());
+        }
+        match rx.await {
+            Ok(Reply::Answer(msg)) => Try::Answer(msg),
+            Ok(Reply::Malformed) => Try::Malformed,
+            Ok(Reply::Refused) => Try::Unreachable,
+            Err(_) => Try::Local,
+        }
     }
 }
 
-fn forget(s: &Socket, id: u16) {
-    s.pending
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .remove(&id);
+struct Forget<'a> {
+    pending: &'a Pending,
+    id: u16,
+    token: u64,
 }
 
-fn send_error(e: &std::io::Error) -> LookupError {
-    match e.kind() {
-        std::io::ErrorKind::ConnectionRefused
-        | std::io::ErrorKind::NetworkUnreachable
-        | std::io::ErrorKind::HostUnreachable
-        | std::io::ErrorKind::AddrNotAvailable => LookupError::Unreachable,
-        _ => LookupError::Other("io".into()),
+impl Drop for Forget<'_> {
+    fn drop(&mut self) {
+        let mut pending = lock(self.pending);
+        if pending.get(&self.id).is_some_and(|w| w.token == self.token) {
+            pending.remove(&self.id);
+        }
     }
 }
 
-async fn open(server: SocketAddr) -> std::io::Result<Vec<Socket>> {
+fn lock(p: &Pending) -> std::sync::MutexGuard<'_, HashMap<u16, Waiter>> {
+    p.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A random ID not pending on the socket. The slot limit keeps the map at
+/// most 1/16 full, so this ends after a draw or two; the scan is a bound,
+/// not a path taken.
+fn free_id(pending: &HashMap<u16, Waiter>) -> u16 {
+    for _ in 0..64 {
+        let id = random_u16();
+        if !pending.contains_key(&id) {
+            return id;
+        }
+    }
+    let start = random_u16();
+    (0..=u16::MAX)
+        .map(|i| start.wrapping_add(i))
+        .find(|id| !pending.contains_key(id))
+        .unwrap_or(start)
+}
+
+fn next_token() -> u64 {
+    static TOKEN: AtomicU64 = AtomicU64::new(0);
+    TOKEN.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The try an I/O error stands for.
+pub fn io_try(kind: std::io::ErrorKind) -> Try {
+    use std::io::ErrorKind::*;
+    match kind {
+        ConnectionRefused | ConnectionReset | NetworkUnreachable | HostUnreachable
+        | AddrNotAvailable => Try::Unreachable,
+        TimedOut => Try::Timeout,
+        _ => Try::Local,
+    }
+}
+
+async fn open(server: SocketAddr, count: usize) -> std::io::Result<Vec<Socket>> {
     let local: SocketAddr = if server.is_ipv4() {
         ([0, 0, 0, 0], 0).into()
     } else {
         (std::net::Ipv6Addr::UNSPECIFIED, 0).into()
     };
-    let mut out = Vec::with_capacity(SOCKETS);
-    for _ in 0..SOCKETS {
+    let mut out = Vec::with_capacity(count);
+    for _ in 0..count {
         let socket = UdpSocket::bind(local).await?;
-        // Connected: the kernel drops datagrams from anyone but the server.
+        // Connected: the kernel drops datagrams from anyone but the server,
+        // and reports its ICMP errors on this socket.
         socket.connect(server).await?;
         let socket = Arc::new(socket);
-        let pending: Arc<Mutex<HashMap<u16, Waiter>>> = Arc::default();
+        let pending: Pending = Arc::default();
         let reader = tokio::spawn(read_loop(socket.clone(), pending.clone()));
         out.push(Socket {
             socket,
             pending,
+            slots: Semaphore::new(MAX_IN_FLIGHT),
             reader,
         });
     }
@@ -162,83 +243,108 @@ async fn open(server: SocketAddr) -> std::io::Result<Vec<Socket>> {
 }
 
 /// Hands each answer to the query waiting for its ID, when the question matches.
-async fn read_loop(socket: Arc<UdpSocket>, pending: Arc<Mutex<HashMap<u16, Waiter>>>) {
+async fn read_loop(socket: Arc<UdpSocket>, pending: Pending) {
     let mut buf = vec![0u8; 65_535];
     loop {
         let n = match socket.recv(&mut buf).await {
             Ok(n) => n,
-            // ICMP errors surface here on connected sockets; the waiting
-            // query times out and reports it.
-            Err(_) => continue,
+            Err(e) => {
+                if matches!(io_try(e.kind()), Try::Unreachable) {
+                    // An ICMP error on a connected socket: the server is not
+                    // there. Every query waiting on this socket learns it now
+                    // instead of after its timeout.
+                    for (_, w) in lock(&pending).drain() {
+                        let _ = w.tx.send(Reply::Refused);
+                    }
+                }
+                continue;
+            }
         };
-        let Ok(msg) = Message::from_vec(&buf[..n]) else {
-            continue;
-        };
-        if msg.metadata.message_type != MessageType::Response {
+        let packet = &buf[..n];
+        // Only responses (QR set) with a full header are considered.
+        if n < 12 || packet[2] & 0x80 == 0 {
             continue;
         }
-        let mut pending = pending.lock().unwrap_or_else(|p| p.into_inner());
-        let matches = pending
-            .get(&msg.metadata.id)
-            .is_some_and(|(name, rtype, _)| {
-                msg.queries.len() == 1
-                    && msg.queries[0].query_type == *rtype
-                    && msg.queries[0].name == *name
-            });
-        if matches && let Some((_, _, tx)) = pending.remove(&msg.metadata.id) {
-            let _ = tx.send(msg);
+        let id = u16::from_be_bytes([packet[0], packet[1]]);
+        let reply = match Message::from_vec(packet) {
+            Ok(msg) => {
+                let p = lock(&pending);
+                let Some(w) = p.get(&id) else { continue };
+                if !same_question(&msg, &w.name, w.rtype) {
+                    // Spoofed or stale: ignore it, the real answer may follow.
+                    continue;
+                }
+                if msg.metadata.op_code != OpCode::Query {
+                    Reply::Malformed
+                } else {
+                    Reply::Answer(msg)
+                }
+            }
+            Err(_) => Reply::Malformed,
+        };
+        if let Some(w) = lock(&pending).remove(&id) {
+            let _ = w.tx.send(reply);
         }
     }
 }
 
-fn request(id: u16, name: &Name, rtype: RecordType) -> Result<Vec<u8>, ()> {
+/// Whether `msg` is a response to exactly our question (class IN).
+pub fn same_question(msg: &Message, name: &Name, rtype: RecordType) -> bool {
+    msg.metadata.message_type == MessageType::Response
+        && msg.queries.len() == 1
+        && msg.queries[0].query_type == rtype
+        && msg.queries[0].query_class == DNSClass::IN
+        && msg.queries[0].name == *name
+}
+
+/// A recursive query for `name`/`rtype` with EDNS, as bytes.
+pub fn request(id: u16, name: &Name, rtype: RecordType) -> Option<Vec<u8>> {
     let mut msg = Message::new(id, MessageType::Query, OpCode::Query);
     msg.metadata.recursion_desired = true;
     msg.add_query(Query::query(name.clone(), rtype));
     let mut edns = Edns::new();
     edns.set_max_payload(EDNS_PAYLOAD);
     msg.set_edns(edns);
-    msg.to_vec().map_err(|_| ())
-}
-
-/// Turns a response into records or a failure, the way the resolver would.
-fn classify(msg: Message, rtype: RecordType) -> Outcome {
-    if msg.metadata.truncation {
-        return Outcome::Fallback;
-    }
-    let negative_ttl = || {
-        msg.authorities.iter().find_map(|r| match &r.data {
-            RData::SOA(soa) => Some(r.ttl.min(soa.minimum)),
-            _ => None,
-        })
-    };
-    let has_cname = msg
-        .answers
-        .iter()
-        .any(|r| r.record_type() == RecordType::CNAME);
-    match msg.metadata.response_code {
-        ResponseCode::NoError => {
-            let has_data = msg.answers.iter().any(|r| r.record_type() == rtype);
-            if has_data {
-                Outcome::Answer(msg.answers)
-            } else if has_cname {
-                // The chain leaves this answer: let the resolver chase it.
-                Outcome::Fallback
-            } else {
-                Outcome::Failure(Failure::NoData(negative_ttl()))
-            }
-        }
-        ResponseCode::NXDomain if !has_cname => Outcome::Failure(Failure::NxDomain(negative_ttl())),
-        ResponseCode::NXDomain => Outcome::Fallback,
-        code => Outcome::Failure(Failure::Failed(crate::dns::wire::rcode_error(code))),
-    }
+    msg.to_vec().ok()
 }
 
 /// A random message ID (RFC 5452 §4.3: IDs must be unpredictable).
-fn random_u16() -> u16 {
+pub fn random_u16() -> u16 {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     static SEED: std::sync::OnceLock<RandomState> = std::sync::OnceLock::new();
     let mut h = SEED.get_or_init(RandomState::new).build_hasher();
     h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
     h.finish() as u16
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// More queries than one socket has IDs, all pending at once against a
+    /// server that never answers: every one ends as a timeout, none spins
+    /// (before the slot limit, the ID draw looped forever holding the lock).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn more_pending_queries_than_ids_end_in_timeouts() {
+        const QUERIES: usize = 70_000;
+        let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let pool = Arc::new(UdpPool::with_sockets(silent.local_addr().unwrap(), 1));
+        let name = Name::from_ascii("t.test.").unwrap();
+        let tasks: Vec<_> = (0..QUERIES)
+            .map(|_| {
+                let pool = pool.clone();
+                let name = name.clone();
+                tokio::spawn(async move {
+                    pool.query(&name, RecordType::A, Duration::from_millis(300))
+                        .await
+                })
+            })
+            .collect();
+        let all = futures_util::future::join_all(tasks);
+        let results = tokio::time::timeout(Duration::from_secs(60), all)
+            .await
+            .expect("the burst ends: no query spins waiting for an ID");
+        assert_eq!(results.len(), QUERIES);
+        assert!(results.iter().all(|t| matches!(t, Ok(Try::Timeout))));
+    }
 }

@@ -1,23 +1,25 @@
-//! Resolver construction: the system resolver, `--resolver ADDR[:PORT]`, the demo.
+//! Upstreams: the system resolver, `--resolver ADDR[:PORT]`, the demo.
 //!
-//! Every upstream is a hickory resolver pinned to its servers with the cache,
-//! the hosts file and search domains off: names are absolute and every lookup
-//! goes to the wire, so TTLs are the server's and `r` really re-queries.
-//! UDP first, TCP when an answer comes back truncated.
+//! Every lookup goes to the wire (no cache, no hosts file, no search
+//! domains: names are absolute), over mxlens' own transport: long-lived UDP
+//! sockets ([`crate::dns::udp`]), TCP when an answer comes back truncated
+//! ([`crate::dns::tcp`]). Each response is checked (ID, question, class,
+//! opcode) before it is read. One round trip gets `timeout` × tries over
+//! UDP plus one `timeout` for TCP, and never passes the deadline it is given.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use hickory_resolver::config::{NameServerConfig, ResolveHosts, ResolverConfig, ResolverOpts};
-use hickory_resolver::net::runtime::TokioRuntimeProvider;
-use hickory_resolver::proto::rr::{Name, Record, RecordType};
-use hickory_resolver::{Resolver, TokioResolver};
+use hickory_resolver::proto::op::Message;
+use hickory_resolver::proto::rr::{Name, RecordType};
 use thiserror::Error;
 
 use crate::dns::demo::DemoServer;
-use crate::dns::udp::{self, UdpPool};
-use crate::dns::wire::{Failure, classify};
+use crate::dns::tcp;
+use crate::dns::udp::{Try, UdpPool};
+use crate::dns::wire::Failure;
+use crate::mx::LookupError;
 
 /// How patient lookups are.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -42,6 +44,19 @@ impl LookupOptions {
     pub fn worst_case(&self) -> Duration {
         self.timeout * (self.attempts as u32 + 1)
     }
+
+    /// The budget of one round trip: every UDP try, plus one TCP exchange
+    /// for a truncated answer. Alias chains that need new queries spend it
+    /// too: they do not get a fresh budget per hop.
+    pub fn round_trip_budget(&self) -> Duration {
+        self.timeout * (self.attempts as u32 + 2)
+    }
+
+    /// The longest a report can take: two round trips (the MX query, then
+    /// the addresses of every exchange at once), whatever the servers do.
+    pub fn report_deadline(&self) -> Duration {
+        self.round_trip_budget() * 2
+    }
 }
 
 #[derive(Debug, Error)]
@@ -52,8 +67,6 @@ pub enum UpstreamError {
     SystemConfig(String),
     #[error("the system resolver configuration lists no name servers; pass --resolver ADDR")]
     NoServers,
-    #[error("cannot build the resolver for {0}: {1}")]
-    Build(String, String),
     #[error("--demo and --resolver cannot be combined: the demo answers every lookup itself")]
     DemoWithResolvers,
     #[error("cannot start the demo server: {0}")]
@@ -72,12 +85,11 @@ pub struct UpstreamSpec {
     pub options: LookupOptions,
 }
 
-/// One DNS upstream: a resolver and the label reports carry for it.
+/// One DNS upstream: its servers and the label reports carry for it.
 #[derive(Clone)]
 pub struct Upstream {
-    resolver: Arc<TokioResolver>,
-    /// Long-lived UDP sockets, for a single pinned server.
-    pool: Option<Arc<UdpPool>>,
+    /// Tried in turn, one per try (as resolv.conf's servers are).
+    servers: Arc<[UdpPool]>,
     label: Arc<str>,
     options: LookupOptions,
 }
@@ -95,52 +107,31 @@ impl Upstream {
     pub fn system(opts: &LookupOptions) -> Result<Self, UpstreamError> {
         let (config, _) = hickory_resolver::system_conf::read_system_conf()
             .map_err(|e| UpstreamError::SystemConfig(e.to_string()))?;
-        let servers = config.name_servers().to_vec();
+        let mut servers: Vec<SocketAddr> = Vec::new();
+        for ns in config.name_servers() {
+            let port = ns.connections.first().map_or(53, |c| c.port);
+            let addr = SocketAddr::new(ns.ip, port);
+            if !servers.contains(&addr) {
+                servers.push(addr);
+            }
+        }
         if servers.is_empty() {
             return Err(UpstreamError::NoServers);
         }
-        Self::build(servers, "system".into(), opts)
+        Ok(Self::build(&servers, "system".into(), opts))
     }
 
     /// One server at `addr`, UDP with TCP fallback.
     pub fn server(addr: SocketAddr, opts: &LookupOptions) -> Self {
-        let mut ns = NameServerConfig::udp_and_tcp(addr.ip());
-        for conn in &mut ns.connections {
-            conn.port = addr.port();
-        }
-        let mut up = Self::build(vec![ns], format_addr(addr), opts)
-            .expect("a resolver for a single address always builds");
-        up.pool = Some(Arc::new(UdpPool::new(addr, opts.timeout, opts.attempts)));
-        up
+        Self::build(&[addr], format_addr(addr), opts)
     }
 
-    fn build(
-        servers: Vec<NameServerConfig>,
-        label: String,
-        opts: &LookupOptions,
-    ) -> Result<Self, UpstreamError> {
-        let config = ResolverConfig::from_name_servers(servers);
-        let mut builder = Resolver::builder_with_config(config, TokioRuntimeProvider::default());
-        let o: &mut ResolverOpts = builder.options_mut();
-        o.timeout = opts.timeout;
-        o.attempts = opts.attempts;
-        o.cache_size = 0;
-        o.use_hosts_file = ResolveHosts::Never;
-        o.ndots = 0;
-        o.preserve_intermediates = true;
-        o.edns0 = true;
-        // Bulk checks fan out hundreds of queries over one connection.
-        o.max_active_requests = 1024;
-        o.num_concurrent_reqs = 1;
-        let resolver = builder
-            .build()
-            .map_err(|e| UpstreamError::Build(label.clone(), e.to_string()))?;
-        Ok(Self {
-            resolver: Arc::new(resolver),
-            pool: None,
+    fn build(servers: &[SocketAddr], label: String, opts: &LookupOptions) -> Self {
+        Self {
+            servers: servers.iter().map(|a| UdpPool::new(*a)).collect(),
             label: label.into(),
             options: *opts,
-        })
+        }
     }
 
     /// Replaces the label reports carry (e.g. `demo`).
@@ -158,24 +149,56 @@ impl Upstream {
         &self.options
     }
 
-    /// The answer records for `name`/`rtype`, or what the failure means.
-    /// Alias chains are followed; a truncated answer is retried over TCP.
-    pub(crate) async fn query(
+    /// One round trip for `name`/`rtype`: the first usable response, after
+    /// at most `attempts + 1` UDP tries (and TCP after a truncated one),
+    /// all before `deadline`. The response is checked but not read.
+    pub(crate) async fn exchange(
         &self,
         name: &Name,
         rtype: RecordType,
-    ) -> Result<Vec<Record>, Failure> {
-        if let Some(pool) = &self.pool {
-            match pool.query(name, rtype).await {
-                udp::Outcome::Answer(records) => return Ok(records),
-                udp::Outcome::Failure(f) => return Err(f),
-                udp::Outcome::Fallback => {}
+        deadline: Instant,
+    ) -> Result<Message, Failure> {
+        let tries = self.options.attempts + 1;
+        let (mut tried, mut malformed, mut unreachable, mut local) = (0, 0, 0, 0);
+        for i in 0..tries {
+            let Some(wait) = self.wait(deadline) else {
+                break;
+            };
+            let server = &self.servers[i % self.servers.len()];
+            let mut t = server.query(name, rtype, wait).await;
+            if let Try::Answer(msg) = &t
+                && msg.metadata.truncation
+            {
+                t = match self.wait(deadline) {
+                    Some(wait) => tcp::query(server.server(), name, rtype, wait).await,
+                    None => Try::Timeout,
+                };
+            }
+            tried += 1;
+            match t {
+                Try::Answer(msg) => return Ok(msg),
+                Try::Malformed => malformed += 1,
+                Try::Unreachable => unreachable += 1,
+                Try::Local => local += 1,
+                Try::Timeout => {}
             }
         }
-        match self.resolver.lookup(name.clone(), rtype).await {
-            Ok(lookup) => Ok(lookup.answers().to_vec()),
-            Err(e) => Err(classify(&e)),
-        }
+        let error = if tried > 0 && malformed == tried {
+            LookupError::Other("malformed".into())
+        } else if tried > 0 && unreachable == tried {
+            LookupError::Unreachable
+        } else if tried > 0 && local == tried {
+            LookupError::Other("io".into())
+        } else {
+            LookupError::Timeout
+        };
+        Err(Failure::Failed(error))
+    }
+
+    /// How long the next try may wait: the per-try timeout, cut to the deadline.
+    fn wait(&self, deadline: Instant) -> Option<Duration> {
+        let left = deadline.checked_duration_since(Instant::now())?;
+        (!left.is_zero()).then(|| left.min(self.options.timeout))
     }
 }
 

@@ -1,6 +1,5 @@
 //! Turning hickory's answers and errors into the report's plain words.
 
-use hickory_resolver::net::{DnsError, NetError};
 use hickory_resolver::proto::op::ResponseCode;
 use hickory_resolver::proto::rr::Name;
 
@@ -41,48 +40,30 @@ pub enum Failure {
     NoData(Option<u32>),
     /// No usable answer.
     Failed(LookupError),
+    /// A server without the answer named other servers to ask instead
+    /// (NS in authority, no SOA, AA clear: RFC 2308 §2.2).
+    Referral(Vec<String>),
+    /// The alias chain came back to a name already in it: the names of the loop.
+    Loop(Vec<String>),
+    /// The alias chain needed more new queries than allowed (its length so far).
+    ChainTooLong(usize),
 }
 
-/// Classifies by matching variants (the `Display` texts are not for users).
-pub fn classify(err: &NetError) -> Failure {
-    match err {
-        NetError::Dns(DnsError::NoRecordsFound(nr)) => {
-            if nr.response_code == ResponseCode::NXDomain {
-                Failure::NxDomain(nr.negative_ttl)
-            } else {
-                Failure::NoData(nr.negative_ttl)
-            }
-        }
-        NetError::Dns(DnsError::ResponseCode(code)) => Failure::Failed(rcode_error(*code)),
-        NetError::Timeout => Failure::Failed(LookupError::Timeout),
-        NetError::NoConnections => Failure::Failed(LookupError::Unreachable),
-        NetError::Io(io) => Failure::Failed(match io.kind() {
-            std::io::ErrorKind::ConnectionRefused
-            | std::io::ErrorKind::ConnectionReset
-            | std::io::ErrorKind::NetworkUnreachable
-            | std::io::ErrorKind::HostUnreachable
-            | std::io::ErrorKind::AddrNotAvailable => LookupError::Unreachable,
-            std::io::ErrorKind::TimedOut => LookupError::Timeout,
-            _ => LookupError::Other("io".into()),
-        }),
-        NetError::Busy => Failure::Failed(LookupError::Other("busy".into())),
-        NetError::Proto(_) => Failure::Failed(LookupError::Other("malformed".into())),
-        _ => Failure::Failed(LookupError::Other("error".into())),
-    }
-}
-
+/// The word for an rcode other than NOERROR and NXDOMAIN.
 pub fn rcode_error(code: ResponseCode) -> LookupError {
     match code {
         ResponseCode::ServFail => LookupError::Servfail,
         ResponseCode::Refused => LookupError::Refused,
+        // 16 is BADVERS, or BADSIG under TSIG (which mxlens never sends).
+        ResponseCode::BADVERS | ResponseCode::BADSIG => LookupError::Other("badvers".into()),
         other => {
             let word: String = format!("{other:?}")
                 .chars()
                 .filter(|c| c.is_ascii_alphanumeric())
                 .collect::<String>()
                 .to_lowercase();
-            LookupError::Other(if word.is_empty() {
-                "rcode".into()
+            LookupError::Other(if word.is_empty() || word.starts_with("unknown") {
+                format!("rcode{}", u16::from(other))
             } else {
                 word
             })
@@ -99,7 +80,39 @@ impl Failure {
             Failure::Failed(LookupError::Timeout) => AddressStatus::Timeout,
             Failure::Failed(LookupError::Servfail) => AddressStatus::Servfail,
             Failure::Failed(LookupError::Refused) => AddressStatus::Refused,
-            Failure::Failed(_) => AddressStatus::Error,
+            Failure::Failed(_)
+            | Failure::Referral(_)
+            | Failure::Loop(_)
+            | Failure::ChainTooLong(_) => AddressStatus::Error,
+        }
+    }
+
+    /// The report's error word for this failure (`None` for NXDOMAIN and
+    /// NODATA, which are answers).
+    pub fn error(&self) -> Option<LookupError> {
+        match self {
+            Failure::NxDomain(_) | Failure::NoData(_) => None,
+            Failure::Failed(e) => Some(e.clone()),
+            Failure::Referral(_) => Some(LookupError::Other("referral".into())),
+            Failure::Loop(_) => Some(LookupError::Other("cname-loop".into())),
+            Failure::ChainTooLong(_) => Some(LookupError::Other("cname-chain-too-long".into())),
+        }
+    }
+
+    /// What a user needs beyond the word: the servers of a referral, the
+    /// names of a loop. Names as received (escape before display).
+    pub fn detail(&self) -> Option<String> {
+        match self {
+            Failure::Referral(servers) => Some(format!(
+                "referred to {} instead of answered",
+                servers.join(", ")
+            )),
+            Failure::Loop(names) => Some(format!("alias loop {}", names.join(" → "))),
+            Failure::ChainTooLong(n) => Some(format!(
+                "alias chain of more than {n} names, still unresolved after {} new queries",
+                crate::dns::resolve::MAX_RESTARTS
+            )),
+            _ => None,
         }
     }
 }
@@ -128,6 +141,14 @@ mod tests {
         assert_eq!(
             rcode_error(ResponseCode::NotImp),
             LookupError::Other("notimp".into())
+        );
+        assert_eq!(
+            rcode_error(ResponseCode::from(1, 0)),
+            LookupError::Other("badvers".into())
+        );
+        assert_eq!(
+            rcode_error(ResponseCode::from(0, 12)),
+            LookupError::Other("rcode12".into())
         );
     }
 }

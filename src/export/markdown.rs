@@ -76,7 +76,7 @@ pub(super) fn render(part: &Part) -> String {
         Outcome::Nxdomain => Some("The domain does not exist (NXDOMAIN).".to_string()),
         Outcome::Error => Some(format!(
             "The MX lookup failed ({}).",
-            md(report.error.as_ref().map_or("error", |e| e.as_str()))
+            md(report.error_word())
         )),
         Outcome::Mx => None,
     };

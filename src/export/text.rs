@@ -49,10 +49,7 @@ fn host_rows(host: &MxHost, only: Option<&Address>) -> Vec<[String; 4]> {
 pub(super) fn render(part: &Part) -> String {
     let report = part.report;
     let status = match report.outcome {
-        Outcome::Error => format!(
-            "error ({})",
-            report.error.as_ref().map_or("error", |e| e.as_str())
-        ),
+        Outcome::Error => format!("error ({})", report.error_word()),
         o => o.as_str().to_string(),
     };
     let mut domain = visible(&report.domain).into_owned();

@@ -208,7 +208,7 @@ pub(super) fn render(part: &Part) -> String {
                 "{}: the MX lookup at {} failed ({})",
                 comment_name(domain),
                 report.resolver,
-                report.error.as_ref().map_or("error", |e| e.as_str())
+                report.error_word()
             )),
             _ => {
                 // When the domain is an alias the MX records are the target's.

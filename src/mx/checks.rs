@@ -6,7 +6,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use crate::mx::escape::visible;
 use crate::mx::{AddressStatus, Finding, MxHost, MxReport, Outcome, Severity};
 
 /// Every code this module can produce, with its severity.
@@ -29,7 +28,14 @@ pub const CODES: &[(&str, Severity)] = &[
     ("mx-shared-address", Severity::Info),
     ("single-mx", Severity::Info),
     ("no-ipv6", Severity::Info),
+    ("no-ipv4", Severity::Warning),
+    ("mx-all-non-routable", Severity::Error),
+    ("mx-too-many-exchanges", Severity::Warning),
 ];
+
+/// Distinct exchanges whose addresses one report looks up (the DNS layer
+/// skips the rest and `mx-too-many-exchanges` says so).
+pub const MAX_EXCHANGES: usize = 100;
 
 struct Out<'a> {
     findings: Vec<Finding>,
@@ -64,17 +70,27 @@ pub fn run(report: &MxReport) -> Vec<Finding> {
         Outcome::Nxdomain => out.add(
             "nxdomain",
             domain,
-            format!("{} does not exist (NXDOMAIN): mail to it bounces.", show(domain)),
+            format!("{} does not exist (NXDOMAIN): mail to it bounces.", domain),
             "RFC 1035 §4.1.1",
         ),
         Outcome::Error => {
-            let why = report.error.as_ref().map_or("error", |e| e.as_str());
+            let mut why = report.error_word().to_string();
+            if let Some(detail) = &report.error_detail {
+                why = format!("{why}: {detail}");
+            }
+            let advice = match report.error.as_ref().map(|e| e.as_str()) {
+                Some("referral") => {
+                    " The server is not authoritative for it and does not recurse: ask a recursive resolver, or the servers it names."
+                }
+                Some("cname-loop") => " Break the loop: one of the aliases must point at a name with records.",
+                _ => " Check the resolver, then try again.",
+            };
             out.add(
                 "lookup-failed",
                 domain,
                 format!(
-                    "The MX query for {} failed ({why}): nothing is known about its mail routing. Check the resolver, then try again.",
-                    show(domain)
+                    "The MX query for {} failed ({why}): nothing is known about its mail routing.{advice}",
+                    domain
                 ),
                 "RFC 1035 §4.1.1",
             );
@@ -84,7 +100,7 @@ pub fn run(report: &MxReport) -> Vec<Finding> {
             domain,
             format!(
                 "{} has no MX record and no A/AAAA address: mail to it cannot be delivered. Publish an MX record, or a null MX (\"0 .\") if it should get no mail.",
-                show(domain)
+                domain
             ),
             "RFC 5321 §5.1",
         ),
@@ -94,7 +110,7 @@ pub fn run(report: &MxReport) -> Vec<Finding> {
                 domain,
                 format!(
                     "{} publishes no MX record; senders fall back to its own A/AAAA addresses. Publish an MX record (or a null MX if it takes no mail).",
-                    show(domain)
+                    domain
                 ),
                 "RFC 5321 §5.1",
             );
@@ -111,10 +127,6 @@ pub fn run(report: &MxReport) -> Vec<Finding> {
     findings
 }
 
-fn show(s: &str) -> String {
-    visible(s).into_owned()
-}
-
 fn null_mx(out: &mut Out) {
     let report = out.report;
     let nulls: Vec<&MxHost> = report.mx.iter().filter(|h| h.is_null()).collect();
@@ -122,13 +134,13 @@ fn null_mx(out: &mut Out) {
         return;
     }
     let domain = report.domain.as_str();
-    if report.mx.len() == nulls.len() {
+    if report.mx.len() == 1 {
         out.add(
             "null-mx",
             domain,
             format!(
                 "{} publishes a null MX: it accepts no mail, and senders bounce at once instead of queueing.",
-                show(domain)
+                domain
             ),
             "RFC 7505 §3",
         );
@@ -137,9 +149,10 @@ fn null_mx(out: &mut Out) {
             "null-mx-mixed",
             domain,
             format!(
-                "{} publishes a null MX beside {} other MX record(s): a null MX must be the only MX record. Remove one or the other.",
-                show(domain),
-                report.mx.len() - nulls.len()
+                "{} publishes a null MX beside {} other MX record{}: a null MX must be the only MX record (another \".\" at a different preference counts too). Remove one or the other.",
+                domain,
+                report.mx.len() - 1,
+                if report.mx.len() == 2 { "" } else { "s" }
             ),
             "RFC 7505 §3",
         );
@@ -182,7 +195,7 @@ fn hosts(out: &mut Out) {
                     exchange,
                     format!(
                         "{} appears in {n} MX records (names compare case-insensitively): the extra records add no redundancy. Keep one.",
-                        show(exchange)
+                        exchange
                     ),
                     "RFC 2181 §5",
                 );
@@ -195,7 +208,7 @@ fn hosts(out: &mut Out) {
                 report.domain.as_str(),
                 format!(
                     "All mail goes to one host, {}: when it is down, senders queue the mail until it is back. Consider a second MX.",
-                    show(only)
+                    only
                 ),
                 "RFC 5321 §5.1",
             );
@@ -211,7 +224,7 @@ fn hosts(out: &mut Out) {
     }
     for (ip, exchanges) in &by_ip {
         if exchanges.len() > 1 {
-            let names: Vec<String> = exchanges.iter().map(|e| show(e)).collect();
+            let names: Vec<&str> = exchanges.iter().copied().collect();
             out.add(
                 "mx-shared-address",
                 &ip.to_string(),
@@ -232,16 +245,86 @@ fn hosts(out: &mut Out) {
     let aaaa_known = real
         .iter()
         .filter(|h| ip_literal(&h.exchange).is_none())
-        .all(|h| !h.aaaa_status.is_failure());
+        .all(|h| !h.aaaa_status.is_failure() && h.address_status != AddressStatus::Skipped);
     if any_address && !any_v6 && aaaa_known {
         out.add(
             "no-ipv6",
             report.domain.as_str(),
             format!(
                 "No exchange of {} has an IPv6 (AAAA) address: IPv6-only senders cannot deliver.",
-                show(&report.domain)
+                &report.domain
             ),
             "RFC 3974 §3",
+        );
+    }
+    families_and_routes(out, &real);
+}
+
+/// `no-ipv4`, `mx-all-non-routable` and `mx-too-many-exchanges`: claims
+/// about all exchanges, made only when every address lookup was answered.
+fn families_and_routes(out: &mut Out, real: &[&MxHost]) {
+    let report = out.report;
+    let domain = report.domain.as_str();
+    let named: Vec<&&MxHost> = real
+        .iter()
+        .filter(|h| ip_literal(&h.exchange).is_none())
+        .collect();
+    let skipped: BTreeSet<&str> = named
+        .iter()
+        .filter(|h| h.address_status == AddressStatus::Skipped)
+        .map(|h| h.exchange.as_str())
+        .collect();
+    if !skipped.is_empty() {
+        let total = skipped.len()
+            + named
+                .iter()
+                .filter(|h| h.address_status != AddressStatus::Skipped)
+                .map(|h| h.exchange.as_str())
+                .collect::<BTreeSet<_>>()
+                .len();
+        out.add(
+            "mx-too-many-exchanges",
+            domain,
+            format!(
+                "{} names {total} distinct exchanges; only the first {MAX_EXCHANGES} in MX order were resolved, the other {} are shown as skipped. Senders try far fewer (Postfix: 5 addresses): the extra records only slow lookups down.",
+                domain,
+                skipped.len()
+            ),
+            "RFC 5321 §5.1",
+        );
+        return;
+    }
+    let all_known = named
+        .iter()
+        .all(|h| !h.a_status.is_failure() && !h.aaaa_status.is_failure());
+    let addresses: Vec<IpAddr> = named
+        .iter()
+        .flat_map(|h| h.addresses.iter().map(|a| a.ip))
+        .collect();
+    if addresses.is_empty() || !all_known {
+        return;
+    }
+    let a_known = named.iter().all(|h| !h.a_status.is_failure());
+    if a_known && !addresses.iter().any(IpAddr::is_ipv4) {
+        out.add(
+            "no-ipv4",
+            domain,
+            format!(
+                "No exchange of {} has an IPv4 (A) address: IPv4-only senders, still most of them, cannot deliver. Publish an A record for at least one exchange.",
+                domain
+            ),
+            "RFC 5321 §5.1",
+        );
+    }
+    if addresses.iter().all(|ip| non_routable(*ip).is_some()) {
+        out.add(
+            "mx-all-non-routable",
+            domain,
+            format!(
+                "Every address of every exchange of {} is private, loopback or otherwise unreachable from the Internet: no outside sender can deliver mail to it.",
+                domain
+            ),
+            "RFC 6890",
         );
     }
 }
@@ -265,9 +348,9 @@ fn host(out: &mut Out, h: &MxHost) {
             ex,
             format!(
                 "The exchange {} is an alias (CNAME → {}); an MX must point at a canonical name. Many senders accept it, some bounce. Point the MX at {} directly.",
-                show(ex),
-                h.cname.iter().map(|c| show(c)).collect::<Vec<_>>().join(" → "),
-                show(h.cname.last().map_or(ex, String::as_str))
+                ex,
+                h.cname.join(" → "),
+                h.cname.last().map_or(ex, String::as_str)
             ),
             "RFC 2181 §10.3",
         );
@@ -276,29 +359,46 @@ fn host(out: &mut Out, h: &MxHost) {
         out.add(
             "mx-target-invalid-hostname",
             ex,
-            format!(
-                "The exchange {} is not a valid host name: {reason}.",
-                show(ex)
-            ),
+            format!("The exchange {} is not a valid host name: {reason}.", ex),
             "RFC 1123 §2.1",
         );
     }
-    match h.address_status {
-        AddressStatus::Nxdomain => out.add(
+    match (h.address_status, h.cname.last()) {
+        (AddressStatus::Nxdomain, None) => out.add(
             "mx-target-nxdomain",
             ex,
             format!(
                 "The exchange {} does not exist (NXDOMAIN): senders cannot reach it. Fix the MX record or create the host.",
-                show(ex)
+                ex
             ),
             "RFC 5321 §5.1",
         ),
-        AddressStatus::Nodata => out.add(
+        (AddressStatus::Nxdomain, Some(target)) => out.add(
+            "mx-target-nxdomain",
+            ex,
+            format!(
+                "The exchange {} is an alias of {}, which does not exist (NXDOMAIN on the alias target): senders cannot reach it.",
+                ex,
+                target
+            ),
+            "RFC 6604 §2",
+        ),
+        (AddressStatus::Nodata, None) => out.add(
             "mx-target-no-address",
             ex,
             format!(
                 "The exchange {} exists but has no A or AAAA record: senders cannot connect to it.",
-                show(ex)
+                ex
+            ),
+            "RFC 5321 §5.1",
+        ),
+        (AddressStatus::Nodata, Some(target)) => out.add(
+            "mx-target-no-address",
+            ex,
+            format!(
+                "The exchange {} is an alias of {}, which has no A or AAAA record: senders cannot connect to it.",
+                ex,
+                target
             ),
             "RFC 5321 §5.1",
         ),
@@ -310,12 +410,16 @@ fn host(out: &mut Out, h: &MxHost) {
         .map(|(t, s)| format!("{t}: {}", s.as_str()))
         .collect();
     if !failed.is_empty() {
+        let detail = h
+            .lookup_detail
+            .as_ref()
+            .map_or(String::new(), |d| format!("; {}", d));
         out.add(
             "mx-target-lookup-failed",
             ex,
             format!(
-                "The address lookup of {} failed ({}): its addresses are unknown or incomplete. Senders treat this as a temporary failure.",
-                show(ex),
+                "The address lookup of {} failed ({}{detail}): its addresses are unknown or incomplete. Senders treat this as a temporary failure.",
+                ex,
                 failed.join(", ")
             ),
             "RFC 5321 §5.1",
@@ -328,8 +432,7 @@ fn host(out: &mut Out, h: &MxHost) {
                 ex,
                 format!(
                     "{} resolves to {} ({kind}), which cannot be reached from the Internet.",
-                    show(ex),
-                    a.ip
+                    ex, a.ip
                 ),
                 "RFC 6890",
             );
@@ -371,7 +474,7 @@ pub fn invalid_hostname(name: &str) -> Option<String> {
             };
             return Some(format!(
                 "label \"{}\" contains {what}; only letters, digits and hyphens are allowed",
-                show(label)
+                label
             ));
         }
         if label.starts_with('-') || label.ends_with('-') {
@@ -458,7 +561,9 @@ mod tests {
         assert!(invalid_hostname("-mx.example.").is_some());
         assert!(invalid_hostname("mx_1.example.").is_some());
         let hostile = invalid_hostname("mx\u{1b}[31m.example.").unwrap();
-        assert!(!hostile.contains('\u{1b}'), "{hostile}");
+        // The reason names the byte; the label stays data, escaped where
+        // the text reaches a terminal.
+        assert!(hostile.contains("(\\027)"), "{hostile}");
         assert!(invalid_hostname(&format!("{}.example.", "a".repeat(64))).is_some());
     }
 

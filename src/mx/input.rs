@@ -4,6 +4,8 @@ use std::net::IpAddr;
 
 use thiserror::Error;
 
+use crate::mx::escape::{is_unsafe, visible};
+
 /// Why an input is not a domain mxlens can look up.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum InputError {
@@ -47,9 +49,9 @@ pub fn parse_domain(input: &str) -> Result<String, InputError> {
     if bare.parse::<IpAddr>().is_ok() {
         return Err(InputError::IpAddress(bare.to_string()));
     }
-    if let Some(c) = s.chars().find(|c| c.is_control() || c.is_whitespace()) {
+    if let Some(c) = s.chars().find(|c| is_unsafe(*c) || c.is_whitespace()) {
         return Err(InputError::BadCharacter {
-            name: crate::mx::escape::visible(s).into_owned(),
+            name: s.to_string(),
             what: describe(c),
         });
     }
@@ -137,8 +139,11 @@ fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
 }
 
 fn describe(c: char) -> String {
-    if c.is_control() {
-        format!("a control character (\\{:03})", c as u32)
+    if is_unsafe(c) {
+        format!(
+            "a control character ({})",
+            visible(c.encode_utf8(&mut [0; 4]))
+        )
     } else if c.is_whitespace() {
         "a space".to_string()
     } else {
@@ -237,9 +242,18 @@ mod tests {
             parse_domain("a..example"),
             Err(InputError::EmptyLabel(_))
         ));
+        // The input stays data (front ends escape it); the reason names the
+        // character visibly, bidi and zero-width controls included.
         let e = parse_domain("bad\u{1b}[2Jname.example")
             .unwrap_err()
             .to_string();
-        assert!(!e.contains('\u{1b}'), "{e}");
+        assert!(e.contains("a control character (\\027)"), "{e}");
+        for (input, shown) in [
+            ("a\u{202e}b.example", "\\u{202e}"),
+            ("a\u{200b}b.example", "\\u{200b}"),
+        ] {
+            let e = parse_domain(input).unwrap_err().to_string();
+            assert!(e.contains(&format!("a control character ({shown})")), "{e}");
+        }
     }
 }

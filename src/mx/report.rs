@@ -37,6 +37,10 @@ pub struct MxReport {
     /// Time the MX query itself took.
     #[serde(skip)]
     pub mx_query_ms: f64,
+    /// What the error word alone does not say: the servers of a referral,
+    /// the names of an alias loop (names as received).
+    #[serde(skip)]
+    pub error_detail: Option<String>,
 }
 
 /// One MX record and what its exchange resolved to.
@@ -61,6 +65,10 @@ pub struct MxHost {
     /// Time the slower of the two address queries took.
     #[serde(skip)]
     pub query_ms: f64,
+    /// Why an address lookup failed, beyond its status: a referral's
+    /// servers, an alias loop's names (names as received).
+    #[serde(skip)]
+    pub lookup_detail: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -155,6 +163,9 @@ pub enum AddressStatus {
     Servfail,
     Refused,
     Error,
+    /// Not looked up: the report already had as many exchanges as one
+    /// report resolves (`mx-too-many-exchanges`).
+    Skipped,
 }
 
 impl AddressStatus {
@@ -167,6 +178,7 @@ impl AddressStatus {
             AddressStatus::Servfail => "servfail",
             AddressStatus::Refused => "refused",
             AddressStatus::Error => "error",
+            AddressStatus::Skipped => "skipped",
         }
     }
 
@@ -186,6 +198,9 @@ impl AddressStatus {
     pub fn combine(a: AddressStatus, aaaa: AddressStatus, have_addresses: bool) -> AddressStatus {
         if have_addresses {
             return AddressStatus::Ok;
+        }
+        if a == AddressStatus::Skipped || aaaa == AddressStatus::Skipped {
+            return AddressStatus::Skipped;
         }
         for s in [a, aaaa] {
             if s.is_failure() {
@@ -244,10 +259,17 @@ impl MxReport {
             domain_cname: Vec::new(),
             negative_ttl: None,
             mx_query_ms: 0.0,
+            error_detail: None,
         }
     }
 
     /// The most severe finding, if any.
+    /// The error word (`timeout`, `servfail`, …) of a failed lookup;
+    /// `error` when the report carries none.
+    pub fn error_word(&self) -> &str {
+        self.error.as_ref().map_or("error", |e| e.as_str())
+    }
+
     pub fn worst_severity(&self) -> Option<Severity> {
         self.findings.iter().map(|f| f.severity).max()
     }
@@ -272,6 +294,7 @@ impl MxHost {
             a_status: AddressStatus::Ok,
             aaaa_status: AddressStatus::Ok,
             query_ms: 0.0,
+            lookup_detail: None,
         }
     }
 

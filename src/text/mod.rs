@@ -3,6 +3,57 @@
 pub mod report;
 pub mod simulation;
 
+/// When text output and the TUI use colour (`--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColorChoice {
+    /// Colour on a terminal, unless `NO_COLOR` is set; `CLICOLOR_FORCE`
+    /// turns it on for pipes too.
+    #[default]
+    Auto,
+    /// Always colour, whatever the output and the environment.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+impl ColorChoice {
+    pub const ALL: [ColorChoice; 3] = [ColorChoice::Auto, ColorChoice::Always, ColorChoice::Never];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ColorChoice::Auto => "auto",
+            ColorChoice::Always => "always",
+            ColorChoice::Never => "never",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            ColorChoice::Auto => "on a terminal, unless NO_COLOR is set (CLICOLOR_FORCE forces it)",
+            ColorChoice::Always => "always, also into pipes and files",
+            ColorChoice::Never => "never",
+        }
+    }
+
+    /// Whether to colour an output that is (`terminal`) or is not a
+    /// terminal. An explicit `always` or `never` wins over the environment;
+    /// with `auto`, a non-empty `NO_COLOR` (<https://no-color.org>) turns
+    /// colour off and a `CLICOLOR_FORCE` other than `0` turns it on
+    /// (<https://bixense.com/clicolors/>), `NO_COLOR` first.
+    pub fn enabled(self, terminal: bool) -> bool {
+        let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto if set("NO_COLOR") => false,
+            ColorChoice::Auto if set("CLICOLOR_FORCE") => {
+                std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0")
+            }
+            ColorChoice::Auto => terminal,
+        }
+    }
+}
+
 /// ANSI styling for text output: on only when stdout is a terminal and
 /// `NO_COLOR` is unset (<https://no-color.org>).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,6 +68,14 @@ impl Style {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Self {
             color: std::io::stdout().is_terminal() && !no_color,
+        }
+    }
+
+    /// Colour on standard output as `choice` says.
+    pub fn for_stdout_with(choice: ColorChoice) -> Self {
+        use std::io::IsTerminal;
+        Self {
+            color: choice.enabled(std::io::stdout().is_terminal()),
         }
     }
 

@@ -26,10 +26,7 @@ pub fn outcome_sentence(r: &MxReport) -> String {
         Outcome::NullMx => "null MX: accepts no mail".into(),
         Outcome::NoMail => "no MX and no address: no mail route".into(),
         Outcome::Nxdomain => "the domain does not exist".into(),
-        Outcome::Error => format!(
-            "lookup failed: {}",
-            r.error.as_ref().map_or("error", |e| e.as_str())
-        ),
+        Outcome::Error => format!("lookup failed: {}", r.error_word()),
     }
 }
 
@@ -162,6 +159,6 @@ pub fn outcome_words(r: &MxReport) -> String {
         Outcome::NoMail => "no route".into(),
         Outcome::Nxdomain => "nxdomain".into(),
         // The mark says it failed; the word says how.
-        Outcome::Error => r.error.as_ref().map_or("error", |e| e.as_str()).into(),
+        Outcome::Error => r.error_word().into(),
     }
 }

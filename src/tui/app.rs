@@ -388,6 +388,12 @@ impl App {
         self.say(format!("{shown} marked {word}"), false);
     }
 
+    /// A message for the status bar before the first key (e.g. a warning
+    /// about the command line).
+    pub fn notice(&mut self, text: impl Into<String>) {
+        self.say(text, false);
+    }
+
     pub(super) fn say(&mut self, text: impl Into<String>, error: bool) {
         self.status = Some(Status {
             text: text.into(),

@@ -20,6 +20,7 @@ pub mod app;
 pub mod copy;
 pub mod guard;
 pub mod keymap;
+pub mod keyspec;
 pub mod layout;
 pub mod lookups;
 mod nav;

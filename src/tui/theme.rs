@@ -10,6 +10,36 @@ use ratatui::style::{Color, Modifier, Style};
 
 use crate::mx::Severity;
 
+/// The palettes a user can pick (`theme` in the configuration file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ThemeName {
+    /// Colours chosen for a dark background (the default).
+    #[default]
+    Dark,
+    /// Colours that stay readable on a light background (no yellow text).
+    Light,
+    /// No colour at all, emphasis only (as with `NO_COLOR`).
+    Mono,
+}
+
+impl ThemeName {
+    pub const ALL: [ThemeName; 3] = [ThemeName::Dark, ThemeName::Light, ThemeName::Mono];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ThemeName::Dark => "dark",
+            ThemeName::Light => "light",
+            ThemeName::Mono => "mono",
+        }
+    }
+
+    pub fn by_name(name: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|t| t.name().eq_ignore_ascii_case(name.trim()))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Theme {
     pub color: bool,
@@ -39,6 +69,28 @@ impl Theme {
             Self::mono()
         } else {
             Self::color()
+        }
+    }
+
+    /// The palette `name`, or [`Theme::mono`] when colour is off
+    /// (`--color never`, `NO_COLOR`).
+    pub fn named(name: ThemeName, color: bool) -> Self {
+        match (name, color) {
+            (_, false) | (ThemeName::Mono, _) => Self::mono(),
+            (ThemeName::Dark, true) => Self::color(),
+            (ThemeName::Light, true) => Self::light(),
+        }
+    }
+
+    /// For light backgrounds: yellow and cyan text wash out on white, so
+    /// warnings, pending rows and keys use magenta and blue instead.
+    pub fn light() -> Self {
+        Self {
+            warning: Style::new().fg(Color::Magenta),
+            pending: Style::new().fg(Color::Blue),
+            border_focused: Style::new().fg(Color::Blue).add_modifier(Modifier::BOLD),
+            key: Style::new().fg(Color::Blue).add_modifier(Modifier::BOLD),
+            ..Self::color()
         }
     }
 

@@ -184,7 +184,7 @@ pub fn lines(sim: &Simulation, t: &Theme, width: usize, implicit: bool) -> Vec<L
         && sim.outcome == SimOutcome::Deferred
     {
         let shown: Vec<String> = r.attempts_s.iter().take(6).map(|s| duration(*s)).collect();
-        let more = if r.attempts > shown.len() {
+        let more = if r.attempts > shown.len() as u64 {
             ", …"
         } else {
             ""

@@ -5,11 +5,14 @@
 //! - [`RcodeServer`]: answers every query with one response code (SERVFAIL,
 //!   REFUSED, …), over a real UDP socket.
 //! - [`SilentServer`]: a bound UDP socket that never answers (timeouts).
+//! - [`hostile::Hostile`]: UDP and TCP on one port, every answer crafted byte
+//!   by byte by the test, every query recorded.
 #![allow(
     dead_code,
     reason = "each test binary uses a different part of the lab"
 )]
 
+pub mod hostile;
 pub mod tmux;
 pub mod xvfb;
 

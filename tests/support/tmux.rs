@@ -118,8 +118,14 @@ impl Tmux {
     }
 
     /// Starts mxlens in the shell with `env` (`VAR=value …`) before it.
+    /// Its configuration and remembered session live in this harness's
+    /// directory ([`Tmux::path`] `config` and `state`), never the user's.
     pub fn run_env(&self, env: &str, args: &str) {
-        let line = format!("{env} NO_COLOR= {BIN} {args}");
+        let line = format!(
+            "XDG_CONFIG_HOME={} XDG_STATE_HOME={} MXLENS_CONFIG= CLICOLOR_FORCE= {env} NO_COLOR= {BIN} {args}",
+            self.path("config").display(),
+            self.path("state").display()
+        );
         self.tmux(&["send-keys", "-t", "e2e", "-l", line.trim_start()]);
         self.keys(&["Enter"]);
     }

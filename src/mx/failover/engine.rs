@@ -33,7 +33,7 @@ use std::net::IpAddr;
 use super::model::{
     AddressSim, HostSim, HostState, Receiver, SIMULATION_SCHEMA, Simulation, Tier, TierState,
 };
-use super::odds::{MAX_ENUMERATED_DOWN_HOSTS, SAMPLES, tier_odds};
+use super::odds::tier_odds;
 use super::profile::Profile;
 use super::route::{Route, SimOutcome, route};
 use super::sender::{Outages, SenderList};
@@ -53,7 +53,8 @@ struct Odds {
     /// Failed attempts of a delivery attempt that defers.
     tried_when_deferred: usize,
     error_bound: f64,
-    sampled_tiers: Vec<u16>,
+    /// (preference, orders sampled) of each sampled tier.
+    sampled_tiers: Vec<(u16, u32)>,
 }
 
 fn odds(list: &SenderList, limit: Option<u32>) -> Odds {
@@ -81,7 +82,7 @@ fn odds(list: &SenderList, limit: Option<u32>) -> Odds {
             o.limit = t.limit;
             o.error_bound = t.error_bound;
             if t.method == Method::Sampled {
-                o.sampled_tiers.push(tier.preference);
+                o.sampled_tiers.push((tier.preference, t.samples));
             }
             o.accept[ti] = t.accept;
             o.tried_when_deferred = limit.unwrap_or(0);
@@ -122,11 +123,9 @@ pub fn simulate(report: &MxReport, outages: &Outages, profile: &Profile) -> Simu
     let o = odds(&list, profile.address_limit);
     sim.exact = o.sampled_tiers.is_empty();
     sim.error_bound = o.error_bound;
-    for pref in &o.sampled_tiers {
+    for (pref, samples) in &o.sampled_tiers {
         sim.notes.push(format!(
-            "tier {pref} has more than {} down hosts sharing many addresses: its odds are estimated from {} seeded orders, each within ±{:.4} at 99.9 % confidence",
-            MAX_ENUMERATED_DOWN_HOSTS,
-            SAMPLES,
+            "tier {pref} is too large for the exact methods within the time bound (many down hosts sharing addresses, or a long address limit): its odds are estimated from {samples} seeded orders, each within ±{:.4} at 99.9 % confidence",
             o.error_bound
         ));
     }

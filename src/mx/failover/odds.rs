@@ -17,10 +17,12 @@
 //! - The sender delivers when `F + 1 ≤ b`; otherwise the limit defers it.
 //!
 //! Methods, chosen per tier:
-//! - **closed form / DP** (exact, any size) when no address is shared among
+//! - **closed form / DP** (exact) when no address is shared among
 //!   the tier's hosts: `F = Σ_{h∈V} n_h + ℓ_w`. Without a limit
 //!   `E[F] = mean(ℓ_w) + Σ n_h/(u+1)`; with one, a DP over (subset size,
-//!   address count ≤ b) in O(δ·b²).
+//!   address count ≤ b) in O(δ·b²), used while that is at most [`MAX_WORK`].
+//!   A budget `b` at least the tier's untried addresses never binds and is
+//!   dropped first, so `b` is at most the number of addresses.
 //! - **shared-address DP** (exact, [`super::shared`]) when addresses are
 //!   shared but few (≤ 12) and the DP stays small: O(δ²·2^k·(b+1)).
 //! - **subset enumeration** (exact) when addresses are shared and
@@ -28,7 +30,12 @@
 //!   O(2^δ·(Σ|A(h)| + Σ|L(w)|)).
 //! - **sampling** otherwise: 200,000 orders from a fixed seed; every
 //!   probability is within ±0.0044 of the exact value with 99.9 %
-//!   confidence (Hoeffding: √(ln(2/0.001)/(2·200000))).
+//!   confidence (Hoeffding: √(ln(2/0.001)/(2·200000))). Tiers so large that
+//!   200,000 orders would exceed [`MAX_WORK`] steps sample fewer orders
+//!   (never under [`MIN_SAMPLES`], ±0.0195), and the bound says so.
+//!
+//! Work per tier is therefore at most about `max(MAX_WORK, MIN_SAMPLES ×
+//! (hosts + addresses))` steps, whatever the address limit.
 
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
@@ -41,6 +48,11 @@ use super::tier::{Method, Prepared, TierOdds, prefix_sizes, prepare};
 pub const MAX_ENUMERATED_DOWN_HOSTS: usize = 20;
 /// Orders sampled for larger shared-address tiers.
 pub const SAMPLES: u32 = 200_000;
+/// Fewest orders sampled, however large the tier: the bound is then ±0.0195.
+pub const MIN_SAMPLES: u32 = 10_000;
+/// Largest work (DP cells, subsets × addresses, sampled steps) spent on one
+/// exact method or on sampling before a cheaper one takes over (≈ 20 ms).
+pub const MAX_WORK: usize = super::shared::MAX_WORK;
 /// Confidence level of the sampling bound.
 const ALPHA: f64 = 0.001;
 
@@ -48,6 +60,14 @@ const ALPHA: f64 = 0.001;
 pub fn tier_odds(hosts: &[SenderHost], seen: &HashSet<IpAddr>, budget: Option<usize>) -> TierOdds {
     let p = prepare(hosts, seen);
     debug_assert!(!p.up.is_empty(), "tier_odds needs a reachable host");
+    // A budget at least as large as the tier's untried addresses never binds:
+    // the sender delivers at its first up address at the latest.
+    let untried: HashSet<IpAddr> = hosts
+        .iter()
+        .flat_map(|h| h.addresses.iter().map(|&(ip, _)| ip))
+        .filter(|ip| !seen.contains(ip))
+        .collect();
+    let budget = budget.filter(|&b| b < untried.len());
     let mut all_down: Vec<IpAddr> = p.down.iter().flatten().copied().collect();
     let total = all_down.len();
     all_down.sort_unstable();
@@ -57,11 +77,17 @@ pub fn tier_odds(hosts: &[SenderHost], seen: &HashSet<IpAddr>, budget: Option<us
         && p.up
             .iter()
             .all(|(_, lead)| lead.iter().all(|ip| !down_set.contains(ip)));
-    let mut odds = if disjoint {
+    let d = p.down.len();
+    let dp_work = budget.map_or(0, |b| d.saturating_mul(d.min(b)).saturating_mul(b + 1));
+    let leads: usize = p.up.iter().map(|(_, l)| l.len() + 1).sum();
+    let subset_work = 1usize
+        .checked_shl(u32::try_from(d).unwrap_or(u32::MAX))
+        .map(|n| n.saturating_mul(total + leads));
+    let mut odds = if disjoint && dp_work <= MAX_WORK {
         closed_form(&p, hosts.len(), budget)
     } else if let Some(odds) = super::shared::masked(&p, hosts.len(), budget) {
         odds
-    } else if p.down.len() <= MAX_ENUMERATED_DOWN_HOSTS {
+    } else if d <= MAX_ENUMERATED_DOWN_HOSTS && subset_work.is_some_and(|w| w <= MAX_WORK) {
         subsets(&p, hosts.len(), budget)
     } else {
         sampled(hosts, seen, budget)
@@ -94,6 +120,7 @@ fn closed_form(p: &Prepared, n_hosts: usize, budget: Option<usize>) -> TierOdds 
             limit: 0.0,
             method: Method::ClosedForm,
             error_bound: 0.0,
+            samples: 0,
         };
     };
     // q[j][s]: fraction of the j-subsets of the down hosts seen so far whose
@@ -143,6 +170,7 @@ fn closed_form(p: &Prepared, n_hosts: usize, budget: Option<usize>) -> TierOdds 
         limit,
         method: Method::ClosedForm,
         error_bound: 0.0,
+        samples: 0,
     }
 }
 
@@ -218,7 +246,14 @@ fn subsets(p: &Prepared, n_hosts: usize, budget: Option<usize>) -> TierOdds {
         limit,
         method: Method::Subsets,
         error_bound: 0.0,
+        samples: 0,
     }
+}
+
+/// Hoeffding: every probability estimated from `n` orders is within this of
+/// the exact value with confidence 1 − [`ALPHA`].
+pub fn sampling_bound(n: u32) -> f64 {
+    ((2.0 / ALPHA).ln() / (2.0 * f64::from(n))).sqrt()
 }
 
 fn sampled(hosts: &[SenderHost], seen: &HashSet<IpAddr>, budget: Option<usize>) -> TierOdds {
@@ -240,13 +275,23 @@ fn sampled(hosts: &[SenderHost], seen: &HashSet<IpAddr>, budget: Option<usize>) 
     let mut stamp = vec![u32::MAX; ids.len()];
     let mut rng = SplitMix64::new(0x6d78_6c65_6e73);
     let mut order: Vec<usize> = (0..hosts.len()).collect();
-    let mut accept = vec![0.0; hosts.len()];
-    let mut failed_mass = 0.0;
-    let weight = 1.0 / f64::from(SAMPLES);
-    for round in 0..SAMPLES {
-        rng.shuffle(&mut order);
+    let mut wins = vec![0u64; hosts.len()];
+    let mut failed_total = 0u64;
+    // Orders are drawn lazily (Fisher–Yates, one position at a time) and
+    // stop at the accepting host, so an order costs what the sender walks.
+    // Sampling stops at SAMPLES orders, or at MIN_SAMPLES once MAX_WORK
+    // steps are spent.
+    let mut work = 0usize;
+    let mut samples = 0u32;
+    while samples < SAMPLES && (samples < MIN_SAMPLES || work < MAX_WORK) {
+        let round = samples;
+        samples += 1;
         let mut tried = 0usize;
-        'order: for &i in &order {
+        'order: for k in 0..order.len() {
+            let j = k + rng.below(order.len() - k);
+            order.swap(k, j);
+            let i = order[k];
+            work += 1 + plan[i].len();
             for &(id, down) in &plan[i] {
                 if stamp[id] == round {
                     continue;
@@ -255,8 +300,8 @@ fn sampled(hosts: &[SenderHost], seen: &HashSet<IpAddr>, budget: Option<usize>) 
                     break 'order;
                 }
                 if !down {
-                    accept[i] += weight;
-                    failed_mass += weight * tried as f64;
+                    wins[i] += 1;
+                    failed_total += tried as u64;
                     break 'order;
                 }
                 stamp[id] = round;
@@ -264,13 +309,17 @@ fn sampled(hosts: &[SenderHost], seen: &HashSet<IpAddr>, budget: Option<usize>) 
             }
         }
     }
+    let n = f64::from(samples);
+    let accept: Vec<f64> = wins.iter().map(|&w| w as f64 / n).collect();
+    let failed_mass = failed_total as f64 / n;
     let limit = (1.0 - accept.iter().sum::<f64>()).max(0.0);
     TierOdds {
         accept,
         failed_mass,
         limit,
         method: Method::Sampled,
-        error_bound: ((2.0 / ALPHA).ln() / (2.0 * f64::from(SAMPLES))).sqrt(),
+        error_bound: sampling_bound(samples),
+        samples,
     }
 }
 
@@ -437,6 +486,7 @@ mod tests {
             limit,
             method: Method::ClosedForm,
             error_bound: 0.0,
+            samples: 0,
         }
     }
 

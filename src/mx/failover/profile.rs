@@ -178,29 +178,59 @@ impl Profile {
     /// reached the maximal_queue_lifetime limit").
     pub fn retry_timeline(&self) -> RetryTimeline {
         let mut attempts_s = vec![0.0];
+        let mut attempts: u64 = 1;
         let mut t: f64 = 0.0;
         while t < self.queue_lifetime_s {
-            let mut next = t + t.clamp(self.min_backoff_s, self.max_backoff_s);
-            if self.queue_run_delay_s > 0.0 {
-                next = (next / self.queue_run_delay_s).ceil() * self.queue_run_delay_s;
+            let next = self.next_attempt(t);
+            if t >= self.max_backoff_s && attempts_s.len() >= MAX_LISTED_ATTEMPTS {
+                // The backoff is at its cap, so every later step is the same
+                // length: count the rest instead of listing them.
+                let step = next - t;
+                // The relative slack absorbs the rounding of the division
+                // (432000 s / 0.01 s is 43200000.000000004 in floating point).
+                let rest = ((self.queue_lifetime_s - t) / step * (1.0 - 1e-12))
+                    .ceil()
+                    .max(1.0);
+                t += rest * step;
+                attempts = attempts.saturating_add(rest as u64);
+                break;
             }
             t = next;
-            attempts_s.push(t);
+            attempts += 1;
+            if attempts_s.len() < MAX_LISTED_ATTEMPTS {
+                attempts_s.push(t);
+            }
         }
         RetryTimeline {
             bounce_at_s: t,
-            attempts: attempts_s.len(),
+            attempts,
             attempts_s,
         }
     }
+
+    /// When the attempt after a failed one at age `t` happens.
+    fn next_attempt(&self, t: f64) -> f64 {
+        let next = t + t.clamp(self.min_backoff_s, self.max_backoff_s);
+        if self.queue_run_delay_s > 0.0 {
+            (next / self.queue_run_delay_s).ceil() * self.queue_run_delay_s
+        } else {
+            next
+        }
+    }
 }
+
+/// Attempts listed one by one in a [`RetryTimeline`]; a longer timeline lists
+/// its first attempts and counts the rest (the last is `bounce_at_s`).
+pub const MAX_LISTED_ATTEMPTS: usize = 1000;
 
 /// The delivery attempts a deferred message gets before it bounces.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RetryTimeline {
     /// Number of delivery attempts, the first (at 0) included.
-    pub attempts: usize,
-    /// Age of the message at each delivery attempt, in seconds; the first is 0.
+    pub attempts: u64,
+    /// Age of the message at each delivery attempt, in seconds; the first is
+    /// 0. At most [`MAX_LISTED_ATTEMPTS`]: a longer timeline lists its first
+    /// attempts only (its last is `bounce_at_s`, its count `attempts`).
     pub attempts_s: Vec<f64>,
     /// Age at which the message bounces: the last attempt, when it fails too.
     pub bounce_at_s: f64,
@@ -230,6 +260,30 @@ mod tests {
         // 4800 + 4200·k ≥ 432000 first at k = 102.
         assert_eq!(t.bounce_at_s, 433_200.0);
         assert_eq!(t.attempts, 6 + 102);
+    }
+
+    #[test]
+    fn long_timelines_are_counted_not_listed() {
+        // 1e9 s at a fixed 0.01 s: 1e11 attempts, computed without listing them.
+        let p = Profile::rfc()
+            .with_overrides(None, None, Some(0.01), Some(0.01), Some(1e9))
+            .unwrap();
+        let t = p.retry_timeline();
+        assert_eq!(t.attempts_s.len(), MAX_LISTED_ATTEMPTS);
+        assert_eq!(t.attempts, 100_000_000_001);
+        assert!((t.bounce_at_s - 1e9).abs() < 1e-3, "{}", t.bounce_at_s);
+        // Backoff doubling from 1e-9 s up to the 30 min cap, then 1e9 s of it.
+        let p = Profile::postfix()
+            .with_overrides(None, None, Some(1e-9), None, Some(1e9))
+            .unwrap();
+        let t = p.retry_timeline();
+        assert_eq!(t.attempts_s.len(), MAX_LISTED_ATTEMPTS);
+        assert!(t.bounce_at_s >= 1e9 && t.bounce_at_s < 1e9 + 4200.0);
+        // Every listed attempt is later than the one before; the count goes on.
+        assert!(t.attempts_s.windows(2).all(|w| w[0] < w[1]));
+        assert!(t.attempts > 200_000, "{}", t.attempts);
+        // Timelines under the cap are listed whole, as before.
+        assert_eq!(Profile::postfix().retry_timeline().attempts_s.len(), 108);
     }
 
     #[test]

@@ -49,7 +49,7 @@ pub fn route(report: &MxReport, list: &SenderList) -> Route {
         Outcome::Nxdomain => Route::Bounced(format!("{domain} does not exist (NXDOMAIN)")),
         Outcome::Error => Route::Deferred(format!(
             "the MX lookup for {domain} failed ({}): a sender defers the message and retries; no host can be simulated",
-            report.error.as_ref().map_or("error", |e| e.as_str())
+            report.error_word()
         )),
         Outcome::Mx | Outcome::Implicit => {
             if list.address_count() > 0 {

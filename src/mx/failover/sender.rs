@@ -231,12 +231,13 @@ impl SenderList {
                 ));
                 continue;
             }
-            let mut addrs: Vec<(IpAddr, bool)> = Vec::new();
-            for a in &h.addresses {
-                if !addrs.iter().any(|&(ip, _)| ip == a.ip) {
-                    addrs.push((a.ip, down.contains(&a.ip)));
-                }
-            }
+            let mut once = std::collections::HashSet::new();
+            let addrs: Vec<(IpAddr, bool)> = h
+                .addresses
+                .iter()
+                .filter(|a| once.insert(a.ip))
+                .map(|a| (a.ip, down.contains(&a.ip)))
+                .collect();
             if addrs.is_empty() {
                 list.notes.push(format!(
                     "{} has no address ({}): no connection to it is possible",

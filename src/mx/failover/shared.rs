@@ -125,5 +125,6 @@ pub(crate) fn masked(p: &Prepared, n_hosts: usize, budget: Option<usize>) -> Opt
         limit,
         method: Method::SharedMask,
         error_bound: 0.0,
+        samples: 0,
     })
 }

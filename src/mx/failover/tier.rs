@@ -28,6 +28,8 @@ pub struct TierOdds {
     pub method: Method,
     /// Bound on the error of each probability (0 when exact).
     pub error_bound: f64,
+    /// Orders sampled (0 when exact).
+    pub samples: u32,
 }
 
 pub(crate) struct Prepared {

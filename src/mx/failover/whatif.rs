@@ -211,7 +211,8 @@ pub fn parse_zone_fragment(text: &str, domain: &str) -> Result<ProposedMx, WhatI
     if mx.is_empty() {
         return Err(WhatIfError::Empty);
     }
-    if let Some(orphan) = addrs.keys().find(|n| !mx.iter().any(|(_, x)| x == *n)) {
+    let named: std::collections::HashSet<&str> = mx.iter().map(|(_, x)| x.as_str()).collect();
+    if let Some(orphan) = addrs.keys().find(|n| !named.contains(n.as_str())) {
         return Err(WhatIfError::Exchange {
             value: orphan.to_string(),
             reason: "it has address records but no MX record names it".into(),
@@ -278,12 +279,16 @@ impl ProposedMx {
 
     /// Replaces the addresses of every exchange given with inline addresses.
     pub fn apply_inline(&self, report: &mut MxReport) {
+        let mut inline: std::collections::HashMap<&str, Vec<Address>> = Default::default();
         for rec in &self.records {
             let Some(ips) = &rec.addresses else { continue };
             let mut list: Vec<Address> = ips.iter().map(|&ip| Address::new(ip, 0)).collect();
             list.sort_by_key(|a| (a.family, a.ip));
             list.dedup();
-            for h in report.mx.iter_mut().filter(|h| h.exchange == rec.exchange) {
+            inline.insert(&rec.exchange, list);
+        }
+        for h in &mut report.mx {
+            if let Some(list) = inline.get(h.exchange.as_str()) {
                 h.addresses = list.clone();
                 h.cname.clear();
                 h.address_status = AddressStatus::Ok;

@@ -82,7 +82,7 @@ fn empty_line(r: &MxReport) -> Line<'static> {
     match r.outcome {
         Outcome::Error => Line::from(format!(
             "lookup failed ({}): press r to retry",
-            r.error.as_ref().map_or("error", |e| e.as_str())
+            r.error_word()
         )),
         Outcome::Nxdomain => Line::from("the domain does not exist"),
         _ => Line::from("no mail route: no MX and no address"),
