@@ -318,3 +318,113 @@ impl MxReportExt {
         r
     }
 }
+
+#[test]
+fn slash_filters_and_s_sorts_and_the_status_bar_says_so() {
+    let mut bad = failed("zz-down.test.");
+    bad.domain = "zz-down.test.".into();
+    let mut app = loaded(vec![two_tier(), shuffled(), bad, workspace()]);
+    app.update(key('j')); // tier.test. selected
+    app.update(key('/'));
+    assert!(matches!(app.mode, Mode::Filter { .. }));
+    type_text(&mut app, "google");
+    assert_eq!(app.view.len(), 1, "by provider");
+    assert_eq!(app.selected_domain().unwrap().name, "workspace.test.");
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("Domains (1 of 4)"), "{s}");
+    assert!(s.contains(" Filter: google"), "{s}");
+    app.update(code(KeyCode::Enter));
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("filter \"google\": 1 of 4"), "{s}");
+
+    // Finding codes and outcomes match too; Esc while typing puts back.
+    app.update(key('/'));
+    for _ in 0..6 {
+        app.update(code(KeyCode::Backspace));
+    }
+    type_text(&mut app, "nxdomain");
+    assert_eq!(
+        app.view.len(),
+        1,
+        "tier.test. has an mx-target-nxdomain finding"
+    );
+    type_text(&mut app, "-nothing");
+    assert!(app.view.is_empty());
+    assert!(screen(&app, 120, 40).contains("no domain matches"));
+    app.update(code(KeyCode::Esc));
+    assert_eq!(app.filter, "google");
+    assert_eq!(app.view.len(), 1);
+
+    // Esc in the list clears it, keeping the selection.
+    app.update(code(KeyCode::Esc));
+    assert!(app.filter.is_empty());
+    assert_eq!(app.view.len(), 4);
+    assert_eq!(app.selected_domain().unwrap().name, "workspace.test.");
+
+    // S: name, worst finding, provider, input order.
+    app.update(key('S'));
+    let names = |app: &App| -> Vec<String> {
+        app.view
+            .iter()
+            .map(|&i| app.domains[i].name.clone())
+            .collect()
+    };
+    assert_eq!(
+        names(&app),
+        [
+            "tier.test.",
+            "two.test.",
+            "workspace.test.",
+            "zz-down.test."
+        ]
+    );
+    assert!(screen(&app, 120, 40).contains("sorted by name"));
+    app.update(key('S'));
+    assert_eq!(names(&app)[0], "tier.test.", "an error finding first");
+    assert_eq!(names(&app)[1], "zz-down.test.", "then a failed lookup");
+    app.update(key('S'));
+    assert_eq!(names(&app)[0], "two.test.", "Example Mail before Google");
+    assert_eq!(names(&app)[1], "workspace.test.");
+    assert_eq!(
+        app.selected_domain().unwrap().name,
+        "workspace.test.",
+        "selection kept"
+    );
+    app.update(key('S'));
+    assert_eq!(names(&app)[0], "two.test.");
+    assert!(app.view_summary().is_none());
+
+    // Removing from a sorted list removes the selected domain.
+    app.update(key('S'));
+    app.update(key('g'));
+    app.update(key('d'));
+    assert!(app.domains.iter().all(|d| d.name != "tier.test."));
+}
+
+#[test]
+fn a_filtered_list_takes_new_reports_in_on_the_next_tick() {
+    let mut app = App::new(
+        "demo",
+        vec!["two.test.".into(), "tier.test.".into()],
+        Theme::mono(),
+    );
+    app.update(Msg::Resize(80, 24));
+    let cmds = app.start();
+    app.update(key('/'));
+    type_text(&mut app, "nxdomain");
+    app.update(code(KeyCode::Enter));
+    assert!(app.view.is_empty(), "nothing is known yet");
+    for (cmd, r) in cmds.into_iter().zip([two_tier(), shuffled()]) {
+        let Cmd::Lookup { generation, .. } = cmd else {
+            panic!()
+        };
+        app.update(Msg::Report {
+            generation,
+            upstream: 0,
+            report: Box::new(r),
+        });
+    }
+    app.update(Msg::Tick);
+    assert_eq!(app.view.len(), 1);
+    assert_eq!(app.selected_domain().unwrap().name, "tier.test.");
+}

@@ -20,7 +20,15 @@ const UNDO_DEPTH: usize = 50;
 impl App {
     /// The one transition function.
     pub fn update(&mut self, msg: Msg) -> Vec<Cmd> {
+        let report = matches!(msg, Msg::Report { .. });
         let cmds = self.handle(msg);
+        // A filtered or sorted list takes reports in on the next key or
+        // tick (one pass for a flood of them), and at once with the last.
+        if report && !self.view_is_plain() && self.needs_tick() {
+            self.view_stale = true;
+        } else if self.view_stale || (report && !self.view_is_plain()) {
+            self.refilter();
+        }
         if self.dirty {
             self.resimulate();
             // What the panes hold sets their heights: keep every cursor
@@ -168,6 +176,7 @@ impl App {
                 Vec::new()
             }
             Mode::Compare { .. } => self.compare_key(&k),
+            Mode::Filter { .. } => self.filter_key(k),
             Mode::Normal => match keymap::action_for(&k) {
                 Some(action) => {
                     self.dirty = true;
@@ -202,7 +211,7 @@ impl App {
             Action::Compare => self.open_compare(),
             Action::ToggleDown => self.toggle_down(),
             Action::ClearOutages => {
-                if let Some(d) = self.domains.get_mut(self.domain_cursor.selected) {
+                if let Some(d) = self.selected_index().and_then(|i| self.domains.get_mut(i)) {
                     let n = outage_count(&d.outages);
                     if n == 0 {
                         let msg = format!("{} has no outage to clear", esc(&d.name));
@@ -220,6 +229,18 @@ impl App {
                 }
             }
             Action::Undo => return self.undo(),
+            Action::Filter => {
+                self.mode = Mode::Filter {
+                    before: self.filter.clone(),
+                };
+                self.focus = Focus::Domains;
+            }
+            Action::Sort => {
+                self.sort = self.sort.next();
+                self.refilter();
+                let msg = format!("domains sorted by {}", self.sort.label());
+                self.say(msg, false);
+            }
             Action::CycleProfile => {
                 self.profile = self.profile.next();
                 let p = format!("sender profile: {}", self.profile.name);
@@ -276,6 +297,12 @@ impl App {
     fn back(&mut self) {
         self.focus = match self.focus {
             Focus::Addresses => Focus::Hosts,
+            Focus::Domains if !self.filter.is_empty() => {
+                self.filter.clear();
+                self.refilter();
+                self.say("filter cleared: every domain shows", false);
+                Focus::Domains
+            }
             Focus::Domains => {
                 self.status = None;
                 Focus::Domains
@@ -292,18 +319,19 @@ impl App {
             );
             return;
         }
-        let i = self.domain_cursor.selected;
-        if i >= self.domains.len() {
+        let Some(i) = self.selected_index() else {
             self.say("no domain to remove", true);
             return;
-        }
+        };
+        let row = self.domain_cursor.selected;
         let gone = self.domains.remove(i);
+        self.refilter();
         self.say(format!("removed {} (u undoes)", esc(&gone.name)), false);
         self.remember(Undo::Removed {
             index: i,
             entry: Box::new(gone),
         });
-        self.select_domain(i.min(self.domains.len().saturating_sub(1)));
+        self.select_domain(row.min(self.view.len().saturating_sub(1)));
     }
 
     /// Keeps an undo step; the oldest go beyond [`UNDO_DEPTH`].
@@ -330,8 +358,12 @@ impl App {
                 let pending = entry.any_pending();
                 self.say(format!("{} is back", esc(&entry.name)), false);
                 self.domains.insert(i, *entry);
+                self.refilter();
                 self.focus = Focus::Domains;
-                self.select_domain(i);
+                match self.position_of(i) {
+                    Some(row) => self.select_domain(row),
+                    None => self.say("it is back, hidden by the filter (/ to change it)", false),
+                }
                 // An answer that came while it was gone was dropped.
                 if pending {
                     return self.lookup(i);
@@ -353,7 +385,9 @@ impl App {
     }
 
     fn toggle_down(&mut self) {
-        let i = self.domain_cursor.selected;
+        let Some(i) = self.selected_index() else {
+            return;
+        };
         let (host, addr) = match (self.selected_host(), self.focus) {
             (Some(h), Focus::Hosts) => (Some(h.exchange.clone()), None),
             (Some(_), Focus::Addresses) => (None, self.selected_address().map(|a| a.ip)),

@@ -12,7 +12,7 @@ use crossterm::event::{KeyCode, KeyModifiers};
 use super::keymap::{Action, Key};
 
 /// Every action, in the order of the help overlay.
-pub const ACTIONS: [Action; 24] = [
+pub const ACTIONS: [Action; 26] = [
     Action::Up,
     Action::Down,
     Action::PageUp,
@@ -26,6 +26,8 @@ pub const ACTIONS: [Action; 24] = [
     Action::Add,
     Action::Remove,
     Action::Undo,
+    Action::Filter,
+    Action::Sort,
     Action::Requery,
     Action::RequeryAll,
     Action::Compare,
@@ -55,6 +57,8 @@ pub fn action_name(action: Action) -> &'static str {
         Action::Add => "add",
         Action::Remove => "remove",
         Action::Undo => "undo",
+        Action::Filter => "filter",
+        Action::Sort => "sort",
         Action::Requery => "requery",
         Action::RequeryAll => "requery-all",
         Action::Compare => "compare",

@@ -83,7 +83,7 @@ fn rows(n: usize) -> u16 {
 pub fn needs(app: &App, failover_w: u16) -> Needs {
     let report = app.selected_report();
     let hosts = report.map_or(1, |r| r.mx.len().max(1));
-    let top = app.domains.len().max(1).max(hosts);
+    let top = app.view.len().max(1).max(hosts);
     let addresses = app.selected_host().map_or(1, |h| h.addresses.len().max(1));
     let failover = whatif::text(app, usize::from(failover_w).max(1))
         .len()

@@ -90,7 +90,9 @@ impl App {
             self.say("no domain to look up: press a to add one", true);
             return Vec::new();
         }
-        let i = self.domain_cursor.selected;
+        let Some(i) = self.selected_index() else {
+            return Vec::new();
+        };
         let on = self.on_upstreams();
         self.say(
             format!("looking up {} again{on}", self.domains[i].name),

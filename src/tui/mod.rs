@@ -28,6 +28,7 @@ mod prompt;
 pub mod state;
 pub mod theme;
 pub mod ui;
+pub mod view;
 pub mod whatif;
 pub mod wrap;
 

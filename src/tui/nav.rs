@@ -34,7 +34,7 @@ impl App {
     /// Number of rows in a pane's list.
     pub(super) fn len(&self, pane: Focus) -> usize {
         match pane {
-            Focus::Domains => self.domains.len(),
+            Focus::Domains => self.view.len(),
             Focus::Hosts => self.selected_report().map_or(0, |r| r.mx.len()),
             Focus::Addresses => self.selected_host().map_or(0, |h| h.addresses.len()),
             Focus::Findings => self.selected_report().map_or(0, |r| r.findings.len()),

@@ -71,6 +71,10 @@ impl App {
                 truncate(&mut text);
                 self.mode = Mode::Input { text, error: None }
             }
+            Mode::Filter { .. } => {
+                self.filter.push_str(&joined);
+                self.refilter();
+            }
             Mode::Help { .. }
             | Mode::Picker { .. }
             | Mode::Compare { .. }
@@ -101,6 +105,9 @@ impl App {
             }
         }
         self.dirty = true;
+        if !added.is_empty() {
+            self.refilter();
+        }
         if bad.is_empty() && added.is_empty() && listed == 0 {
             self.mode = Mode::Input {
                 text: String::new(),
@@ -109,17 +116,16 @@ impl App {
             return cmds;
         }
         if let [one] = added.as_slice() {
-            let i = self.domains.len() - 1;
-            self.select_domain(i);
-            self.say(format!("added {}", esc(one)), false);
+            self.show(self.domains.len() - 1);
+            self.say(format!("added {}{}", esc(one), self.hidden_note()), false);
         } else if !added.is_empty() {
-            let i = self.domains.len() - added.len();
-            self.select_domain(i);
-            self.say(format!("added {} domains", added.len()), false);
+            self.show(self.domains.len() - added.len());
+            let note = self.hidden_note();
+            self.say(format!("added {} domains{note}", added.len()), false);
         } else if let Ok(name) = single(text) {
             // One name that is listed already: select it.
             if let Some(i) = self.domains.iter().position(|d| d.name == name) {
-                self.select_domain(i);
+                self.show(i);
                 self.say(format!("{} is listed already", esc(&name)), false);
             }
         } else if listed > 0 {
@@ -155,15 +161,33 @@ impl App {
     pub fn add_domain(&mut self, name: String) -> Vec<Cmd> {
         self.dirty = true;
         if let Some(i) = self.domains.iter().position(|d| d.name == name) {
-            self.select_domain(i);
+            self.show(i);
             self.say(format!("{} is listed already", esc(&name)), false);
             return Vec::new();
         }
         let cmds = self.push_domain(name.clone());
-        self.select_domain(self.domains.len() - 1);
+        self.refilter();
+        self.show(self.domains.len() - 1);
         self.focus = Focus::Domains;
-        self.say(format!("added {}", esc(&name)), false);
+        self.say(format!("added {}{}", esc(&name), self.hidden_note()), false);
         cmds
+    }
+
+    /// Selects domain `i` when the list shows it.
+    fn show(&mut self, i: usize) {
+        if let Some(row) = self.position_of(i) {
+            self.select_domain(row);
+        }
+    }
+
+    /// Said after an add when the filter hides the last domain added.
+    fn hidden_note(&self) -> &'static str {
+        let last = self.domains.len().wrapping_sub(1);
+        if self.position_of(last).is_none() {
+            " (hidden by the filter: / to change it)"
+        } else {
+            ""
+        }
     }
 
     /// Appends a domain not listed yet and looks it up.

@@ -7,6 +7,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::layout::Rect;
 
 use super::theme::Theme;
+use super::view::Sort;
 use crate::clipboard::CopyTarget;
 use crate::export::ExportFormat;
 use crate::mx::diff::Change;
@@ -117,6 +118,10 @@ pub enum Mode {
     Finding {
         scroll: u16,
     },
+    /// Typing the `/` filter; `before` comes back on Esc.
+    Filter {
+        before: String,
+    },
 }
 
 /// One domain in the list.
@@ -184,6 +189,15 @@ pub struct Status {
 #[derive(Debug)]
 pub struct App {
     pub domains: Vec<DomainEntry>,
+    /// The rows of the domain list: indexes into `domains`, filtered and
+    /// sorted (see [`super::view`]); the domain cursor indexes this.
+    pub view: Vec<usize>,
+    /// The `/` filter (empty: none).
+    pub filter: String,
+    /// The `S` sort.
+    pub sort: Sort,
+    /// Reports arrived since the view was made (filtered or sorted only).
+    pub(super) view_stale: bool,
     pub focus: Focus,
     pub mode: Mode,
     pub domain_cursor: Cursor,
@@ -247,6 +261,10 @@ impl App {
         upstreams.extend(others);
         let mut app = App {
             domains: Vec::new(),
+            view: Vec::new(),
+            filter: String::new(),
+            sort: Sort::Input,
+            view_stale: false,
             focus: Focus::Domains,
             mode: Mode::Normal,
             domain_cursor: Cursor::default(),
@@ -277,6 +295,7 @@ impl App {
                 app.domains.push(DomainEntry::new(d, n));
             }
         }
+        app.view = (0..app.domains.len()).collect();
         app
     }
 
@@ -286,7 +305,8 @@ impl App {
     }
 
     pub fn selected_domain(&self) -> Option<&DomainEntry> {
-        self.domains.get(self.domain_cursor.selected)
+        self.domains
+            .get(*self.view.get(self.domain_cursor.selected)?)
     }
 
     pub fn selected_report(&self) -> Option<&MxReport> {

@@ -45,7 +45,12 @@ pub fn providers(r: &MxReport) -> String {
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let pending = app.domains.iter().filter(|d| d.any_pending()).count();
-    let mut title = vec![Span::raw(format!("Domains ({})", app.domains.len()))];
+    let count = if app.view.len() == app.domains.len() {
+        format!("Domains ({})", app.domains.len())
+    } else {
+        format!("Domains ({} of {})", app.view.len(), app.domains.len())
+    };
+    let mut title = vec![Span::raw(count)];
     if pending > 0 {
         title.push(Span::styled(
             format!(" {} {pending} pending", spinner(app.spinner)),
@@ -57,6 +62,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         note(frame, area, b, Line::from("no domains: press a to add one"));
         return;
     }
+    if app.view.is_empty() {
+        let text = format!(
+            "no domain matches \"{}\" (/ to change it)",
+            esc(&app.filter)
+        );
+        note(frame, area, b, Line::from(text));
+        return;
+    }
     let wide = area.width >= 56;
     // Narrow: the names get the room of the host count, and the outcome
     // column only the width of the words it shows.
@@ -65,15 +78,16 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     // Room for "1/2" (answered of all) while pending; else one glyph.
     let wide_cmp = area.width >= 40;
     let view = usize::from(area.height.saturating_sub(LIST_CHROME));
-    let shown = app.domain_cursor.offset..(app.domain_cursor.offset + view).min(app.domains.len());
+    let shown = app.domain_cursor.offset.min(app.view.len())
+        ..(app.domain_cursor.offset + view).min(app.view.len());
     let outcome_of = |d: &DomainEntry| match &d.report {
         Some(r) => outcome_words(r),
         None => "looking up…".into(),
     };
     let outcome_w = if narrow {
-        app.domains[shown.clone()]
+        app.view[shown.clone()]
             .iter()
-            .map(|d| outcome_of(d).chars().count())
+            .map(|&i| outcome_of(&app.domains[i]).chars().count())
             .max()
             .unwrap_or(2)
             .clamp(2, 8)
@@ -151,7 +165,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Focus::Domains,
         b,
         &header,
-        (app.domains.len(), &|i| row(&app.domains[i])),
+        (app.view.len(), &|i| row(&app.domains[app.view[i]])),
         &widths,
         app.domain_cursor,
     );

@@ -63,6 +63,7 @@ pub fn render(frame: &mut Frame, app: &App) {
         Mode::Picker { .. } => picker::render(frame, area, app),
         Mode::Compare { .. } => compare::render(frame, area, app),
         Mode::Finding { .. } => finding::render(frame, area, app),
+        Mode::Filter { .. } => {}
         Mode::Normal | Mode::Input { .. } => {}
     }
 }
@@ -127,7 +128,11 @@ pub fn esc(s: &str) -> Cow<'_, str> {
 
 /// A pane's frame for `area`: title (cut with `…` to fit), focus emphasis.
 pub fn block(title: Vec<Span<'_>>, pane: Focus, app: &App, area: Rect) -> Block<'static> {
-    let focused = app.focus == pane && matches!(app.mode, Mode::Normal | Mode::Input { .. });
+    let focused = app.focus == pane
+        && matches!(
+            app.mode,
+            Mode::Normal | Mode::Input { .. } | Mode::Filter { .. }
+        );
     let (style, kind) = if focused {
         (app.theme.border_focused, BorderType::Thick)
     } else {

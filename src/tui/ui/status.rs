@@ -28,6 +28,10 @@ pub fn summary(app: &App) -> Line<'static> {
         ));
         spans.push(Span::styled(" │ ", t.dim));
     }
+    if let Some(v) = app.view_summary() {
+        spans.push(Span::styled(v, t.key));
+        spans.push(Span::styled(" │ ", t.dim));
+    }
     // Several resolvers make a long list: it goes last, after the counts.
     let comparing = app.upstreams.len() > 1;
     if !comparing {
@@ -157,6 +161,31 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                 Span::styled(prompt, app.theme.key),
                 Span::raw(shown.clone()),
             ]);
+            frame.render_widget(Paragraph::new(line), bottom);
+            let x = bottom.x
+                + u16::try_from(prompt.chars().count() + shown.chars().count()).unwrap_or(0);
+            if x < bottom.right() && bottom.height > 0 {
+                frame.set_cursor_position(Position { x, y: bottom.y });
+            }
+        }
+        Mode::Filter { .. } => {
+            let n = app.view.len();
+            let first = Line::styled(
+                format!(
+                    " {n} of {} shown · Enter keeps the filter · Esc puts back the last one",
+                    app.domains.len()
+                ),
+                app.theme.dim,
+            );
+            let first = super::fit_line(first, usize::from(top.width));
+            frame.render_widget(Paragraph::new(first), top);
+            let prompt = " Filter: ";
+            let shown = super::esc(&app.filter).into_owned();
+            let line = Line::from(vec![
+                Span::styled(prompt, app.theme.key),
+                Span::raw(shown.clone()),
+            ]);
+            let line = super::fit_line(line, usize::from(bottom.width));
             frame.render_widget(Paragraph::new(line), bottom);
             let x = bottom.x
                 + u16::try_from(prompt.chars().count() + shown.chars().count()).unwrap_or(0);
