@@ -49,6 +49,12 @@ pub struct Cli {
     #[arg(long)]
     pub fresh: bool,
 
+    /// Open the domains listed in PATH too (one or more a line, `#`
+    /// comments), as `check --file` reads them. Not `-`: the TUI reads its
+    /// keys from the terminal.
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+
     /// Domains to open in the TUI (names, user@domain or mailto: addresses).
     pub domains: Vec<String>,
 }

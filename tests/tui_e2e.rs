@@ -217,6 +217,38 @@ fn panes_at_80x24_scroll_warn_open_findings_and_take_lists() {
 }
 
 #[test]
+fn a_file_of_domains_opens_in_the_tui_and_stdin_is_refused() {
+    let Some(t) = Tmux::start("file", 100, 30, &[]) else {
+        return;
+    };
+    let list = t.path("domains.txt");
+    std::fs::write(
+        &list,
+        "# clients\nhealthy.example, equal.example\nbad..name\nshared.example # backup shared\n",
+    )
+    .unwrap();
+    t.run("--demo --file -");
+    let s = t.wait_for("the refusal", |s| s.contains("mxlens:"));
+    assert!(s.contains("--file - is not possible here"), "{s}");
+    t.assert_terminal_sane();
+    t.run(&format!("--demo --file {}", list.display()));
+    let s = t.wait_for("the listed domains", |s| {
+        s.contains("Domains (3)") && !s.contains("pending")
+    });
+    assert!(s.contains("shared.example."), "{s}");
+    assert!(
+        !s.contains("workspace.example."),
+        "only the file's domains: {s}"
+    );
+    assert!(
+        s.contains("1 item of the file not used: line 3: \"bad..name\""),
+        "{s}"
+    );
+    t.keys(&["q"]);
+    t.assert_terminal_sane();
+}
+
+#[test]
 fn terminal_is_restored_after_a_panic() {
     let Some(t) = Tmux::start("panic", 100, 30, &[]) else {
         return;

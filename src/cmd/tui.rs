@@ -1,6 +1,7 @@
 //! `mxlens` with no subcommand: the terminal UI on the given domains.
 
 use std::io::{self, IsTerminal};
+use std::path::Path;
 use std::time::Instant;
 
 use crate::cli::Cli;
@@ -11,6 +12,32 @@ use crate::dns::upstream::connect;
 use crate::mx::input::parse_list;
 use crate::tui::theme::Theme;
 use crate::tui::{App, run_app};
+
+/// The domains a `--file` lists, in order; items that are not domains go
+/// to `skipped` ("line 4: …"), to be said once the screen is up.
+fn read_file(path: &Path, skipped: &mut Vec<String>) -> anyhow::Result<Vec<String>> {
+    if path == Path::new("-") {
+        anyhow::bail!(
+            "--file - is not possible here: the interactive UI reads its keys from the terminal; give a file (--file domains.txt), or use \"mxlens check --file -\" for a pipe"
+        );
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("cannot read \"{}\": {e}", path.display()))?;
+    let mut domains = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let content = line.split('#').next().unwrap_or("");
+        for item in parse_list(content) {
+            match item {
+                Ok(name) => domains.push(name),
+                Err((_, e)) => skipped.push(format!("line {}: {e}", n + 1)),
+            }
+        }
+    }
+    if domains.is_empty() && skipped.is_empty() {
+        anyhow::bail!("\"{}\" lists no domain", path.display());
+    }
+    Ok(domains)
+}
 
 /// The TUI entry point: `mxlens [--demo] [--resolver ADDR]... [DOMAIN]...`.
 ///
@@ -37,7 +64,12 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
     // bad one is named before the terminal is touched.
     let mut domains = Vec::new();
     let mut bad = Vec::new();
-    for d in &super::domains_or_demo(&named, settings.demo) {
+    let mut skipped = Vec::new();
+    if let Some(path) = &cli.file {
+        domains = read_file(path, &mut skipped)?;
+    }
+    let demo_list = settings.demo && cli.file.is_none();
+    for d in &super::domains_or_demo(&named, demo_list) {
         for item in parse_list(d) {
             match item {
                 Ok(name) => domains.push(name),
@@ -72,6 +104,11 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
     app.tmux = std::env::var_os("TMUX").is_some_and(|v| !v.is_empty());
     if !warnings.is_empty() {
         app.notice(warnings.join("; "));
+    }
+    if let Some(first) = skipped.first() {
+        let n = skipped.len();
+        let s = if n == 1 { "" } else { "s" };
+        app.notice(format!("{n} item{s} of the file not used: {first}"));
     }
     let clipboard = Clipboard::new(cli.clipboard);
     // The app asks only for upstreams it was given: indexes into this list.

@@ -76,13 +76,17 @@ where
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     // At most LOOKUPS_AT_ONCE lookups run together (a long domain list must
     // not flood the resolver); the rest wait their turn, spinners showing.
+    // A waiting lookup is a few words: its future (a resolver's state is
+    // kilobytes) is made, boxed, only once it may run, so 10,000 domains
+    // waiting cost next to nothing.
     let limit = std::sync::Arc::new(tokio::sync::Semaphore::new(LOOKUPS_AT_ONCE));
+    let make = std::sync::Arc::new(lookup);
     let lookup = std::sync::Arc::new(move |upstream: usize, domain: String| {
-        let (limit, fut) = (limit.clone(), lookup(upstream, domain));
+        let (limit, make) = (limit.clone(), make.clone());
         async move {
             // The semaphore is never closed, so acquiring cannot fail.
             let _permit = limit.acquire_owned().await;
-            fut.await
+            Box::pin(make(upstream, domain)).await
         }
     });
     let first = app.start();
@@ -107,6 +111,7 @@ where
             Some(m) = rx.recv() => Some(m),
             _ = tick.tick(), if animating => Some(Msg::Tick),
         };
+        let received = Instant::now();
         let mut batch: Vec<Msg> = msg.into_iter().collect();
         // Drain whatever else is ready without waiting.
         for _ in 0..BATCH {
@@ -121,6 +126,7 @@ where
             };
             batch.extend(more);
         }
+        let keys = batch.iter().any(|m| matches!(m, Msg::Key(_)));
         for m in batch {
             let cmds = app.update(m);
             quit |= run_cmds(cmds, &lookup, &tx, &mut clipboard);
@@ -130,6 +136,14 @@ where
         }
         if app.dirty {
             draw(&mut terminal, &mut app)?;
+        }
+        if keys {
+            // Key to frame, for scripts/measure-tui (MXLENS_LOG).
+            tracing::info!(
+                us = received.elapsed().as_micros() as u64,
+                domains = app.domains.len(),
+                "key handled and drawn"
+            );
         }
         if !all_done_logged && !app.needs_tick() {
             all_done_logged = true;

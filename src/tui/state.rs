@@ -290,8 +290,9 @@ impl App {
             next_generation: 1,
         };
         let n = app.upstreams.len();
+        let mut seen = std::collections::HashSet::new();
         for d in domains {
-            if !app.domains.iter().any(|e| e.name == d) {
+            if seen.insert(d.clone()) {
                 app.domains.push(DomainEntry::new(d, n));
             }
         }

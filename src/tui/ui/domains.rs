@@ -52,8 +52,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     };
     let mut title = vec![Span::raw(count)];
     if pending > 0 {
+        // Progress: looked up of all, e.g. "⠋ 412/5000".
+        let total = app.domains.len();
         title.push(Span::styled(
-            format!(" {} {pending} pending", spinner(app.spinner)),
+            format!(" {} {}/{total}", spinner(app.spinner), total - pending),
             app.theme.pending,
         ));
     }

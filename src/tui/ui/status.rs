@@ -53,10 +53,26 @@ pub fn summary(app: &App) -> Line<'static> {
         spans.push(Span::styled(" · ", t.dim));
         spans.push(Span::styled(format!("{differ} {verb}"), t.warning));
     }
-    let count = |s: Standing| match s {
+    // One pass over the list (it may hold 10,000 domains).
+    let mut counts = [0usize; 4];
+    for d in &app.domains {
         // Pending until every resolver answered, whatever the primary said.
-        Standing::Pending => app.domains.iter().filter(|d| d.any_pending()).count(),
-        _ => app.domains.iter().filter(|d| Standing::of(d) == s).count(),
+        if d.any_pending() {
+            counts[0] += 1;
+        }
+        match Standing::of(d) {
+            Standing::Failed => counts[1] += 1,
+            Standing::Error => counts[2] += 1,
+            Standing::Warning => counts[3] += 1,
+            Standing::Pending | Standing::Ok => {}
+        }
+    }
+    let count = |s: Standing| match s {
+        Standing::Pending => counts[0],
+        Standing::Failed => counts[1],
+        Standing::Error => counts[2],
+        Standing::Warning => counts[3],
+        Standing::Ok => 0,
     };
     for (s, word, style) in [
         (Standing::Pending, "pending", t.pending),
