@@ -127,7 +127,7 @@ fn two_answers_that_disagree_are_flagged_and_the_panes_keep_the_primary() {
         app.needs_tick(),
         "the spinner runs until every upstream answered"
     );
-    assert!(screen(&app, 80, 24).contains("Domains (2) ⠋ 2 pending"));
+    assert!(screen(&app, 80, 24).contains("Domains (2) ⠋ 0/2"));
 
     answer(&mut app, &l, 1, two_tier_plus());
     let d = &app.domains[0];

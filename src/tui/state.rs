@@ -166,6 +166,9 @@ pub(super) struct SimInputs {
     pub profile: Profile,
 }
 
+/// Wrapped text and what it was made from: (simulation run, width).
+pub(super) type WrappedText = ((u64, usize), Vec<ratatui::text::Line<'static>>);
+
 /// Something `u` puts back.
 #[derive(Debug, Clone)]
 pub(super) enum Undo {
@@ -218,6 +221,8 @@ pub struct App {
     /// The last scroll offset of the open popup (help, compare, finding)
     /// as it was last drawn: scrolling stops there.
     pub popup_max_scroll: std::cell::Cell<u16>,
+    /// The failover text last wrapped, by simulation run and width.
+    pub(super) whatif_text: std::cell::RefCell<Option<WrappedText>>,
     /// What `u` can undo, the latest last.
     pub(super) undo: Vec<Undo>,
     /// Where lookups go, e.g. `demo` or `127.0.0.1:5354`; never empty.
@@ -278,6 +283,7 @@ impl App {
             simulation_runs: 0,
             popup_max_scroll: std::cell::Cell::new(u16::MAX),
             undo: Vec::new(),
+            whatif_text: std::cell::RefCell::new(None),
             upstreams,
             status: None,
             spinner: 0,

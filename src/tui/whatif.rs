@@ -212,14 +212,25 @@ pub fn lines(sim: &Simulation, t: &Theme, width: usize, implicit: bool) -> Vec<L
 
 /// The failover pane's text for the selected domain, wrapped to `width`
 /// cells; empty while there is no simulation.
+///
+/// Layout, scrolling and drawing all ask for it, several times a frame:
+/// it is made once per simulation and width.
 pub fn text(app: &App, width: usize) -> Vec<Line<'static>> {
     let Some(sim) = &app.simulation else {
         return Vec::new();
     };
+    let key = (app.simulation_runs, width);
+    if let Some((k, text)) = &*app.whatif_text.borrow()
+        && *k == key
+    {
+        return text.clone();
+    }
     let implicit = app
         .selected_report()
         .is_some_and(|r| r.outcome == Outcome::Implicit);
-    wrap(&lines(sim, &app.theme, width, implicit), width)
+    let text = wrap(&lines(sim, &app.theme, width, implicit), width);
+    *app.whatif_text.borrow_mut() = Some((key, text.clone()));
+    text
 }
 
 #[cfg(test)]

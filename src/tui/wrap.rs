@@ -52,7 +52,8 @@ fn cells(line: &Line<'_>) -> Vec<Cell> {
                 && prev.is_some_and(|p| p.is_ascii_digit())
                 && next.is_some_and(|n| !n.is_whitespace());
             let c = if glue { NBSP } else { c };
-            let w = Span::raw(c.to_string()).width();
+            let mut buf = [0u8; 4];
+            let w = Span::raw(&*c.encode_utf8(&mut buf)).width();
             out.push(Cell {
                 c,
                 style: span.style,

@@ -234,7 +234,8 @@ pub fn fit_line(line: Line<'static>, width: usize) -> Line<'static> {
         }
         let mut kept = String::new();
         for c in span.content.chars() {
-            let w = Span::raw(c.to_string()).width();
+            let mut buf = [0u8; 4];
+            let w = Span::raw(&*c.encode_utf8(&mut buf)).width();
             if w > room {
                 room = 0;
                 break;
