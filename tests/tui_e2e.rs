@@ -249,6 +249,35 @@ fn a_file_of_domains_opens_in_the_tui_and_stdin_is_refused() {
 }
 
 #[test]
+fn ctrl_z_suspends_to_the_shell_and_fg_brings_the_screen_back() {
+    let Some(t) = Tmux::start("suspend", 100, 30, &[]) else {
+        return;
+    };
+    t.run("--demo healthy.example");
+    t.wait_for("the report", |s| s.contains("mx2.healthy.example."));
+    t.keys(&["l"]);
+    t.wait_for("→ moves to the hosts pane", |s| s.contains("┏ MX hosts"));
+    t.keys(&["C-z"]);
+    let s = t.wait_for("the shell", |s| {
+        s.contains("Stopped") || s.contains("stopped")
+    });
+    assert!(!s.contains("MX hosts"), "the main screen is back: {s}");
+    // The shell has a sane terminal while mxlens waits.
+    t.type_text("stty -a | grep -o ' -icanon\\| icanon'");
+    t.keys(&["Enter"]);
+    t.wait_for("canonical mode", |s| s.lines().any(|l| l == " icanon"));
+    t.type_text("fg");
+    t.keys(&["Enter"]);
+    t.wait_for("the whole screen again", |s| {
+        s.contains("┏ MX hosts · healthy.example.") && s.contains("mx2.healthy.example.")
+    });
+    t.keys(&["h"]);
+    t.wait_for("← back to the domains", |s| s.contains("┏ Domains"));
+    t.keys(&["q"]);
+    t.assert_terminal_sane();
+}
+
+#[test]
 fn terminal_is_restored_after_a_panic() {
     let Some(t) = Tmux::start("panic", 100, 30, &[]) else {
         return;

@@ -260,6 +260,7 @@ impl App {
             }
             Action::CopyFinding => return self.copy_finding(),
             Action::Help => self.open_popup(Mode::Help { scroll: 0 }),
+            Action::Suspend => return vec![Cmd::Suspend],
             Action::Quit => return vec![Cmd::Quit],
         }
         Vec::new()

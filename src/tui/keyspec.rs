@@ -12,7 +12,7 @@ use crossterm::event::{KeyCode, KeyModifiers};
 use super::keymap::{Action, Key};
 
 /// Every action, in the order of the help overlay.
-pub const ACTIONS: [Action; 26] = [
+pub const ACTIONS: [Action; 27] = [
     Action::Up,
     Action::Down,
     Action::PageUp,
@@ -38,6 +38,7 @@ pub const ACTIONS: [Action; 26] = [
     Action::CopyAs,
     Action::CopyFinding,
     Action::Help,
+    Action::Suspend,
     Action::Quit,
 ];
 
@@ -69,6 +70,7 @@ pub fn action_name(action: Action) -> &'static str {
         Action::CopyAs => "copy-as",
         Action::CopyFinding => "copy-finding",
         Action::Help => "help",
+        Action::Suspend => "suspend",
         Action::Quit => "quit",
     }
 }

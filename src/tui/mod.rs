@@ -99,6 +99,12 @@ where
     let mut all_done_logged = false;
     let mut quit = run_cmds(first, &lookup, &tx, &mut clipboard);
     let mut events = EventStream::new();
+    // `fg` after Ctrl-Z: back into TUI mode and a whole new frame.
+    #[cfg(not(unix))]
+    let mut continued = ();
+    #[cfg(unix)]
+    let mut continued =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::from_raw(libc::SIGCONT))?;
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     while !quit {
@@ -110,6 +116,15 @@ where
             },
             Some(m) = rx.recv() => Some(m),
             _ = tick.tick(), if animating => Some(Msg::Tick),
+            _ = continued_recv(&mut continued) => {
+                // A fresh terminal: its buffers are empty, so the next frame
+                // is drawn whole (Terminal::clear would ask the terminal
+                // for the cursor, racing the event reader for the answer).
+                guard::resume()?;
+                terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+                app.dirty = true;
+                None
+            }
         };
         let received = Instant::now();
         let mut batch: Vec<Msg> = msg.into_iter().collect();
@@ -129,12 +144,15 @@ where
         let keys = batch.iter().any(|m| matches!(m, Msg::Key(_)));
         for m in batch {
             let cmds = app.update(m);
+            if cmds.contains(&Cmd::Suspend) {
+                suspend(&mut app);
+            }
             quit |= run_cmds(cmds, &lookup, &tx, &mut clipboard);
         }
         if quit {
             break;
         }
-        if app.dirty {
+        if app.dirty && guard::active() {
             draw(&mut terminal, &mut app)?;
         }
         if keys {
@@ -214,9 +232,35 @@ where
                 });
             }
             Cmd::Quit => quit = true,
+            // Done by the loop, which owns the terminal.
+            Cmd::Suspend => {}
         }
     }
     quit
+}
+
+/// Ctrl-Z: back to the shell until `fg`, then a whole new frame.
+fn suspend(app: &mut App) {
+    #[cfg(unix)]
+    let result = guard::suspend();
+    #[cfg(not(unix))]
+    let result: io::Result<()> = Err(io::Error::other("not on this system"));
+    if let Err(e) = result {
+        app.notice(format!("could not suspend: {e}"));
+        app.dirty = true;
+    }
+}
+
+/// The next SIGCONT (the shell's `fg`).
+#[cfg(unix)]
+async fn continued_recv(s: &mut tokio::signal::unix::Signal) -> Option<()> {
+    s.recv().await
+}
+
+/// Never: without job control there is nothing to continue from.
+#[cfg(not(unix))]
+async fn continued_recv(_: &mut ()) -> Option<()> {
+    std::future::pending().await
 }
 
 /// One frame inside a synchronized update, so terminals never show half of it.

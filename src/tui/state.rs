@@ -60,6 +60,8 @@ pub enum Cmd {
         subject: String,
         summary: String,
     },
+    /// Give the terminal back and stop until the shell continues us (Ctrl-Z).
+    Suspend,
     Quit,
 }
 
