@@ -12,31 +12,23 @@
 //!   addresses): the DP while 2^k stays small, then subset enumeration
 //!   (2^δ), then sampling: the worst case.
 //!
-//! For each, the median of repeated `simulate` calls.
+//! - `dual`: every host has one IPv4 and one IPv6 address (Postfix's
+//!   balanced list applies once there are more than five).
 //!
-//! Measured 2026-11-26 on the 2-core build machine (shared with other
-//! builds, so figures are noisy); `ClosedForm` is the DP when a limit is set:
-//!
-//! | tier | hosts | rfc | postfix | method |
-//! | --- | ---: | ---: | ---: | --- |
-//! | disjoint | 8 | 0.006 ms | 0.011 ms | closed form / DP |
-//! | disjoint | 1000 | 1.3 ms | 1.5 ms | closed form / DP |
-//! | disjoint | 4000 | 8.5 ms | 7.2 ms | closed form / DP |
-//! | shared | 8 | 0.014 ms | 0.015 ms | shared-address DP |
-//! | shared | 256 | 0.65 ms | 1.1 ms | shared-address DP |
-//! | shared | 1000 | 5.2 ms | 12.2 ms | shared-address DP |
-//! | mesh | 8 | 0.034 ms | 0.064 ms | shared-address DP |
-//! | mesh | 20 | 3.8 ms | 7.0 ms | subset enumeration |
-//! | mesh | 21 | 9.0 ms | 16.0 ms | subset enumeration |
-//! | mesh | 22 | 64 ms | 92 ms | sampled |
+//! For each, the median of repeated `simulate` calls, for every profile
+//! (rfc, postfix, exim; addresses from DNS, so in random order, except the
+//! `rfc-written` rows) and as a ratio to a baseline measured in the same
+//! run: `rfc-written` on the disjoint tier of 8, the model of earlier
+//! versions. Ratios are what to compare across machines and runs; the
+//! milliseconds move with the machine's load.
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use mxlens::mx::failover::odds::tier_odds;
+use mxlens::mx::failover::order::units;
 use mxlens::mx::failover::sender::SenderList;
-use mxlens::mx::failover::{Outages, simulate};
-use mxlens::mx::profile::Profile;
+use mxlens::mx::failover::{Outages, Profile, simulate};
 use mxlens::mx::{Address, MxHost, MxReport, Outcome};
 
 #[derive(Clone, Copy, PartialEq)]
@@ -44,6 +36,7 @@ enum Kind {
     Disjoint,
     Shared,
     Mesh,
+    Dual,
 }
 
 fn tier(n: usize, kind: Kind) -> (MxReport, Outages) {
@@ -56,11 +49,15 @@ fn tier(n: usize, kind: Kind) -> (MxReport, Outages) {
         let b = (i % 250) as u8;
         h.addresses
             .push(Address::new(format!("10.{a}.{b}.1").parse().unwrap(), 60));
-        h.addresses
-            .push(Address::new(format!("10.{a}.{b}.2").parse().unwrap(), 60));
+        let second = if kind == Kind::Dual {
+            format!("2001:db8::{a}:{b}")
+        } else {
+            format!("10.{a}.{b}.2")
+        };
+        h.addresses.push(Address::new(second.parse().unwrap(), 60));
         if i > 0 {
             match kind {
-                Kind::Disjoint => {}
+                Kind::Disjoint | Kind::Dual => {}
                 Kind::Shared => h
                     .addresses
                     .push(Address::new("192.0.2.99".parse().unwrap(), 60)),
@@ -100,34 +97,60 @@ fn median(r: &MxReport, o: &Outages, p: &Profile) -> (Duration, bool) {
     (times[times.len() / 2], exact)
 }
 
+fn written(r: &MxReport) -> MxReport {
+    let mut r = r.clone();
+    for h in &mut r.mx {
+        h.addresses_as_written = true;
+    }
+    r
+}
+
 fn main() {
-    let rfc = Profile::rfc();
-    let postfix = Profile::postfix();
+    let (r8, o8) = tier(8, Kind::Disjoint);
+    let (base, _) = median(&written(&r8), &o8, &Profile::rfc());
+    let base_ms = base.as_secs_f64() * 1e3;
+    println!("baseline: rfc-written, disjoint tier of 8: {base_ms:.4} ms");
     println!(
-        "{:<9} {:>6}  {:<8} {:>12}  method",
-        "tier", "hosts", "profile", "median"
+        "{:<9} {:>6}  {:<12} {:>12} {:>10}  method",
+        "tier", "hosts", "profile", "median", "× baseline"
     );
+    let profiles = [
+        ("rfc-written", Profile::rfc()),
+        ("rfc", Profile::rfc()),
+        ("postfix", Profile::postfix()),
+        ("exim", Profile::exim()),
+    ];
     for (kind, sizes) in [
         (Kind::Disjoint, vec![3, 8, 16, 64, 256, 1000, 4000]),
+        (Kind::Dual, vec![3, 8, 16, 64, 256, 1000]),
         (Kind::Shared, vec![3, 8, 16, 64, 256, 1000]),
         (Kind::Mesh, vec![3, 8, 12, 16, 20, 21, 22, 32]),
     ] {
         for n in sizes {
-            let (r, o) = tier(n, kind);
-            let list = SenderList::build(&r, &o);
-            for p in [&rfc, &postfix] {
-                let (t, _) = median(&r, &o, p);
+            let (dns, o) = tier(n, kind);
+            let as_written = written(&dns);
+            for (label, p) in &profiles {
+                let r = if *label == "rfc-written" {
+                    &as_written
+                } else {
+                    &dns
+                };
+                let list = SenderList::build(r, &o);
+                let (t, exact) = median(r, &o, p);
                 let budget = p.address_limit.map(|l| l as usize);
-                let method = tier_odds(&list.tiers[0].hosts, &HashSet::new(), budget).method;
+                let u = units(&list.tiers[0].hosts, p);
+                let method = tier_odds(&u, &HashSet::new(), budget).method;
+                let ms = t.as_secs_f64() * 1e3;
                 println!(
-                    "{:<9} {n:>6}  {:<8} {:>9.3} ms  {method:?}",
+                    "{:<9} {n:>6}  {label:<12} {ms:>9.3} ms {:>9.1}×  {method:?}{}",
                     match kind {
                         Kind::Disjoint => "disjoint",
                         Kind::Shared => "shared",
                         Kind::Mesh => "mesh",
+                        Kind::Dual => "dual",
                     },
-                    p.name,
-                    t.as_secs_f64() * 1e3
+                    ms / base_ms,
+                    if exact { "" } else { " (sampled)" }
                 );
             }
         }

@@ -12,6 +12,7 @@ use crate::clipboard::ClipboardMode;
 use crate::config::settings::{DEFAULT_TIMEOUT_S, Flags};
 use crate::dns::upstream::{LookupOptions, UpstreamSpec};
 use crate::export::ExportFormat;
+use crate::mx::failover::profile::SenderFamily;
 use crate::text::ColorChoice;
 
 /// Explore, check and compare DNS MX configurations.
@@ -48,6 +49,8 @@ pub struct Cli {
     /// domains, outages and profile when started without domains).
     #[arg(long)]
     pub fresh: bool,
+    #[command(flatten)]
+    pub authority: AuthorityArgs,
 
     /// Open the domains listed in PATH too (one or more a line, `#`
     /// comments), as `check --file` reads them. Not `-`: the TUI reads its
@@ -65,6 +68,7 @@ impl Cli {
     pub fn flags(&self) -> Flags {
         let mut flags = Flags {
             demo: self.upstream.demo,
+            demo_resolvers: self.upstream.demo_resolvers,
             resolvers: self.upstream.resolvers.clone(),
             timeout: self.upstream.timeout,
             color: self.color,
@@ -72,6 +76,11 @@ impl Cli {
         };
         if let Some(Command::Simulate(s)) = &self.command {
             flags.profile = s.profile.map(|p| p.name().to_string());
+            flags.sender_family = Some(match s.sender_family {
+                SenderFamilyName::Dual => SenderFamily::Dual,
+                SenderFamilyName::Ipv4 => SenderFamily::Ipv4,
+                SenderFamilyName::Ipv6 => SenderFamily::Ipv6,
+            });
             flags.address_limit = s.address_limit;
             flags.connect_timeout = s.connect_timeout;
             flags.min_backoff = s.min_backoff;
@@ -105,12 +114,24 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Serve the built-in demo zones on their own, for dig and friends.
     ServeDemo(ServeDemoArgs),
+    /// Several domains side by side, aligned by tier, differences marked.
+    ///
+    /// Exit codes like diff(1): 0 every tier agrees, 1 some tier differs,
+    /// 2 a lookup failed or a usage error.
+    Compare(CompareArgs),
+    /// What changed: a snapshot against another snapshot or the live answers.
+    ///
+    /// Exit codes like diff(1): 0 nothing changed, 1 something changed, 2 a
+    /// snapshot that cannot be used or a live lookup that failed.
+    Diff(DiffArgs),
     /// Print a shell completion script (see the README for where it goes).
     Completions(CompletionsArgs),
     /// Print the manual page (roff), or write one per command into a directory.
     Man(ManArgs),
     /// Print the configuration in effect as TOML, with where each value comes from.
     Config,
+    /// Look domains up again as their TTLs expire and print what changed, on every resolver (and authoritative server).
+    Watch(WatchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -127,12 +148,63 @@ pub struct ManArgs {
     pub dir: Option<PathBuf>,
 }
 
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Domains to watch.
+    #[arg(required = true)]
+    pub domains: Vec<String>,
+
+    /// Look again every SECS seconds (at least 1) instead of when the shortest TTL expires (at least 5 s).
+    #[arg(long, value_name = "SECS", value_parser = parse_every)]
+    pub every: Option<f64>,
+
+    /// Stop at the first change, with exit code 1.
+    #[arg(long, conflicts_with = "until_consistent")]
+    pub until_change: bool,
+
+    /// Stop, with exit code 0, once every resolver and authoritative server gives the same answer.
+    #[arg(long)]
+    pub until_consistent: bool,
+
+    /// Output format.
+    #[arg(long, value_parser = watch_formats(), default_value = "text")]
+    pub format: ExportFormat,
+
+    #[command(flatten)]
+    pub authority: AuthorityArgs,
+}
+
+/// `watch` writes a text timeline or JSON Lines events.
+fn watch_formats() -> Choices<ExportFormat> {
+    Choices {
+        all: &[ExportFormat::Text, ExportFormat::Json],
+        name: ExportFormat::name,
+        help: |f| match f {
+            ExportFormat::Json => "one mxlens/watch/v1 event per line",
+            _ => "a timeline for people",
+        },
+    }
+}
+
+fn parse_every(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (1.0..=86_400.0).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "\"{s}\" is not an interval; give seconds from 1 to 86400, e.g. --every 1"
+        )),
+    }
+}
+
 /// Which DNS servers answer (shared by every subcommand).
 #[derive(Debug, Clone, Args)]
 pub struct UpstreamArgs {
     /// Use the built-in demo server (no network needed).
     #[arg(long, global = true)]
     pub demo: bool,
+
+    /// With --demo: compare two demo resolvers, the second still caching the old answer of migrating.example.
+    #[arg(long, global = true, requires = "demo")]
+    pub demo_resolvers: bool,
 
     /// Resolver to query: ADDR or ADDR:PORT (an IPv6 address in brackets when a port follows); repeat to compare.
     #[arg(long = "resolver", value_name = "ADDR[:PORT]", value_parser = parse_resolver, global = true)]
@@ -149,10 +221,43 @@ impl UpstreamArgs {
         UpstreamSpec {
             demo: self.demo,
             resolvers: self.resolvers.clone(),
+            demo_resolvers: self.demo_resolvers,
             options: LookupOptions {
                 timeout: Duration::from_secs_f64(self.timeout.unwrap_or(DEFAULT_TIMEOUT_S)),
                 ..LookupOptions::default()
             },
+        }
+    }
+}
+
+/// Which authoritative servers to ask directly (check, watch, the TUI).
+#[derive(Debug, Clone, Default, Args)]
+pub struct AuthorityArgs {
+    /// Ask this authoritative server directly (RD=0) and compare its answer with the others' (repeatable; skips discovery).
+    #[arg(long = "authority", value_name = "ADDR[:PORT]", value_parser = parse_resolver)]
+    pub authority: Vec<SocketAddr>,
+
+    /// Find each domain's authoritative servers (SOA, NS, their addresses) and ask each one directly.
+    #[arg(long)]
+    pub authorities: bool,
+
+    /// Port the discovered authoritative servers are asked on (for labs that serve elsewhere than 53).
+    #[arg(long, value_name = "PORT", default_value_t = 53, value_parser = clap::value_parser!(u16).range(1..))]
+    pub authority_port: u16,
+}
+
+impl AuthorityArgs {
+    /// The servers these flags ask for: given ones win over discovery.
+    pub fn source(&self, discover_by_default: bool) -> crate::dns::authority::AuthoritySource {
+        use crate::dns::authority::AuthoritySource;
+        if !self.authority.is_empty() {
+            AuthoritySource::Given(self.authority.clone())
+        } else if self.authorities || discover_by_default {
+            AuthoritySource::Discover {
+                port: self.authority_port,
+            }
+        } else {
+            AuthoritySource::Off
         }
     }
 }
@@ -220,6 +325,30 @@ fn color_choices() -> Choices<ColorChoice> {
     }
 }
 
+/// `compare` writes text or its JSON contract.
+fn compare_formats() -> Choices<ExportFormat> {
+    Choices {
+        all: &[ExportFormat::Text, ExportFormat::Json],
+        name: ExportFormat::name,
+        help: |f| match f {
+            ExportFormat::Json => "one mxlens/compare/v1 object",
+            _ => "the domains aligned by tier, for people",
+        },
+    }
+}
+
+/// `diff` writes text or its JSON contract.
+fn diff_formats() -> Choices<ExportFormat> {
+    Choices {
+        all: &[ExportFormat::Text, ExportFormat::Json],
+        name: ExportFormat::name,
+        help: |f| match f {
+            ExportFormat::Json => "JSON Lines, one mxlens/diff/v1 object per domain",
+            _ => "one block per domain with a + - ~ sign column, for people",
+        },
+    }
+}
+
 fn clipboard_modes() -> Choices<ClipboardMode> {
     Choices {
         all: &ClipboardMode::ALL,
@@ -250,6 +379,8 @@ pub struct CheckArgs {
     /// Check the domain list NAME from the configuration file ([lists]).
     #[arg(long, value_name = "NAME")]
     pub list: Option<String>,
+    #[command(flatten)]
+    pub authority: AuthorityArgs,
 
     /// Domains to check (with --demo and none given: every demo domain).
     pub domains: Vec<String>,
@@ -259,8 +390,23 @@ pub struct CheckArgs {
 pub enum ProfileName {
     /// RFC 5321 §5.1: every address of every host, 30 s connect timeout.
     Rfc,
-    /// Postfix defaults: at most 5 addresses per delivery attempt.
+    /// Postfix defaults: equal-preference addresses shuffled together, at
+    /// most 5 per delivery attempt, both families kept.
     Postfix,
+    /// Exim defaults: hosts_max_try 5 (more within one preference), hard
+    /// limit 50, IPv6 before IPv4, the default retry rule.
+    Exim,
+}
+
+/// The address families the sending host can use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SenderFamilyName {
+    /// IPv4 and IPv6.
+    Dual,
+    /// IPv4 only: IPv6 addresses are unusable (AAAA-only exchanges are down).
+    Ipv4,
+    /// IPv6 only: IPv4 addresses are unusable.
+    Ipv6,
 }
 
 impl ProfileName {
@@ -268,6 +414,7 @@ impl ProfileName {
         match self {
             ProfileName::Rfc => "rfc",
             ProfileName::Postfix => "postfix",
+            ProfileName::Exim => "exim",
         }
     }
 }
@@ -285,7 +432,12 @@ pub struct SimulateArgs {
     #[arg(long, value_enum)]
     pub profile: Option<ProfileName>,
 
-    /// Override the profile: most addresses tried per delivery attempt.
+    /// The address families the sender can use.
+    #[arg(long, value_enum, default_value_t = SenderFamilyName::Dual)]
+    pub sender_family: SenderFamilyName,
+
+    /// Override the profile: most addresses tried per delivery attempt
+    /// (Postfix smtp_mx_address_limit, Exim hosts_max_try; 0 for none).
     #[arg(long, value_name = "N")]
     pub address_limit: Option<u32>,
 
@@ -311,7 +463,8 @@ pub struct SimulateArgs {
 
     /// Simulate a proposed MX set instead of the published one:
     /// "10 a.example.test, 20 b.example.test" (addresses inline with
-    /// "10 a.example.test=192.0.2.1/2001:db8::1").
+    /// "10 a.example.test=192.0.2.1/2001:db8::1", tried in the order
+    /// written; a name given twice has the addresses of both).
     #[arg(long, value_name = "LIST", conflicts_with = "mx_file")]
     pub mx: Option<String>,
 
@@ -322,6 +475,46 @@ pub struct SimulateArgs {
     /// Output format.
     #[arg(long, value_parser = simulation_formats(), default_value = "text")]
     pub format: ExportFormat,
+}
+
+/// Exit codes of compare: 0 every tier agrees, 1 some tier differs, 2 a
+/// lookup failed or a usage error.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Two or more domains to align (names, user@domain or mailto: addresses).
+    #[arg(required = true, num_args = 2.., value_name = "DOMAIN")]
+    pub domains: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_parser = compare_formats(), default_value = "text")]
+    pub format: ExportFormat,
+}
+
+/// Exit codes like diff(1): 0 no change, 1 some change, 2 an error (a bad
+/// snapshot, a lookup that failed).
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier snapshot (written by `mxlens check --format json`).
+    #[arg(value_name = "OLD.jsonl")]
+    pub old: PathBuf,
+
+    /// The later snapshot; without it the domains of OLD are looked up now,
+    /// with the upstream options (--resolver, --demo, --timeout).
+    #[arg(value_name = "NEW.jsonl")]
+    pub new: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_parser = diff_formats(), default_value = "text")]
+    pub format: ExportFormat,
+
+    /// Do not report TTL changes (a caching resolver counts TTLs down, so
+    /// against one they always differ).
+    #[arg(long)]
+    pub ignore_ttl: bool,
+
+    /// How many domains are looked up at once (live comparison).
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub concurrency: u32,
 }
 
 #[derive(Debug, Args)]

@@ -20,5 +20,6 @@ pub mod config;
 pub mod dns;
 pub mod export;
 pub mod mx;
+pub mod snapshot_file;
 pub mod text;
 pub mod tui;

@@ -52,6 +52,9 @@ fn main() -> ExitCode {
             Some(Command::Simulate(args)) => cmd::simulate::run(args, &settings).await,
             Some(Command::Config) => cmd::config::run(&settings),
             Some(Command::Completions(_) | Command::Man(_)) => Ok(0),
+            Some(Command::Compare(args)) => cmd::compare::run(args, &settings).await,
+            Some(Command::Diff(args)) => cmd::diff::run(args, &settings).await,
+            Some(Command::Watch(args)) => cmd::watch::run(args, &settings).await,
             None => cmd::tui::run(&cli, &settings).await.map(|()| 0),
         }
     });

@@ -363,12 +363,17 @@ async fn resolvers_are_compared_and_snapshots_diffed() {
         text.contains("± d.test.: changed since the baseline"),
         "{text}"
     );
-    assert!(text.contains("+ MX 20 mx2.d.test."), "{text}");
+    assert!(
+        text.contains("+ exchange added: MX 20 mx2.d.test."),
+        "{text}"
+    );
+    assert_eq!(out.status.code(), Some(1), "a change exits 1, like diff(1)");
     let mut c = mxlens();
     c.args(["check", "--resolver", &aa, "--baseline"])
         .arg(&snap)
         .arg("d.test");
     let out = output(c).await;
+    assert_eq!(out.status.code(), Some(0), "no change exits 0");
     assert!(
         String::from_utf8(out.stdout)
             .unwrap()
@@ -383,11 +388,9 @@ async fn resolvers_are_compared_and_snapshots_diffed() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        String::from_utf8(out.stderr)
-            .unwrap()
-            .contains("line 1 is not an mxlens report")
-    );
+    assert!(out.stdout.is_empty(), "nothing written");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("snap.jsonl\" line 1: not JSON"), "{err}");
 }
 
 /// A name carrying DEL, a C1 control (U+009B, CSI) and a bidi override

@@ -93,7 +93,7 @@ fn tmux_on_display(name: &str, x: &Xvfb) -> Option<Tmux> {
 
 fn wait_for_demo(t: &Tmux) -> String {
     t.wait_for("every demo report", |s| {
-        s.contains("Domains (13)") && !s.contains("pending")
+        s.contains("Domains (14)") && !s.contains("pending")
     })
 }
 

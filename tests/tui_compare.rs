@@ -26,7 +26,7 @@ fn lookups(cmds: &[Cmd]) -> Vec<(u64, usize, String)> {
                 upstream,
                 domain,
             } => Some((*generation, *upstream, domain.clone())),
-            Cmd::Copy { .. } | Cmd::Quit => None,
+            _ => None,
         })
         .collect()
 }
@@ -236,19 +236,28 @@ fn a_failing_upstream_shows_its_error_and_the_app_stays_usable() {
     answer(&mut app, &l, 1, failed("two.test."));
     answer(&mut app, &l, 0, shuffled());
     answer(&mut app, &l, 1, shuffled());
-    assert_eq!(app.domains[0].agreement(), Agreement::Differ(1));
+    // No answer is unknown, not a disagreement.
+    assert_eq!(app.domains[0].agreement(), Agreement::Unknown(1));
+    assert_eq!(app.domains[0].unknown_error(), Some("timeout"));
     assert!(!app.needs_tick());
+    let s = screen(&app, 80, 24);
+    assert!(row(&s, "two.test.").contains("mx ?┃"), "{s}");
+    assert!(s.contains("1 unknown"), "the status bar counts it: {s}");
+    let s = screen(&app, 120, 40);
+    assert!(row(&s, "two.test.").contains("? timeout"), "{s}");
 
     app.update(key('='));
     assert_eq!(app.mode, Mode::Compare { scroll: 0 });
     let s = screen(&app, 80, 24);
     assert!(s.contains("Resolvers · two.test."), "{s}");
-    assert!(s.contains("127.0.0.1:5302  timeout"), "{s}");
-    assert!(s.contains("outcome mx → error"), "{s}");
-    assert!(s.contains("error none → timeout"), "{s}");
+    assert!(s.contains("? 127.0.0.1:5302  timeout"), "{s}");
     assert!(
-        !s.contains("- MX 10"),
-        "a failed lookup's missing records are not listed one by one: {s}"
+        s.contains("? 127.0.0.1:5302 gave no answer (timeout): unknown, not compared"),
+        "{s}"
+    );
+    assert!(
+        !s.contains("- MX 10") && !s.contains("outcome mx → error"),
+        "a failed lookup is not a list of differences: {s}"
     );
     assert!(s.contains("127.0.0.1:5301 (primary)  mx · 2 hosts"), "{s}");
 

@@ -15,7 +15,7 @@ fn lookups(cmds: &[Cmd]) -> Vec<(u64, String)> {
             Cmd::Lookup {
                 generation, domain, ..
             } => Some((*generation, domain.clone())),
-            Cmd::Copy { .. } | Cmd::Quit => None,
+            _ => None,
         })
         .collect()
 }
@@ -353,6 +353,8 @@ fn profile_help_and_quit() {
     app.update(key('p'));
     assert_eq!(app.profile.name, "postfix");
     assert_eq!(app.simulation.as_ref().unwrap().profile, "postfix");
+    app.update(key('p'));
+    assert_eq!(app.profile.name, "exim");
     app.update(key('p'));
     assert_eq!(app.profile.name, "rfc");
 

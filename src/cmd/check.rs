@@ -17,12 +17,15 @@ use super::lines::{self, Line};
 use super::progress::Progress;
 use crate::cli::CheckArgs;
 use crate::config::settings::Settings;
+use crate::dns::authority::{self, AuthoritySource};
 use crate::dns::lookup;
 use crate::dns::upstream::{Upstream, connect};
 use crate::export::ExportFormat;
+use crate::mx::changes::Options;
 use crate::mx::escape::visible;
 use crate::mx::input::{parse_domain, parse_list};
-use crate::mx::{MxReport, Outcome, Severity, diff};
+use crate::mx::snapshot::{self, Status};
+use crate::mx::{MxReport, Outcome, Severity};
 use crate::text::{self, Style};
 
 /// One input item: a parsed domain, or a line that could not be used.
@@ -51,7 +54,12 @@ pub async fn run(args: &CheckArgs, settings: &Settings) -> anyhow::Result<i32> {
             "no domain given: name one or more, use --file PATH (or - for stdin), --list NAME, or try --demo"
         );
     }
-    let (upstreams, _demo) = connect(&settings.upstream_spec()).await?;
+    // Read and check the whole baseline before anything is written.
+    let baseline = match &args.baseline {
+        Some(path) => Some(load_baseline(path)?),
+        None => None,
+    };
+    let (upstreams, demo) = connect(&settings.upstream_spec()).await?;
     // An argument may list several domains ("a.example,b.example").
     let from_args: Vec<Item> = inputs
         .iter()
@@ -77,19 +85,19 @@ pub async fn run(args: &CheckArgs, settings: &Settings) -> anyhow::Result<i32> {
         Some(path) => from_args.chain(read_lines(path).await?).boxed(),
         None => from_args,
     };
-    let baseline = match &args.baseline {
-        Some(path) => Some(load_baseline(path)?),
-        None => None,
-    };
+    // With a baseline the exit code is diff(1)'s: 0 same, 1 changed, 2 error.
+    let mut changed = false;
     let style = Style::for_stdout_with(settings.color.value);
     let format = args.format;
     let concurrency = args.concurrency as usize;
+    let source = args.authority.source(false).on_demo(demo.as_ref());
     let mut results = items
         .map(|item| {
             let upstreams = upstreams.clone();
+            let source = source.clone();
             async move {
                 match item {
-                    Item::Domain(d) => Ok(lookup_all(&upstreams, &d).await),
+                    Item::Domain(d) => Ok(lookup_all(&upstreams, &d, &source).await),
                     Item::Invalid(msg) => Err(msg),
                 }
             }
@@ -140,16 +148,26 @@ pub async fn run(args: &CheckArgs, settings: &Settings) -> anyhow::Result<i32> {
         if shared_terminal {
             progress.clear();
         }
+        let base_diff = baseline
+            .as_ref()
+            .map(|base| against_baseline(base, &reports));
+        if let Some(diffs) = &base_diff {
+            match snapshot::exit_status(diffs) {
+                2 => code = code.max(exit::USAGE_OR_LOOKUP),
+                1 => changed = true,
+                _ => {}
+            }
+        }
         match format {
             ExportFormat::Text => {
                 for r in &reports {
                     out.write_all(text::report::render(r, style).as_bytes())?;
                 }
                 if reports.len() > 1 {
-                    out.write_all(compare_text(&reports).as_bytes())?;
+                    out.write_all(text::resolvers::render(&reports).as_bytes())?;
                 }
-                if let Some(base) = &baseline {
-                    out.write_all(baseline_text(base, &reports[0]).as_bytes())?;
+                if let Some(diffs) = &base_diff {
+                    out.write_all(baseline_text(diffs).as_bytes())?;
                 }
             }
             _ => {
@@ -165,6 +183,16 @@ pub async fn run(args: &CheckArgs, settings: &Settings) -> anyhow::Result<i32> {
     }
     out.flush()?;
     progress.finish();
+    if baseline.is_some() {
+        // Findings do not count here: only lookups that failed (2) and change.
+        return Ok(if code == exit::USAGE_OR_LOOKUP {
+            code
+        } else if changed {
+            exit::FINDINGS
+        } else {
+            exit::OK
+        });
+    }
     Ok(code)
 }
 
@@ -179,8 +207,25 @@ pub fn exit_code(r: &MxReport) -> i32 {
     }
 }
 
-async fn lookup_all(upstreams: &[Upstream], domain: &str) -> Vec<MxReport> {
-    futures_util::future::join_all(upstreams.iter().map(|u| lookup::mx_report(u, domain))).await
+/// The domain's report on every upstream; with authorities asked, their
+/// answers and findings join the primary's report.
+async fn lookup_all(
+    upstreams: &[Upstream],
+    domain: &str,
+    source: &AuthoritySource,
+) -> Vec<MxReport> {
+    let reports =
+        futures_util::future::join_all(upstreams.iter().map(|u| lookup::mx_report(u, domain)));
+    if source.is_off() {
+        return reports.await;
+    }
+    let primary = &upstreams[0];
+    let (mut reports, check) = futures_util::join!(
+        reports,
+        authority::check(primary, domain, source, primary.options())
+    );
+    crate::mx::authority::attach(&mut reports[0], check);
+    reports
 }
 
 /// Lines of `path` (`-`: standard input) as a lazy stream of items.
@@ -245,62 +290,56 @@ async fn read_lines(path: &Path) -> anyhow::Result<BoxStream<'static, Item>> {
     .boxed())
 }
 
-/// With several resolvers: whether they agree, and how they differ.
-fn compare_text(reports: &[MxReport]) -> String {
-    let domain = visible(&reports[0].domain).into_owned();
-    let diffs: Vec<_> = reports[1..]
-        .iter()
-        .map(|r| diff::diff(&reports[0], r, false))
-        .filter(|d| !d.is_same())
-        .collect();
-    if diffs.is_empty() {
-        return format!("= {domain}: all {} resolvers agree\n\n", reports.len());
-    }
-    let mut out = String::new();
-    for d in diffs {
-        out.push_str(&format!("≠ {domain}: {} differs from {}\n", d.b, d.a));
-        for c in &d.changes {
-            out.push_str(&format!("    {c}\n"));
-        }
-    }
-    out.push('\n');
-    out
-}
-
 /// Reports of an earlier `check --format json`, by domain.
-fn load_baseline(path: &Path) -> anyhow::Result<HashMap<String, MxReport>> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| anyhow::anyhow!("cannot read the baseline \"{}\": {e}", path.display()))?;
-    let mut map = HashMap::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let report: MxReport = serde_json::from_str(line).map_err(|e| {
-            anyhow::anyhow!(
-                "the baseline \"{}\" line {} is not an mxlens report ({e}); write it with `mxlens check --format json`",
-                path.display(),
-                i + 1
-            )
-        })?;
-        map.insert(report.domain.clone(), report);
+fn load_baseline(path: &Path) -> anyhow::Result<HashMap<String, Vec<MxReport>>> {
+    let snap = crate::snapshot_file::load(path)?;
+    let mut map: HashMap<String, Vec<MxReport>> = HashMap::new();
+    for r in snap.reports {
+        map.entry(r.domain.clone()).or_default().push(r);
     }
     Ok(map)
 }
 
+/// How one domain's reports (one per resolver) differ from the baseline's.
+/// TTLs are not compared: a caching resolver counts them down.
+fn against_baseline(
+    base: &HashMap<String, Vec<MxReport>>,
+    now: &[MxReport],
+) -> Vec<snapshot::DomainDiff> {
+    let before = now
+        .first()
+        .and_then(|r| base.get(&r.domain))
+        .map_or(&[][..], Vec::as_slice);
+    snapshot::diff_reports(before, now, ("baseline", "now"), Options { ttls: false })
+}
+
 /// What changed for one domain since the snapshot.
-fn baseline_text(base: &HashMap<String, MxReport>, now: &MxReport) -> String {
-    let domain = visible(&now.domain).into_owned();
-    let Some(old) = base.get(&now.domain) else {
-        return format!("± {domain}: not in the baseline\n\n");
-    };
-    let d = diff::diff(old, now, false);
-    if d.is_same() {
-        return format!("= {domain}: unchanged since the baseline\n\n");
-    }
-    let mut out = format!("± {domain}: changed since the baseline\n");
-    for c in &d.changes {
-        out.push_str(&format!("    {c}\n"));
+fn baseline_text(diffs: &[snapshot::DomainDiff]) -> String {
+    let mut out = String::new();
+    for d in diffs {
+        let domain = visible(&d.domain);
+        match d.status {
+            Status::Same => out.push_str(&format!("= {domain}: unchanged since the baseline\n")),
+            Status::Added => out.push_str(&format!("± {domain}: not in the baseline\n")),
+            Status::Removed => out.push_str(&format!(
+                "± {domain}: the baseline's answer from {} has no counterpart now\n",
+                visible(
+                    &d.before
+                        .as_ref()
+                        .map_or(String::new(), |s| s.resolver.clone())
+                )
+            )),
+            Status::Unknown => out.push_str(&format!(
+                "? {domain}: unknown, the lookup failed ({})\n",
+                visible(d.error.as_deref().unwrap_or("error"))
+            )),
+            Status::Changed => {
+                out.push_str(&format!("± {domain}: changed since the baseline\n"));
+                for c in &d.changes {
+                    out.push_str(&format!("    {} {c}\n", c.sign()));
+                }
+            }
+        }
     }
     out.push('\n');
     out

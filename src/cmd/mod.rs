@@ -1,14 +1,17 @@
 //! The subcommands' handlers. Each returns the process exit code.
 
 pub mod check;
+pub mod compare;
 pub mod completions;
 pub mod config;
+pub mod diff;
 mod lines;
 pub mod man;
 pub mod progress;
 pub mod serve_demo;
 pub mod simulate;
 pub mod tui;
+pub mod watch;
 
 use crate::dns::demo::DEMO_DOMAINS;
 

@@ -26,6 +26,17 @@ pub async fn run(args: &ServeDemoArgs) -> anyhow::Result<i32> {
             .collect::<Vec<_>>()
             .join(" ")
     );
+    let authorities: Vec<String> = server
+        .authority_addrs()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    if !authorities.is_empty() {
+        eprintln!(
+            "  authoritative servers of migrating.example (they disagree): {}",
+            authorities.join(", ")
+        );
+    }
     tokio::select! {
         r = server.run_until_done() => r?,
         _ = tokio::signal::ctrl_c() => {}

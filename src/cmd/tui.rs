@@ -7,6 +7,7 @@ use std::time::Instant;
 use crate::cli::Cli;
 use crate::clipboard::Clipboard;
 use crate::config::settings::Settings;
+use crate::dns::authority;
 use crate::dns::lookup::mx_report;
 use crate::dns::upstream::connect;
 use crate::mx::input::parse_list;
@@ -101,6 +102,11 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
         domains,
         Theme::named(settings.theme.value, settings.color_enabled(true)),
     );
+    // The compare view asks the selected domain's authoritative servers:
+    // those given with --authority, else the ones its NS set names.
+    app.authorities = true;
+    let source = cli.authority.source(true).on_demo(demo.as_ref());
+    let auth_up = primary.clone();
     app.tmux = std::env::var_os("TMUX").is_some_and(|v| !v.is_empty());
     if !warnings.is_empty() {
         app.notice(warnings.join("; "));
@@ -113,10 +119,19 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
     let clipboard = Clipboard::new(cli.clipboard);
     // The app asks only for upstreams it was given: indexes into this list.
     let upstreams = std::sync::Arc::new(upstreams);
-    let result = run_app(app, started, clipboard, move |i: usize, domain: String| {
-        let up = upstreams[i].clone();
-        async move { mx_report(&up, &domain).await }
-    })
+    let result = run_app(
+        app,
+        started,
+        clipboard,
+        move |i: usize, domain: String| {
+            let up = upstreams[i].clone();
+            async move { mx_report(&up, &domain).await }
+        },
+        move |domain: String| {
+            let (up, source) = (auth_up.clone(), source.clone());
+            async move { authority::check(&up, &domain, &source, up.options()).await }
+        },
+    )
     .await;
     drop(demo);
     result

@@ -23,12 +23,16 @@ pub const DEFAULT_TIMEOUT_S: f64 = 2.0;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Flags {
     pub demo: bool,
+    /// `--demo-resolvers`: a second demo resolver (the demo migration).
+    pub demo_resolvers: bool,
     /// `--resolver` and `@server`, in order.
     pub resolvers: Vec<SocketAddr>,
     pub timeout: Option<f64>,
     pub color: Option<ColorChoice>,
     /// `simulate --profile` and its overrides.
     pub profile: Option<String>,
+    /// `simulate --sender-family`.
+    pub sender_family: Option<crate::mx::failover::profile::SenderFamily>,
     pub address_limit: Option<u32>,
     pub connect_timeout: Option<f64>,
     pub min_backoff: Option<f64>,
@@ -95,6 +99,7 @@ fn pick_opt<T: Copy>(
 pub struct Settings {
     pub config: Config,
     pub demo: bool,
+    pub demo_resolvers: bool,
     /// Empty: the system resolver (or the demo with `demo`).
     pub resolvers: Sourced<Vec<SocketAddr>>,
     pub timeout: Sourced<f64>,
@@ -173,7 +178,7 @@ impl Settings {
         );
         let base = Profile::by_name(&name.value).ok_or_else(|| {
             format!(
-                "sender profile \"{}\" is unknown; use rfc or postfix",
+                "sender profile \"{}\" is unknown; use rfc, postfix or exim",
                 name.value.escape_debug()
             )
         })?;
@@ -197,6 +202,10 @@ impl Settings {
                     _ => e.to_string(),
                 }
             })?;
+        let profile = match flags.sender_family {
+            Some(family) => profile.with_sender_family(family),
+            None => profile,
+        };
         let keys = ACTIONS
             .iter()
             .map(
@@ -214,6 +223,7 @@ impl Settings {
             .collect();
         Ok(Self {
             demo: flags.demo,
+            demo_resolvers: flags.demo_resolvers,
             resolvers,
             timeout,
             theme,
@@ -237,6 +247,7 @@ impl Settings {
         UpstreamSpec {
             demo: self.demo,
             resolvers: self.resolvers.value.clone(),
+            demo_resolvers: self.demo_resolvers,
             options: LookupOptions {
                 timeout: Duration::from_secs_f64(self.timeout.value),
                 ..LookupOptions::default()

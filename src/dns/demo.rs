@@ -76,7 +76,27 @@ pub const DEMO_ZONES: &[(&str, &str)] = &[
         "outlook.test.",
         include_str!("../../assets/demo/outlook.test.zone"),
     ),
+    (
+        "migrating.example.",
+        include_str!("../../assets/demo/migrating.example.zone"),
+    ),
+    (
+        "demo.test.",
+        include_str!("../../assets/demo/demo.test.zone"),
+    ),
 ];
+
+/// The migration in progress: the zone `ns-old` still serves, and what the
+/// lagging demo resolver has cached (see `assets/demo/README.md`).
+const MIGRATION_OLD: &str = include_str!("../../assets/demo/migration/old.zone");
+const MIGRATION_LAGGING: &str = include_str!("../../assets/demo/migration/lagging.zone");
+/// The domain whose migration the demo shows.
+pub const MIGRATING: &str = "migrating.example.";
+/// Where the demo's two authoritative servers for [`MIGRATING`] listen
+/// (`ns-old`, `ns-new` in `demo.test.`), on the demo server's port.
+pub const DEMO_AUTHORITY_IPS: [[u8; 4]; 2] = [[127, 0, 0, 2], [127, 0, 0, 3]];
+/// The label of the demo's second resolver.
+pub const LAGGING_LABEL: &str = "demo-lagging";
 
 /// The domains `--demo` shows when none is given, in display order: every
 /// outcome and most findings.
@@ -86,6 +106,7 @@ pub const DEMO_DOMAINS: &[&str] = &[
     "workspace.example.",
     "m365.example.",
     "shared.example.",
+    "migrating.example.",
     "implicit.example.",
     "nullmx.example.",
     "nomail.example.",
@@ -141,29 +162,126 @@ impl Drop for AuthServer {
     }
 }
 
-/// The built-in demo server.
-pub struct DemoServer(AuthServer);
+/// The built-in demo: the demo server, and beside it on the same port the
+/// two authoritative servers of [`MIGRATING`] that disagree (`ns-old` on
+/// 127.0.0.2, `ns-new` on 127.0.0.3). Those two are best effort: where
+/// those loopback addresses cannot be bound, the demo runs without them and
+/// asking them says they do not answer.
+pub struct DemoServer {
+    main: AuthServer,
+    authorities: Vec<AuthServer>,
+    lagging: Option<AuthServer>,
+}
 
 impl DemoServer {
-    /// Starts the demo on a random loopback port.
+    /// Starts the demo on a random loopback port free on all three addresses.
     pub async fn start() -> io::Result<Self> {
-        Self::listen(SocketAddr::from(([127, 0, 0, 1], 0))).await
+        let any = SocketAddr::from(([127, 0, 0, 1], 0));
+        let mut last = None;
+        for _ in 0..32 {
+            let main = AuthServer::start(&demo_zones(), any).await?;
+            match start_authorities(main.addr().port()).await {
+                Ok(authorities) => {
+                    return Ok(Self {
+                        main,
+                        authorities,
+                        lagging: None,
+                    });
+                }
+                Err(e) => last = Some(e),
+            }
+        }
+        tracing::warn!(error = ?last, "the demo's authoritative servers could not start");
+        Ok(Self {
+            main: AuthServer::start(&demo_zones(), any).await?,
+            authorities: Vec::new(),
+            lagging: None,
+        })
     }
 
-    /// Starts the demo on `listen`.
+    /// Starts the demo on `listen` (the authoritative servers on its port).
     pub async fn listen(listen: SocketAddr) -> io::Result<Self> {
-        Ok(Self(AuthServer::start(&demo_zones(), listen).await?))
+        let main = AuthServer::start(&demo_zones(), listen).await?;
+        let authorities = if listen.ip().is_loopback() && listen.is_ipv4() {
+            start_authorities(main.addr().port())
+                .await
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        Ok(Self {
+            main,
+            authorities,
+            lagging: None,
+        })
     }
 
     pub fn addr(&self) -> SocketAddr {
-        self.0.addr()
+        self.main.addr()
+    }
+
+    /// The port every demo server listens on (discovery asks there).
+    pub fn port(&self) -> u16 {
+        self.main.addr().port()
+    }
+
+    /// The authoritative servers of [`MIGRATING`] that are running.
+    pub fn authority_addrs(&self) -> Vec<SocketAddr> {
+        self.authorities.iter().map(AuthServer::addr).collect()
+    }
+
+    /// Starts the demo's second resolver: every demo zone as the demo server
+    /// has it, except [`MIGRATING`], for which it still has the old answer
+    /// cached. Returns its address.
+    pub async fn start_lagging(&mut self) -> io::Result<SocketAddr> {
+        let zones: Vec<ZoneText> = demo_zones()
+            .into_iter()
+            .map(|z| {
+                if z.origin == MIGRATING {
+                    ZoneText {
+                        origin: z.origin,
+                        text: MIGRATION_LAGGING.to_string(),
+                    }
+                } else {
+                    z
+                }
+            })
+            .collect();
+        let server = AuthServer::start(&zones, SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+        let addr = server.addr();
+        self.lagging = Some(server);
+        Ok(addr)
     }
 
     /// Serves until the process is stopped.
     pub async fn run_until_done(self) -> io::Result<()> {
-        self.0.run_until_done().await
+        let Self {
+            main,
+            authorities,
+            lagging,
+        } = self;
+        let result = main.run_until_done().await;
+        drop((authorities, lagging));
+        result
     }
 }
+
+/// `ns-old` and `ns-new` on 127.0.0.2 and 127.0.0.3, at `port`.
+async fn start_authorities(port: u16) -> io::Result<Vec<AuthServer>> {
+    let versions = [MIGRATION_OLD, DEMO_ZONES_MIGRATING];
+    let mut out = Vec::new();
+    for (ip, text) in DEMO_AUTHORITY_IPS.iter().zip(versions) {
+        let zone = ZoneText {
+            origin: MIGRATING.to_string(),
+            text: text.to_string(),
+        };
+        out.push(AuthServer::start(&[zone], SocketAddr::from((*ip, port))).await?);
+    }
+    Ok(out)
+}
+
+/// The new version of [`MIGRATING`], as the demo server serves it.
+const DEMO_ZONES_MIGRATING: &str = include_str!("../../assets/demo/migrating.example.zone");
 
 /// The demo zones as [`ZoneText`]s.
 pub fn demo_zones() -> Vec<ZoneText> {

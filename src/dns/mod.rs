@@ -1,6 +1,7 @@
 //! Everything that touches the network.
 
 pub mod addr;
+pub mod authority;
 pub mod demo;
 pub mod lookup;
 pub mod resolve;

@@ -40,30 +40,27 @@ pub async fn resolve(
     rtype: RecordType,
     deadline: Instant,
 ) -> Resolution {
-    let mut chain: Vec<Name> = Vec::new();
-    let mut seen: HashSet<Name> = HashSet::from([name.clone()]);
-    let mut current = name.clone();
+    let mut walk = Walk {
+        origin: name,
+        current: name.clone(),
+        chain: Vec::new(),
+        seen: HashSet::new(),
+    };
     let result = 'outer: {
         for _ in 0..=MAX_RESTARTS {
-            let msg = match up.exchange(&current, rtype, deadline).await {
+            let msg = match up.exchange(&walk.current, rtype, deadline).await {
                 Ok(msg) => msg,
                 Err(f) => break 'outer Err(f),
             };
-            let before = chain.len();
-            let step = read(&msg, rtype, &mut current, &mut chain, &mut seen);
-            match step {
-                Step::Done(Err(Failure::Loop(_))) => {
-                    break 'outer Err(Failure::Loop(loop_names(name, &chain)));
-                }
+            match walk.read(msg, rtype) {
                 Step::Done(result) => break 'outer result,
-                Step::Restart if chain.len() > before => continue,
-                Step::Restart => break 'outer Err(Failure::NoData(None)),
+                Step::Restart => continue,
             }
         }
-        Err(Failure::ChainTooLong(chain.len()))
+        Err(Failure::ChainTooLong(walk.chain.len()))
     };
     Resolution {
-        chain: chain.iter().map(name_to_string).collect(),
+        chain: walk.chain.iter().map(name_to_string).collect(),
         result,
     }
 }
@@ -74,86 +71,116 @@ enum Step {
     Restart,
 }
 
-/// Reads one validated response for `current`, moving `current` along the
-/// alias chain it holds.
-fn read(
-    msg: &Message,
-    rtype: RecordType,
-    current: &mut Name,
-    chain: &mut Vec<Name>,
-    seen: &mut HashSet<Name>,
-) -> Step {
-    let code = msg.metadata.response_code;
-    if !matches!(code, ResponseCode::NoError | ResponseCode::NXDomain) {
-        return Step::Done(Err(Failure::Failed(rcode_error(code))));
+/// Where a lookup is along its alias chain.
+struct Walk<'a> {
+    origin: &'a Name,
+    /// The name the next record must be owned by.
+    current: Name,
+    /// Alias targets followed so far.
+    chain: Vec<Name>,
+    /// Every name of a long chain, for loop detection in constant time
+    /// (short chains are searched directly: no allocation on the common path).
+    seen: HashSet<Name>,
+}
+
+/// Chains up to this length are checked for loops by a linear search.
+const SHORT_CHAIN: usize = 16;
+
+impl Walk<'_> {
+    /// Whether `name` is already on the chain (the queried name included).
+    fn revisits(&mut self, name: &Name) -> bool {
+        if self.chain.len() < SHORT_CHAIN {
+            return name == self.origin || self.chain.contains(name);
+        }
+        if self.seen.is_empty() {
+            self.seen.insert(self.origin.clone());
+            self.seen.extend(self.chain.iter().cloned());
+        }
+        !self.seen.insert(name.clone())
     }
-    let answers: Vec<&Record> = msg
-        .answers
-        .iter()
-        .filter(|r| r.dns_class == DNSClass::IN)
-        .collect();
-    // Aliases by owner (the first one wins: an owner has one CNAME).
-    let mut aliases: HashMap<&Name, &Name> = HashMap::new();
-    if rtype != RecordType::CNAME {
-        for r in &answers {
-            if let RData::CNAME(target) = &r.data {
-                aliases.entry(&r.name).or_insert(&target.0);
+
+    /// Reads one checked response for `current`, moving along the alias
+    /// chain it holds.
+    fn read(&mut self, msg: Message, rtype: RecordType) -> Step {
+        let code = msg.metadata.response_code;
+        if !matches!(code, ResponseCode::NoError | ResponseCode::NXDomain) {
+            return Step::Done(Err(Failure::Failed(rcode_error(code))));
+        }
+        let authoritative = msg.metadata.authoritative;
+        let Message {
+            answers,
+            authorities,
+            ..
+        } = msg;
+        let is_in = |r: &Record| r.dns_class == DNSClass::IN;
+        let has_alias = rtype != RecordType::CNAME
+            && answers
+                .iter()
+                .any(|r| is_in(r) && r.record_type() == RecordType::CNAME);
+        let moved = self.chain.len();
+        if has_alias {
+            // Aliases by owner (the first one wins: an owner has one CNAME).
+            let mut aliases: HashMap<&Name, &Name> = HashMap::new();
+            for r in answers.iter().filter(|r| is_in(r)) {
+                if let RData::CNAME(target) = &r.data {
+                    aliases.entry(&r.name).or_insert(&target.0);
+                }
+            }
+            loop {
+                let current = &self.current;
+                if answers
+                    .iter()
+                    .any(|r| is_in(r) && r.record_type() == rtype && r.name == *current)
+                {
+                    break;
+                }
+                let Some(&target) = aliases.get(current) else {
+                    break;
+                };
+                let target = target.clone();
+                let looped = self.revisits(&target);
+                self.chain.push(target.clone());
+                if looped {
+                    return Step::Done(Err(Failure::Loop(loop_names(self.origin, &self.chain))));
+                }
+                self.current = target;
             }
         }
-    }
-    let moved = chain.len();
-    loop {
-        if answers
-            .iter()
-            .any(|r| r.record_type() == rtype && r.name == *current)
-        {
-            break;
+        let records: Vec<Record> = answers
+            .into_iter()
+            .filter(|r| is_in(r) && r.record_type() == rtype && r.name == self.current)
+            .map(sane_ttl)
+            .collect();
+        if !records.is_empty() {
+            return Step::Done(Ok(records));
         }
-        let Some(target) = aliases.get(current) else {
-            break;
-        };
-        let target = (*target).clone();
-        chain.push(target.clone());
-        if !seen.insert(target.clone()) {
-            return Step::Done(Err(Failure::Loop(Vec::new())));
-        }
-        *current = target;
-    }
-    let records: Vec<Record> = answers
-        .iter()
-        .filter(|r| r.record_type() == rtype && r.name == *current)
-        .map(|r| sane_ttl((*r).clone()))
-        .collect();
-    if !records.is_empty() {
-        return Step::Done(Ok(records));
-    }
-    let soa = msg.authorities.iter().find_map(|r| match &r.data {
-        RData::SOA(soa) if r.dns_class == DNSClass::IN => Some(ttl(r.ttl).min(ttl(soa.minimum))),
-        _ => None,
-    });
-    if code == ResponseCode::NXDomain {
-        return Step::Done(Err(Failure::NxDomain(soa)));
-    }
-    if soa.is_some() {
-        return Step::Done(Err(Failure::NoData(soa)));
-    }
-    if chain.len() > moved {
-        // The chain left the answer with no word on its target: ask for it.
-        return Step::Restart;
-    }
-    let servers: Vec<String> = msg
-        .authorities
-        .iter()
-        .filter(|r| r.dns_class == DNSClass::IN)
-        .filter_map(|r| match &r.data {
-            RData::NS(ns) => Some(name_to_string(&ns.0)),
+        let soa = authorities.iter().find_map(|r| match &r.data {
+            RData::SOA(soa) if is_in(r) => Some(ttl(r.ttl).min(ttl(soa.minimum))),
             _ => None,
-        })
-        .collect();
-    if !servers.is_empty() && !msg.metadata.authoritative {
-        return Step::Done(Err(Failure::Referral(servers)));
+        });
+        if code == ResponseCode::NXDomain {
+            return Step::Done(Err(Failure::NxDomain(soa)));
+        }
+        if soa.is_some() {
+            return Step::Done(Err(Failure::NoData(soa)));
+        }
+        if self.chain.len() > moved {
+            // The chain left the answer with no word on its target: ask for it.
+            return Step::Restart;
+        }
+        let servers: Vec<String> = authorities
+            .iter()
+            .filter(|r| is_in(r))
+            .filter_map(|r| match &r.data {
+                RData::NS(ns) => Some(name_to_string(&ns.0)),
+                _ => None,
+            })
+            .collect();
+        if !servers.is_empty() && !authoritative {
+            return Step::Done(Err(Failure::Referral(servers)));
+        }
+        Step::Done(Err(Failure::NoData(None)))
     }
-    Step::Done(Err(Failure::NoData(None)))
 }
 
 /// The names of the loop: from the first occurrence of the repeated name

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use hickory_resolver::proto::op::{Edns, Message, MessageType, OpCode, Query};
+use hickory_resolver::proto::op::{Message, MessageType, OpCode};
 use hickory_resolver::proto::rr::{DNSClass, Name, RecordType};
 use tokio::net::UdpSocket;
 use tokio::sync::{OnceCell, Semaphore, oneshot};
@@ -256,6 +256,9 @@ async fn read_loop(socket: Arc<UdpSocket>, pending: Pending) {
                     for (_, w) in lock(&pending).drain() {
                         let _ = w.tx.send(Reply::Refused);
                     }
+                } else {
+                    // Anything else is local and may repeat: do not spin on it.
+                    tokio::time::sleep(Duration::from_millis(1)).await;
                 }
                 continue;
             }
@@ -297,15 +300,36 @@ pub fn same_question(msg: &Message, name: &Name, rtype: RecordType) -> bool {
         && msg.queries[0].name == *name
 }
 
-/// A recursive query for `name`/`rtype` with EDNS, as bytes.
+/// A recursive query for `name`/`rtype` with EDNS (RFC 6891: OPT with
+/// our buffer size, version 0, no options), written straight into one
+/// buffer: the fast path builds no `Message` per query.
 pub fn request(id: u16, name: &Name, rtype: RecordType) -> Option<Vec<u8>> {
-    let mut msg = Message::new(id, MessageType::Query, OpCode::Query);
-    msg.metadata.recursion_desired = true;
-    msg.add_query(Query::query(name.clone(), rtype));
-    let mut edns = Edns::new();
-    edns.set_max_payload(EDNS_PAYLOAD);
-    msg.set_edns(edns);
-    msg.to_vec().ok()
+    const HEADER: [u8; 10] = [
+        0x01, 0x00, // RD
+        0, 1, // one question
+        0, 0, // no answers
+        0, 0, // no authority
+        0, 1, // one additional: the OPT record
+    ];
+    let mut out = Vec::with_capacity(12 + name.len() + 2 + 4 + 11);
+    out.extend_from_slice(&id.to_be_bytes());
+    out.extend_from_slice(&HEADER);
+    for label in name.iter() {
+        let len = u8::try_from(label.len())
+            .ok()
+            .filter(|l| (1..=63).contains(l))?;
+        out.push(len);
+        out.extend_from_slice(label);
+    }
+    out.push(0);
+    out.extend_from_slice(&u16::from(rtype).to_be_bytes());
+    out.extend_from_slice(&u16::from(DNSClass::IN).to_be_bytes());
+    // OPT: root owner, type 41, class = payload size, TTL = extended rcode,
+    // version and flags (all 0), no data.
+    out.extend_from_slice(&[0, 0, 41]);
+    out.extend_from_slice(&EDNS_PAYLOAD.to_be_bytes());
+    out.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+    Some(out)
 }
 
 /// A random message ID (RFC 5452 §4.3: IDs must be unpredictable).
@@ -320,6 +344,29 @@ pub fn random_u16() -> u16 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn requests_parse_as_the_query_they_stand_for() {
+        let name = Name::from_ascii("Mx1.Example.TEST.").unwrap();
+        let bytes = request(0xbeef, &name, RecordType::AAAA).unwrap();
+        let msg = Message::from_vec(&bytes).unwrap();
+        assert_eq!(msg.metadata.id, 0xbeef);
+        assert_eq!(msg.metadata.message_type, MessageType::Query);
+        assert_eq!(msg.metadata.op_code, OpCode::Query);
+        assert!(msg.metadata.recursion_desired);
+        assert_eq!(msg.queries.len(), 1);
+        assert_eq!(msg.queries[0].name, name);
+        assert_eq!(msg.queries[0].query_type, RecordType::AAAA);
+        assert_eq!(msg.queries[0].query_class, DNSClass::IN);
+        let edns = msg.edns.expect("an OPT record");
+        assert_eq!(edns.max_payload(), EDNS_PAYLOAD);
+        assert_eq!(edns.version(), 0);
+        assert!(msg.answers.is_empty() && msg.authorities.is_empty());
+        assert_eq!(
+            request(1, &Name::root(), RecordType::NS).unwrap().len(),
+            12 + 1 + 4 + 11
+        );
+    }
 
     /// More queries than one socket has IDs, all pending at once against a
     /// server that never answers: every one ends as a timeout, none spins

@@ -81,6 +81,9 @@ pub struct UpstreamSpec {
     pub demo: bool,
     /// Explicit resolvers; several are compared, the first is the primary.
     pub resolvers: Vec<SocketAddr>,
+    /// With `demo`: a second demo resolver that still caches the old answer
+    /// of the migrating demo domain, to compare with.
+    pub demo_resolvers: bool,
     /// How patient lookups are.
     pub options: LookupOptions,
 }
@@ -217,10 +220,14 @@ pub async fn connect(
         if !spec.resolvers.is_empty() {
             return Err(UpstreamError::DemoWithResolvers);
         }
-        let demo = DemoServer::start().await.map_err(UpstreamError::Demo)?;
+        let mut demo = DemoServer::start().await.map_err(UpstreamError::Demo)?;
         // Reports say "demo": the port is random and dies with the process.
-        let up = Upstream::server(demo.addr(), opts).with_label("demo");
-        return Ok((vec![up], Some(demo)));
+        let mut ups = vec![Upstream::server(demo.addr(), opts).with_label("demo")];
+        if spec.demo_resolvers {
+            let lagging = demo.start_lagging().await.map_err(UpstreamError::Demo)?;
+            ups.push(Upstream::server(lagging, opts).with_label(crate::dns::demo::LAGGING_LABEL));
+        }
+        return Ok((ups, Some(demo)));
     }
     if spec.resolvers.is_empty() {
         return Ok((vec![Upstream::system(opts)?], None));

@@ -163,6 +163,106 @@ pub fn diff(a: &MxReport, b: &MxReport, ttls: bool) -> ReportDiff {
     }
 }
 
+/// How another resolver's answer stands against the reference's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Comparison {
+    /// The same answer (TTLs aside).
+    Same,
+    /// A different answer.
+    Differs(ReportDiff),
+    /// One side gave no answer (timeout, unreachable, SERVFAIL, …): nothing
+    /// is known, so nothing is said to differ.
+    Unknown { resolver: String, error: String },
+}
+
+/// The error word of a report whose lookup failed, else `None`.
+pub fn failure(r: &MxReport) -> Option<&str> {
+    (r.outcome == Outcome::Error).then(|| r.error.as_ref().map_or("error", |e| e.as_str()))
+}
+
+/// Compares `other` with `reference` for the resolver comparison: a failed
+/// lookup on either side is [`Comparison::Unknown`], never a list of
+/// removed records.
+pub fn compare(reference: &MxReport, other: &MxReport) -> Comparison {
+    for r in [other, reference] {
+        if let Some(e) = failure(r) {
+            return Comparison::Unknown {
+                resolver: r.resolver.clone(),
+                error: e.to_string(),
+            };
+        }
+    }
+    let mut d = diff(reference, other, false);
+    // The authoritative check joins the primary's report only: its findings
+    // say nothing about how the resolvers differ.
+    let authority = |code: &str| crate::mx::authority::CODES.iter().any(|(c, _)| *c == code);
+    d.changes.retain(|c| match c {
+        Change::FindingAdded { code, .. } | Change::FindingRemoved { code, .. } => !authority(code),
+        _ => true,
+    });
+    if d.is_same() {
+        Comparison::Same
+    } else {
+        Comparison::Differs(d)
+    }
+}
+
+/// Seconds each side may keep serving its answer behind `change` (the TTL
+/// it returned: a caching resolver's remaining TTL): the MX RRset's for a
+/// record change (the negative TTL when it has no MX), the exchange's
+/// addresses' for an address change. `None` when it does not apply.
+pub fn expiry(change: &Change, a: &MxReport, b: &MxReport) -> Option<(Option<u32>, Option<u32>)> {
+    let mx_ttl = |r: &MxReport| r.mx.iter().map(|h| h.ttl).min().or(r.negative_ttl);
+    let addr_ttl = |r: &MxReport, exchange: &str| {
+        r.mx.iter()
+            .filter(|h| h.exchange == exchange)
+            .flat_map(|h| h.addresses.iter().map(|x| x.ttl))
+            .min()
+    };
+    match change {
+        Change::RecordAdded { .. } | Change::RecordRemoved { .. } => Some((mx_ttl(a), mx_ttl(b))),
+        Change::AddressAdded { exchange, .. } | Change::AddressRemoved { exchange, .. } => {
+            Some((addr_ttl(a, exchange), addr_ttl(b, exchange)))
+        }
+        _ => None,
+    }
+}
+
+/// "expires at 127.0.0.1:5353 in 41 m, at 127.0.0.1:5354 in 5 m": when each
+/// resolver's cached answer behind `change` runs out and it asks again.
+pub fn expiry_note(change: &Change, a: &MxReport, b: &MxReport) -> Option<String> {
+    let (ta, tb) = expiry(change, a, b)?;
+    let parts: Vec<String> = [(&a.resolver, ta), (&b.resolver, tb)]
+        .into_iter()
+        .filter_map(|(who, t)| t.map(|t| format!("at {} in {}", visible(who), human_secs(t))))
+        .collect();
+    (!parts.is_empty()).then(|| format!("expires {}", parts.join(", ")))
+}
+
+/// `45 s`, `41 m`, `2 h 5 m`, `3 d 4 h`.
+pub fn human_secs(secs: u32) -> String {
+    let (d, h, m, s) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
+    match () {
+        _ if secs < 60 => format!("{s} s"),
+        _ if secs < 3600 => {
+            if s == 0 {
+                format!("{m} m")
+            } else {
+                format!("{m} m {s} s")
+            }
+        }
+        _ if secs < 86_400 => {
+            if m == 0 {
+                format!("{h} h")
+            } else {
+                format!("{h} h {m} m")
+            }
+        }
+        _ if h == 0 => format!("{d} d"),
+        _ => format!("{d} d {h} h"),
+    }
+}
+
 impl fmt::Display for Change {
     /// One line, names escaped for the terminal.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -256,6 +356,51 @@ mod tests {
             diff(&b, &c, false).changes[0],
             Change::Outcome { .. }
         ));
+    }
+
+    #[test]
+    fn a_failed_side_is_unknown_not_a_removal() {
+        let a = report("a", &[(10, "mx.d.test.", &["192.0.2.1"])]);
+        let mut b = MxReport::new("d.test.", "b");
+        b.outcome = Outcome::Error;
+        b.error = Some(crate::mx::LookupError::Timeout);
+        assert_eq!(
+            compare(&a, &b),
+            Comparison::Unknown {
+                resolver: "b".into(),
+                error: "timeout".into()
+            }
+        );
+        assert_eq!(compare(&b, &a), compare(&a, &b), "either side");
+        assert_eq!(compare(&a, &a), Comparison::Same);
+    }
+
+    #[test]
+    fn each_resolver_says_when_its_answer_expires() {
+        let a = report("127.0.0.1:5353", &[(10, "old.d.test.", &["192.0.2.1"])]);
+        let mut b = report("127.0.0.1:5354", &[(10, "new.d.test.", &[])]);
+        b.mx[0].ttl = 2460;
+        let Comparison::Differs(d) = compare(&a, &b) else {
+            panic!("they differ")
+        };
+        let removed = &d.changes[0];
+        assert_eq!(removed.to_string(), "- MX 10 old.d.test.");
+        assert_eq!(
+            expiry_note(removed, &a, &b).unwrap(),
+            "expires at 127.0.0.1:5353 in 5 m, at 127.0.0.1:5354 in 41 m"
+        );
+        let addr = d
+            .changes
+            .iter()
+            .find(|c| matches!(c, Change::AddressRemoved { .. }))
+            .unwrap();
+        assert_eq!(
+            expiry_note(addr, &a, &b).unwrap(),
+            "expires at 127.0.0.1:5353 in 1 m"
+        );
+        assert_eq!(human_secs(45), "45 s");
+        assert_eq!(human_secs(7500), "2 h 5 m");
+        assert_eq!(human_secs(86_400 * 3 + 3600 * 4), "3 d 4 h");
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! The pure core: plain data in, plain data out.
 
+pub mod authority;
+pub mod changes;
 pub mod checks;
 pub mod diff;
 pub mod escape;
@@ -8,6 +10,9 @@ pub mod input;
 pub mod name;
 pub mod provider;
 pub mod report;
+pub mod sidebyside;
+pub mod snapshot;
+pub mod watch;
 
 /// The sender model and the what-if proposal are part of the simulator;
 /// these paths stay for callers outside it.

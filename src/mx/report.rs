@@ -28,6 +28,11 @@ pub struct MxReport {
     /// Sorted by (preference, exchange); duplicates kept.
     pub mx: Vec<MxHost>,
     pub findings: Vec<Finding>,
+    /// What each authoritative server answered, when they were asked
+    /// (`--authority`, `check --authorities`, the TUI's compare view).
+    /// Absent from the JSON otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorities: Option<crate::mx::authority::AuthorityCheck>,
     /// CNAME chain at the domain itself (the MX query followed it).
     #[serde(skip)]
     pub domain_cname: Vec<String>,
@@ -69,6 +74,11 @@ pub struct MxHost {
     /// servers, an alias loop's names (names as received).
     #[serde(skip)]
     pub lookup_detail: Option<String>,
+    /// `addresses` are in an order a sender uses as presented (a what-if
+    /// proposal, as written); false for DNS answers, which have no order
+    /// (RFC 2181 §5) and are shown sorted.
+    #[serde(skip)]
+    pub addresses_as_written: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -256,6 +266,7 @@ impl MxReport {
             elapsed_ms: 0.0,
             mx: Vec::new(),
             findings: Vec::new(),
+            authorities: None,
             domain_cname: Vec::new(),
             negative_ttl: None,
             mx_query_ms: 0.0,
@@ -295,6 +306,7 @@ impl MxHost {
             aaaa_status: AddressStatus::Ok,
             query_ms: 0.0,
             lookup_detail: None,
+            addresses_as_written: false,
         }
     }
 

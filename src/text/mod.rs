@@ -1,6 +1,10 @@
 //! Plain-text renderings for the CLI (`--format text`).
 
+pub mod authority;
+pub mod compare;
+pub mod diff;
 pub mod report;
+pub mod resolvers;
 pub mod simulation;
 
 /// When text output and the TUI use colour (`--color`).

@@ -128,6 +128,9 @@ pub fn render(r: &MxReport, st: Style) -> String {
             }
         }
     }
+    if let Some(a) = &r.authorities {
+        out.push_str(&super::authority::render(a, st));
+    }
     if !r.findings.is_empty() {
         let code_w = r.findings.iter().map(|f| f.code.len()).max().unwrap_or(0);
         let _ = writeln!(out, "    {}", st.dim("findings"));

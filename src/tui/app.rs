@@ -90,6 +90,12 @@ impl App {
                 report,
             } => {
                 self.report(generation, upstream, *report);
+                self.watch_answer();
+                Vec::new()
+            }
+            Msg::Authorities { generation, check } => {
+                self.authorities_in(generation, *check);
+                self.watch_answer();
                 Vec::new()
             }
             Msg::Paste(text) => {
@@ -109,12 +115,21 @@ impl App {
                 Vec::new()
             }
             Msg::Tick => {
-                if self.needs_tick() {
+                if self.spinning() {
                     self.spinner = self.spinner.wrapping_add(1);
                     self.dirty = true;
                 }
+                self.watch_tick()
+            }
+            Msg::SnapshotSaved {
+                path,
+                count,
+                result,
+            } => {
+                self.snapshot_saved(path, count, result);
                 Vec::new()
             }
+            Msg::SnapshotOpened { path, result } => self.snapshot_opened(path, result),
         }
     }
 
@@ -177,6 +192,9 @@ impl App {
             }
             Mode::Compare { .. } => self.compare_key(&k),
             Mode::Filter { .. } => self.filter_key(k),
+            Mode::SideBySide { .. } => self.side_by_side_key(&k),
+            Mode::SnapshotPath { .. } | Mode::Overwrite { .. } => self.snapshot_key(&k),
+            Mode::SnapshotDiff { .. } => self.snapshot_diff_key(&k),
             Mode::Normal => match keymap::action_for(&k) {
                 Some(action) => {
                     self.dirty = true;
@@ -208,7 +226,8 @@ impl App {
             Action::Remove => self.remove(),
             Action::Requery => return self.requery(),
             Action::RequeryAll => return self.requery_all(),
-            Action::Compare => self.open_compare(),
+            Action::Compare => return self.open_compare(),
+            Action::Watch => return self.toggle_watch(),
             Action::ToggleDown => self.toggle_down(),
             Action::ClearOutages => {
                 if let Some(d) = self.selected_index().and_then(|i| self.domains.get_mut(i)) {
@@ -259,6 +278,10 @@ impl App {
                 }
             }
             Action::CopyFinding => return self.copy_finding(),
+            Action::Mark => self.toggle_mark(),
+            Action::SideBySide => self.open_side_by_side(),
+            Action::SaveSnapshot => self.open_snapshot_prompt(true),
+            Action::OpenSnapshot => self.open_snapshot_prompt(false),
             Action::Help => self.open_popup(Mode::Help { scroll: 0 }),
             Action::Suspend => return vec![Cmd::Suspend],
             Action::Quit => return vec![Cmd::Quit],

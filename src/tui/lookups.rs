@@ -13,7 +13,8 @@ use super::keymap::{self, Action};
 use super::nav::scroll_popup;
 use super::state::{App, Cmd, Mode, Side};
 use crate::mx::MxReport;
-use crate::mx::diff::diff;
+use crate::mx::authority::AuthorityCheck;
+use crate::mx::diff::{Comparison, compare};
 
 /// The status when a copy key is pressed in the compare view.
 pub const COPY_IN_COMPARE: &str =
@@ -21,10 +22,18 @@ pub const COPY_IN_COMPARE: &str =
 
 impl Side {
     /// Recomputes [`Side::changes`] against the primary's report.
+    /// A side that (or whose primary) gave no answer is unknown: no
+    /// changes, the error kept instead.
     fn rediff(&mut self, primary: Option<&MxReport>) {
-        self.changes = match (primary, &self.report) {
-            (Some(p), Some(r)) => Some(diff(p, r, false).changes),
-            _ => None,
+        (self.changes, self.unknown) = match (primary, &self.report) {
+            (Some(p), Some(r)) => match compare(p, r) {
+                Comparison::Same => (Some(Vec::new()), None),
+                Comparison::Differs(d) => (Some(d.changes), None),
+                Comparison::Unknown { resolver, error } => {
+                    (Some(Vec::new()), Some((resolver, error)))
+                }
+            },
+            _ => (None, None),
         };
     }
 }
@@ -84,7 +93,8 @@ impl App {
         self.dirty = true;
     }
 
-    /// `r`: the selected domain again, on every upstream.
+    /// `r`: the selected domain again, on every upstream (and, in the
+    /// compare view, on its authoritative servers).
     pub(super) fn requery(&mut self) -> Vec<Cmd> {
         if self.domains.is_empty() {
             self.say("no domain to look up: press a to add one", true);
@@ -98,7 +108,38 @@ impl App {
             format!("looking up {} again{on}", self.domains[i].name),
             false,
         );
-        self.lookup(i)
+        let mut cmds = self.lookup(i);
+        if matches!(self.mode, Mode::Compare { .. }) {
+            cmds.extend(self.ask_authorities(i));
+        }
+        cmds
+    }
+
+    /// The authoritative check of domain `i`, when the app asks authorities.
+    pub(super) fn ask_authorities(&mut self, i: usize) -> Vec<Cmd> {
+        if !self.authorities {
+            return Vec::new();
+        }
+        let generation = self.new_generation();
+        let entry = &mut self.domains[i];
+        entry.authority_pending = Some(generation);
+        vec![Cmd::Authorities {
+            generation,
+            domain: entry.name.clone(),
+        }]
+    }
+
+    /// Takes in an authoritative check, unless it is stale.
+    pub(super) fn authorities_in(&mut self, generation: u64, check: AuthorityCheck) {
+        if let Some(entry) = self
+            .domains
+            .iter_mut()
+            .find(|d| d.authority_pending == Some(generation))
+        {
+            entry.authority_pending = None;
+            entry.authorities = Some(check);
+            self.dirty = true;
+        }
     }
 
     /// `R`: every domain again, on every upstream.
@@ -116,9 +157,10 @@ impl App {
         }
     }
 
-    /// `=`: the compare view of the selected domain.
-    pub(super) fn open_compare(&mut self) {
-        if self.upstreams.len() < 2 {
+    /// `=`: the compare view of the selected domain; its authoritative
+    /// servers are asked as it opens.
+    pub(super) fn open_compare(&mut self) -> Vec<Cmd> {
+        if self.upstreams.len() < 2 && !self.authorities {
             self.say(
                 "one resolver, nothing to compare: give --resolver twice or more",
                 true,
@@ -127,7 +169,11 @@ impl App {
             self.say("no domain to compare: press a to add one", true);
         } else {
             self.open_popup(Mode::Compare { scroll: 0 });
+            if let Some(i) = self.selected_index() {
+                return self.ask_authorities(i);
+            }
         }
+        Vec::new()
     }
 
     /// Keys while the compare view is open: scroll, re-query, close, quit;
@@ -144,6 +190,7 @@ impl App {
             Some(a) if scroll_popup(scroll, a, self.popup_max_scroll.get()) => Vec::new(),
             Some(Action::Requery) => self.requery(),
             Some(Action::RequeryAll) => self.requery_all(),
+            Some(Action::Watch) => self.toggle_watch(),
             // The view shows every resolver's answer, the copy keys act on
             // the selection in the panes behind it: rather than copy
             // something out of sight, say how to reach it.

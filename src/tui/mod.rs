@@ -23,12 +23,15 @@ pub mod keymap;
 pub mod keyspec;
 pub mod layout;
 pub mod lookups;
+mod marks;
 mod nav;
 mod prompt;
+pub mod snapshots;
 pub mod state;
 pub mod theme;
 pub mod ui;
 pub mod view;
+pub mod watch;
 pub mod whatif;
 pub mod wrap;
 
@@ -48,6 +51,7 @@ pub use state::{App, Cmd, Msg};
 
 use crate::clipboard::Clipboard;
 use crate::mx::MxReport;
+use crate::mx::authority::AuthorityCheck;
 
 /// Spinner speed.
 const TICK: Duration = Duration::from_millis(100);
@@ -59,16 +63,23 @@ const BATCH: usize = 256;
 /// Runs `app` in the terminal until the user quits. `lookup(upstream,
 /// domain)` answers [`Cmd::Lookup`]; it runs as a tokio task per domain and
 /// upstream. Timings in the log are measured from `started`.
-pub async fn run_app<L, F>(
+///
+/// `authorities(domain)` answers [`Cmd::Authorities`] (the compare view's
+/// authoritative check, when [`App::authorities`] is on).
+pub async fn run_app<L, F, A, G>(
     mut app: App,
     started: Instant,
     mut clipboard: Clipboard,
     lookup: L,
+    authorities: A,
 ) -> anyhow::Result<()>
 where
     L: Fn(usize, String) -> F + Send + Sync + 'static,
     F: Future<Output = MxReport> + Send + 'static,
+    A: Fn(String) -> G + Send + Sync + 'static,
+    G: Future<Output = AuthorityCheck> + Send + 'static,
 {
+    let authorities = std::sync::Arc::new(authorities);
     let _guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     let size = terminal.size()?;
@@ -97,7 +108,7 @@ where
         panic!("MXLENS_TEST_PANIC is set: panicking after the first frame");
     }
     let mut all_done_logged = false;
-    let mut quit = run_cmds(first, &lookup, &tx, &mut clipboard);
+    let mut quit = run_cmds(first, &lookup, &authorities, &tx, &mut clipboard);
     let mut events = EventStream::new();
     // `fg` after Ctrl-Z: back into TUI mode and a whole new frame.
     #[cfg(not(unix))]
@@ -147,7 +158,7 @@ where
             if cmds.contains(&Cmd::Suspend) {
                 suspend(&mut app);
             }
-            quit |= run_cmds(cmds, &lookup, &tx, &mut clipboard);
+            quit |= run_cmds(cmds, &lookup, &authorities, &tx, &mut clipboard);
         }
         if quit {
             break;
@@ -189,15 +200,18 @@ fn to_msg(ev: Event) -> Option<Msg> {
 /// A copy runs here, between two frames, so an OSC 52 sequence never lands
 /// inside a frame; the system clipboard answers within
 /// [`crate::clipboard::SYSTEM_TIMEOUT`] at worst.
-fn run_cmds<L, F>(
+fn run_cmds<L, F, A, G>(
     cmds: Vec<Cmd>,
     lookup: &std::sync::Arc<L>,
+    authorities: &std::sync::Arc<A>,
     tx: &mpsc::UnboundedSender<Msg>,
     clipboard: &mut Clipboard,
 ) -> bool
 where
     L: Fn(usize, String) -> F + Send + Sync + 'static,
     F: Future<Output = MxReport> + Send + 'static,
+    A: Fn(String) -> G + Send + Sync + 'static,
+    G: Future<Output = AuthorityCheck> + Send + 'static,
 {
     let mut quit = false;
     for cmd in cmds {
@@ -218,6 +232,16 @@ where
                     });
                 });
             }
+            Cmd::Authorities { generation, domain } => {
+                let (ask, tx) = (authorities.clone(), tx.clone());
+                tokio::spawn(async move {
+                    let check = ask(domain).await;
+                    let _ = tx.send(Msg::Authorities {
+                        generation,
+                        check: Box::new(check),
+                    });
+                });
+            }
             Cmd::Copy {
                 text,
                 subject,
@@ -229,6 +253,36 @@ where
                     subject,
                     summary,
                     result,
+                });
+            }
+            Cmd::SaveSnapshot {
+                path,
+                text,
+                count,
+                overwrite,
+            } => {
+                let tx = tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    use crate::snapshot_file::{SnapshotFileError, save_text};
+                    let result = match save_text(std::path::Path::new(&path), &text, overwrite) {
+                        Ok(()) => Ok(()),
+                        Err(SnapshotFileError::Exists(_)) => Err(state::SaveFailure::Exists),
+                        Err(e) => Err(state::SaveFailure::Other(e.to_string())),
+                    };
+                    let _ = tx.send(Msg::SnapshotSaved {
+                        path,
+                        count,
+                        result,
+                    });
+                });
+            }
+            Cmd::OpenSnapshot { path } => {
+                let tx = tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = crate::snapshot_file::load(std::path::Path::new(&path))
+                        .map(|s| s.reports)
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::SnapshotOpened { path, result });
                 });
             }
             Cmd::Quit => quit = true,

@@ -147,7 +147,11 @@ impl App {
                 if !matches!(self.mode, Mode::Normal) {
                     if matches!(
                         self.mode,
-                        Mode::Help { .. } | Mode::Compare { .. } | Mode::Finding { .. }
+                        Mode::Help { .. }
+                            | Mode::Compare { .. }
+                            | Mode::Finding { .. }
+                            | Mode::SideBySide { .. }
+                            | Mode::SnapshotDiff { .. }
                     ) {
                         self.mode = Mode::Normal;
                         self.dirty = true;

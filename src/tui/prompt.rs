@@ -75,12 +75,17 @@ impl App {
                 self.filter.push_str(&joined);
                 self.refilter();
             }
+            Mode::SnapshotPath { text, error, .. } => {
+                text.push_str(&joined);
+                *error = None;
+            }
             Mode::Help { .. }
             | Mode::Picker { .. }
             | Mode::Compare { .. }
-            | Mode::Finding { .. } => {
-                return;
-            }
+            | Mode::Finding { .. }
+            | Mode::SideBySide { .. }
+            | Mode::Overwrite { .. }
+            | Mode::SnapshotDiff { .. } => return,
         }
         self.dirty = true;
     }

@@ -10,6 +10,7 @@ use super::theme::Theme;
 use super::view::Sort;
 use crate::clipboard::CopyTarget;
 use crate::export::ExportFormat;
+use crate::mx::authority::AuthorityCheck;
 use crate::mx::diff::Change;
 use crate::mx::failover::{HostSim, Outages, Simulation};
 use crate::mx::profile::Profile;
@@ -28,6 +29,12 @@ pub enum Msg {
         upstream: usize,
         report: Box<MxReport>,
     },
+    /// The authoritative servers' answers for a domain; `generation` is the
+    /// one its [`Cmd::Authorities`] carried.
+    Authorities {
+        generation: u64,
+        check: Box<AuthorityCheck>,
+    },
     /// Text pasted into the terminal (bracketed paste).
     Paste(String),
     /// A [`Cmd::Copy`] finished: where the text went, or why it did not;
@@ -39,6 +46,26 @@ pub enum Msg {
     },
     /// Animation step; the runner sends it only while [`App::needs_tick`].
     Tick,
+    /// A [`Cmd::SaveSnapshot`] finished.
+    SnapshotSaved {
+        path: String,
+        count: usize,
+        result: Result<(), SaveFailure>,
+    },
+    /// A [`Cmd::OpenSnapshot`] finished: the reports, or why not (escaped).
+    SnapshotOpened {
+        path: String,
+        result: Result<Vec<MxReport>, String>,
+    },
+}
+
+/// Why a snapshot was not written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveFailure {
+    /// The file exists and overwriting was not confirmed.
+    Exists,
+    /// Anything else, as a message ready to show.
+    Other(String),
 }
 
 /// Work for the runner.
@@ -49,6 +76,12 @@ pub enum Cmd {
     Lookup {
         generation: u64,
         upstream: usize,
+        domain: String,
+    },
+    /// Ask `domain`'s authoritative servers directly and answer with
+    /// [`Msg::Authorities`].
+    Authorities {
+        generation: u64,
         domain: String,
     },
     /// Put `text` on the clipboard and answer with [`Msg::Copied`];
@@ -62,6 +95,18 @@ pub enum Cmd {
     },
     /// Give the terminal back and stop until the shell continues us (Ctrl-Z).
     Suspend,
+    /// Write `text` (a snapshot of `count` reports) to `path` atomically,
+    /// replacing a file only with `overwrite`; answer with [`Msg::SnapshotSaved`].
+    SaveSnapshot {
+        path: String,
+        text: String,
+        count: usize,
+        overwrite: bool,
+    },
+    /// Read the snapshot at `path`; answer with [`Msg::SnapshotOpened`].
+    OpenSnapshot {
+        path: String,
+    },
     Quit,
 }
 
@@ -124,6 +169,34 @@ pub enum Mode {
     Filter {
         before: String,
     },
+    /// The marked domains side by side, aligned by tier (`C`); `column` is
+    /// the first domain shown when they do not all fit.
+    SideBySide {
+        scroll: u16,
+        column: usize,
+    },
+    /// The file name prompt of `s` (save) or `o` (open a snapshot).
+    SnapshotPath {
+        save: bool,
+        text: String,
+        error: Option<String>,
+    },
+    /// `s` met an existing file: replace it (`y`) or keep it.
+    Overwrite {
+        path: String,
+    },
+    /// Live answers against the opened snapshot, per domain (`o`).
+    SnapshotDiff {
+        scroll: u16,
+    },
+}
+
+/// A snapshot opened with `o`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadedSnapshot {
+    /// The path as typed (raw; escaped when shown).
+    pub path: String,
+    pub reports: Vec<MxReport>,
 }
 
 /// One domain in the list.
@@ -142,6 +215,12 @@ pub struct DomainEntry {
     /// The other upstreams' answers when comparing resolvers, in
     /// [`App::upstreams`] order after the primary; empty with one upstream.
     pub others: Vec<Side>,
+    /// Marked (`m`) for the side-by-side view (`C`).
+    pub marked: bool,
+    /// What its authoritative servers answered, once asked (compare view).
+    pub authorities: Option<AuthorityCheck>,
+    /// The generation of the authoritative check in flight, if any.
+    pub authority_pending: Option<u64>,
 }
 
 impl DomainEntry {
@@ -154,6 +233,9 @@ impl DomainEntry {
             pending: None,
             outages: Outages::default(),
             others: vec![Side::default(); upstreams.saturating_sub(1)],
+            marked: false,
+            authorities: None,
+            authority_pending: None,
         }
     }
 }
@@ -246,6 +328,15 @@ pub struct App {
     /// adds [`super::copy::TMUX_HINT`].
     pub tmux: bool,
     pub(super) tmux_hinted: bool,
+    /// The snapshot `o` opened, compared with the live answers.
+    pub snapshot: Option<LoadedSnapshot>,
+    /// The file name `s` and `o` offer: the last one used.
+    pub snapshot_path: String,
+    /// The compare view asks the selected domain's authoritative servers
+    /// (the runner knows which: given with --authority, or discovered).
+    pub authorities: bool,
+    /// The domain being watched (`w`), its timeline and clock.
+    pub watching: Option<super::watch::Watching>,
     next_generation: u64,
 }
 
@@ -295,6 +386,10 @@ impl App {
             last_format: ExportFormat::default(),
             tmux: false,
             tmux_hinted: false,
+            snapshot: None,
+            snapshot_path: super::snapshots::DEFAULT_PATH.to_string(),
+            authorities: false,
+            watching: None,
             next_generation: 1,
         };
         let n = app.upstreams.len();
@@ -308,9 +403,17 @@ impl App {
         app
     }
 
-    /// Whether something animates (a spinner), so the runner must tick.
+    /// Whether something animates (a spinner) or a watch counts down, so
+    /// the runner must tick.
     pub fn needs_tick(&self) -> bool {
-        self.domains.iter().any(DomainEntry::any_pending)
+        self.spinning() || self.watching.is_some()
+    }
+
+    /// Whether a spinner shows: a lookup or an authoritative check in flight.
+    pub fn spinning(&self) -> bool {
+        self.domains
+            .iter()
+            .any(|d| d.any_pending() || d.authority_pending.is_some())
     }
 
     pub fn selected_domain(&self) -> Option<&DomainEntry> {
@@ -407,6 +510,9 @@ pub struct Side {
     /// How `report` differs from the primary's, TTLs ignored; `None` until
     /// both are in.
     pub changes: Option<Vec<Change>>,
+    /// When this upstream or the primary gave no answer: which one, and the
+    /// error. Nothing is known then, so nothing is said to differ.
+    pub unknown: Option<(String, String)>,
 }
 
 /// Whether a domain's upstreams agree, for the domains pane.
@@ -420,6 +526,9 @@ pub enum Agreement {
     Agree,
     /// This many upstreams answered differently from the primary.
     Differ(usize),
+    /// None differs, but this many could not be compared: they (or the
+    /// primary) gave no answer.
+    Unknown(usize),
 }
 
 impl DomainEntry {
@@ -469,15 +578,25 @@ impl DomainEntry {
         if answered < total {
             return Agreement::Pending { answered, total };
         }
-        match self
+        let differ = self
             .others
             .iter()
             .filter(|s| s.changes.as_ref().is_some_and(|c| !c.is_empty()))
-            .count()
-        {
-            0 => Agreement::Agree,
-            n => Agreement::Differ(n),
+            .count();
+        let unknown = self.others.iter().filter(|s| s.unknown.is_some()).count();
+        match (differ, unknown) {
+            (0, 0) => Agreement::Agree,
+            (0, n) => Agreement::Unknown(n),
+            (n, _) => Agreement::Differ(n),
         }
+    }
+
+    /// The error of the first upstream that gave no answer, for the `?`
+    /// mark (`timeout`, `servfail`, …).
+    pub fn unknown_error(&self) -> Option<&str> {
+        self.others
+            .iter()
+            .find_map(|s| s.unknown.as_ref().map(|(_, e)| e.as_str()))
     }
 }
 

@@ -38,6 +38,14 @@ impl TestDns {
     /// Serves one or more zones: `(origin, text)`; text may omit SOA and NS
     /// (they are added).
     pub async fn start(zones: &[(&str, &str)]) -> Self {
+        Self::start_at(zones, "127.0.0.1:0".parse().unwrap())
+            .await
+            .expect("test zones load and the server binds")
+    }
+
+    /// Like [`TestDns::start`], on `listen` (a fixed port may be taken: the
+    /// error says so).
+    pub async fn start_at(zones: &[(&str, &str)], listen: SocketAddr) -> std::io::Result<Self> {
         let zones: Vec<ZoneText> = zones
             .iter()
             .map(|(origin, text)| ZoneText {
@@ -45,10 +53,8 @@ impl TestDns {
                 text: with_soa(origin, text),
             })
             .collect();
-        let server = AuthServer::start(&zones, "127.0.0.1:0".parse().unwrap())
-            .await
-            .expect("test zones load and the server binds");
-        Self { server }
+        let server = AuthServer::start(&zones, listen).await?;
+        Ok(Self { server })
     }
 
     pub fn addr(&self) -> SocketAddr {

@@ -30,11 +30,16 @@
 use std::collections::HashSet;
 use std::net::IpAddr;
 
+use super::balanced::balanced;
+use super::limits::{Limits, limit_sentence};
 use super::model::{
     AddressSim, HostSim, HostState, Receiver, SIMULATION_SCHEMA, Simulation, Tier, TierState,
 };
-use super::odds::tier_odds;
+use super::odds::{MAX_WORK, MIN_SAMPLES, SAMPLES, sampling_bound, tier_odds};
+use super::order::units;
+use super::profile::AddressOrder;
 use super::profile::Profile;
+use super::rng::SplitMix64;
 use super::route::{Route, SimOutcome, route};
 use super::sender::{Outages, SenderList};
 use super::tier::Method;
@@ -57,7 +62,7 @@ struct Odds {
     sampled_tiers: Vec<(u16, u32)>,
 }
 
-fn odds(list: &SenderList, limit: Option<u32>) -> Odds {
+fn odds(list: &SenderList, profile: &Profile, limits: Limits) -> Odds {
     let mut o = Odds {
         accept: list
             .tiers
@@ -70,13 +75,38 @@ fn odds(list: &SenderList, limit: Option<u32>) -> Odds {
         error_bound: 0.0,
         sampled_tiers: Vec::new(),
     };
-    let limit = limit.map(|l| l as usize);
+    if let Limits::Balanced { v6, v4 } = limits {
+        if profile.address_order == AddressOrder::ShuffledPerPreference
+            && let Some(b) = balanced(list, v6, v4)
+        {
+            o.accept = b.accept;
+            o.failed_mass = b.failed_mass;
+            o.limit = b.limit;
+            o.tried_when_deferred = b.tried_when_deferred;
+            return o;
+        }
+        return sampled_list(list, v6, v4);
+    }
     let any_reachable = list.hosts().any(|h| h.reachable());
     let mut seen: HashSet<IpAddr> = HashSet::new();
     for (ti, tier) in list.tiers.iter().enumerate() {
-        let budget = limit.map(|l| l.saturating_sub(seen.len()));
+        // The largest number of addresses tried before the sender stops.
+        let cap = match limits {
+            Limits::None => None,
+            Limits::Total(l) => Some(l),
+            // Entering a tier is trying an address of another preference.
+            Limits::Exim { soft, .. } if !seen.is_empty() && seen.len() >= soft => {
+                o.tried_when_deferred = seen.len();
+                o.limit = if any_reachable { 1.0 } else { 0.0 };
+                return o;
+            }
+            Limits::Exim { hard, .. } => Some(hard),
+            Limits::Balanced { .. } => unreachable!("handled above"),
+        };
+        let budget = cap.map(|l| l.saturating_sub(seen.len()));
         if tier.hosts.iter().any(|h| h.reachable()) {
-            let t = tier_odds(&tier.hosts, &seen, budget);
+            let units = units(&tier.hosts, profile);
+            let t = tier_odds(&units, &seen, budget);
             let p: f64 = t.accept.iter().sum();
             o.failed_mass = t.failed_mass + seen.len() as f64 * p;
             o.limit = t.limit;
@@ -84,8 +114,10 @@ fn odds(list: &SenderList, limit: Option<u32>) -> Odds {
             if t.method == Method::Sampled {
                 o.sampled_tiers.push((tier.preference, t.samples));
             }
-            o.accept[ti] = t.accept;
-            o.tried_when_deferred = limit.unwrap_or(0);
+            for (unit, a) in units.iter().zip(&t.accept) {
+                o.accept[ti][unit.owner] += a;
+            }
+            o.tried_when_deferred = cap.unwrap_or(0);
             return o;
         }
         seen.extend(
@@ -93,7 +125,7 @@ fn odds(list: &SenderList, limit: Option<u32>) -> Odds {
                 .iter()
                 .flat_map(|h| h.addresses.iter().map(|&(ip, _)| ip)),
         );
-        if let Some(l) = limit.filter(|&l| seen.len() > l) {
+        if let Some(l) = cap.filter(|&l| seen.len() > l) {
             o.tried_when_deferred = l;
             o.limit = if any_reachable { 1.0 } else { 0.0 };
             return o;
@@ -103,9 +135,89 @@ fn odds(list: &SenderList, limit: Option<u32>) -> Odds {
     o
 }
 
+/// Postfix's balanced list sampled (seeded), for the cases the exact
+/// method does not cover (an address under two hosts, or too large): every
+/// probability within the Hoeffding bound. Each order shuffles every tier's
+/// (host, address) entries, keeps the first `v6` IPv6 and `v4` IPv4 distinct
+/// addresses and walks them, as [`super::walk`] does step by step.
+fn sampled_list(list: &SenderList, v6: usize, v4: usize) -> Odds {
+    let mut ids: std::collections::HashMap<IpAddr, usize> = Default::default();
+    // Per tier: (host, address id, IPv4?, down).
+    let mut tiers: Vec<Vec<(usize, usize, bool, bool)>> = list
+        .tiers
+        .iter()
+        .map(|t| {
+            t.hosts
+                .iter()
+                .enumerate()
+                .flat_map(|(hi, h)| h.addresses.iter().map(move |&(ip, d)| (hi, ip, d)))
+                .map(|(hi, ip, d)| {
+                    let next = ids.len();
+                    (hi, *ids.entry(ip).or_insert(next), ip.is_ipv4(), d)
+                })
+                .collect()
+        })
+        .collect();
+    let per_order = tiers.iter().map(Vec::len).sum::<usize>() + 1;
+    let n = u32::try_from(MAX_WORK / per_order)
+        .unwrap_or(u32::MAX)
+        .clamp(MIN_SAMPLES, SAMPLES);
+    let mut o = Odds {
+        accept: list
+            .tiers
+            .iter()
+            .map(|t| vec![0.0; t.hosts.len()])
+            .collect(),
+        failed_mass: 0.0,
+        limit: 0.0,
+        tried_when_deferred: 0,
+        error_bound: sampling_bound(n),
+        sampled_tiers: list.tiers.iter().map(|t| (t.preference, n)).collect(),
+    };
+    let mut rng = SplitMix64::new(0x6d78_6c65_6e73);
+    let mut stamp = vec![u32::MAX; ids.len()];
+    let quota = [v6, v4];
+    let w = 1.0 / f64::from(n);
+    let any_up = list.hosts().any(|h| h.reachable());
+    for round in 0..n {
+        let mut kept = [0usize; 2];
+        let mut tried = 0usize;
+        let mut done = false;
+        'list: for (ti, entries) in tiers.iter_mut().enumerate() {
+            rng.shuffle(entries);
+            for &(hi, id, is_v4, down) in entries.iter() {
+                if stamp[id] == round {
+                    continue;
+                }
+                stamp[id] = round;
+                let f = usize::from(is_v4);
+                if kept[f] >= quota[f] {
+                    continue;
+                }
+                kept[f] += 1;
+                if down {
+                    tried += 1;
+                } else {
+                    o.accept[ti][hi] += w;
+                    o.failed_mass += w * tried as f64;
+                    done = true;
+                    break 'list;
+                }
+            }
+        }
+        if !done {
+            if any_up {
+                o.limit += w;
+            }
+            o.tried_when_deferred = o.tried_when_deferred.max(tried);
+        }
+    }
+    o
+}
+
 /// Simulates delivery to `report`'s domain while `outages` hold.
 pub fn simulate(report: &MxReport, outages: &Outages, profile: &Profile) -> Simulation {
-    let list = SenderList::build(report, outages);
+    let list = SenderList::build_for(report, outages, profile.sender_family);
     let mut sim = skeleton(report, outages, profile, &list);
     match route(report, &list) {
         Route::Bounced(reason) => {
@@ -120,7 +232,8 @@ pub fn simulate(report: &MxReport, outages: &Outages, profile: &Profile) -> Simu
         }
         Route::Connect => {}
     }
-    let o = odds(&list, profile.address_limit);
+    let limits = Limits::of(&list, profile);
+    let o = odds(&list, profile, limits);
     sim.exact = o.sampled_tiers.is_empty();
     sim.error_bound = o.error_bound;
     for (pref, samples) in &o.sampled_tiers {
@@ -130,7 +243,7 @@ pub fn simulate(report: &MxReport, outages: &Outages, profile: &Profile) -> Simu
         ));
     }
     let p_success: f64 = o.accept.iter().flatten().sum();
-    let free = profile.address_limit.map(|_| odds(&list, None));
+    let free = (!limits.is_none()).then(|| odds(&list, profile, Limits::None));
     let mut k = 0;
     for (ti, tier) in list.tiers.iter().enumerate() {
         for (hi, _) in tier.hosts.iter().enumerate() {
@@ -155,17 +268,7 @@ pub fn simulate(report: &MxReport, outages: &Outages, profile: &Profile) -> Simu
         .filter(|h| h.cut_by_limit)
         .map(|h| h.exchange.to_string())
         .collect();
-    let limit_words = profile.address_limit.map(|l| {
-        format!(
-            "{} tries at most {l} addresses per delivery attempt{}",
-            profile.name,
-            if profile.name == "postfix" {
-                " (smtp_mx_address_limit)"
-            } else {
-                ""
-            }
-        )
-    });
+    let limit_words = limit_sentence(profile, limits);
     if p_success <= EPS {
         sim.reason = if o.limit > 0.0 {
             format!(

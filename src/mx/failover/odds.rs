@@ -40,8 +40,8 @@
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 
+use super::order::Unit;
 use super::rng::SplitMix64;
-use super::sender::SenderHost;
 use super::tier::{Method, Prepared, TierOdds, prefix_sizes, prepare};
 
 /// Shared-address tiers with at most this many down hosts are enumerated.
@@ -56,44 +56,52 @@ pub const MAX_WORK: usize = super::shared::MAX_WORK;
 /// Confidence level of the sampling bound.
 const ALPHA: f64 = 0.001;
 
-/// The odds of a tier with at least one reachable host (`hosts` must hold one).
-pub fn tier_odds(hosts: &[SenderHost], seen: &HashSet<IpAddr>, budget: Option<usize>) -> TierOdds {
-    let p = prepare(hosts, seen);
-    debug_assert!(!p.up.is_empty(), "tier_odds needs a reachable host");
+/// The odds of a tier with at least one reachable unit (`units` must hold
+/// one); `accept` is per unit.
+pub fn tier_odds(units: &[Unit], seen: &HashSet<IpAddr>, budget: Option<usize>) -> TierOdds {
     // A budget at least as large as the tier's untried addresses never binds:
     // the sender delivers at its first up address at the latest.
-    let untried: HashSet<IpAddr> = hosts
+    let untried: HashSet<IpAddr> = units
         .iter()
-        .flat_map(|h| h.addresses.iter().map(|&(ip, _)| ip))
+        .flat_map(|u| u.addresses.iter().map(|&(ip, _)| ip))
         .filter(|ip| !seen.contains(ip))
         .collect();
     let budget = budget.filter(|&b| b < untried.len());
+    let Some(p) = prepare(units, seen) else {
+        return sampled(units, seen, budget);
+    };
+    debug_assert!(!p.up.is_empty(), "tier_odds needs a reachable unit");
     let mut all_down: Vec<IpAddr> = p.down.iter().flatten().copied().collect();
     let total = all_down.len();
     all_down.sort_unstable();
     all_down.dedup();
     let down_set: HashSet<IpAddr> = all_down.iter().copied().collect();
     let disjoint = all_down.len() == total
-        && p.up
-            .iter()
-            .all(|(_, lead)| lead.iter().all(|ip| !down_set.contains(ip)));
+        && p.up.iter().all(|(_, leads)| {
+            leads
+                .iter()
+                .all(|(_, lead)| lead.iter().all(|ip| !down_set.contains(ip)))
+        });
     let d = p.down.len();
     let dp_work = budget.map_or(0, |b| d.saturating_mul(d.min(b)).saturating_mul(b + 1));
-    let leads: usize = p.up.iter().map(|(_, l)| l.len() + 1).sum();
+    let leads: usize =
+        p.up.iter()
+            .flat_map(|(_, l)| l.iter().map(|(_, x)| x.len() + 1))
+            .sum();
     let subset_work = 1usize
         .checked_shl(u32::try_from(d).unwrap_or(u32::MAX))
         .map(|n| n.saturating_mul(total + leads));
-    let mut odds = if disjoint && dp_work <= MAX_WORK {
-        closed_form(&p, hosts.len(), budget)
-    } else if let Some(odds) = super::shared::masked(&p, hosts.len(), budget) {
+    let mut odds = if disjoint && dp_work.saturating_add(leads) <= MAX_WORK {
+        closed_form(&p, units.len(), budget)
+    } else if let Some(odds) = super::shared::masked(&p, units.len(), budget) {
         odds
     } else if d <= MAX_ENUMERATED_DOWN_HOSTS && subset_work.is_some_and(|w| w <= MAX_WORK) {
-        subsets(&p, hosts.len(), budget)
+        subsets(&p, units.len(), budget)
     } else {
-        sampled(hosts, seen, budget)
+        sampled(units, seen, budget)
     };
     if odds.method != Method::Sampled && (budget.is_none() || odds.limit < 1e-12) {
-        // The limit never binds: each reachable host is first with
+        // The limit never binds: each reachable unit is first with
         // probability exactly 1/u; the sums above only round.
         odds.limit = 0.0;
         for (i, _) in &p.up {
@@ -110,9 +118,11 @@ fn closed_form(p: &Prepared, n_hosts: usize, budget: Option<usize>) -> TierOdds 
     let Some(b) = budget else {
         let down_sum: usize = p.down.iter().map(Vec::len).sum();
         let mut failed_mass = down_sum as f64 / (uf + 1.0);
-        for (i, lead) in &p.up {
+        for (i, leads) in &p.up {
             accept[*i] = 1.0 / uf;
-            failed_mass += lead.len() as f64 / uf;
+            for (w, lead) in leads {
+                failed_mass += w * lead.len() as f64 / uf;
+            }
         }
         return TierOdds {
             accept,
@@ -148,20 +158,27 @@ fn closed_form(p: &Prepared, n_hosts: usize, budget: Option<usize>) -> TierOdds 
     }
     let pj = prefix_sizes(u, d);
     let mut failed_mass = 0.0;
-    for (i, lead) in &p.up {
-        let l = lead.len();
-        if l + 1 > b {
-            continue;
+    // P(F_down ≤ s) and Σ s·P over j, once: each lead only shifts the cut.
+    let mut dist = vec![0.0; b + 1];
+    for (j, row) in q.iter().enumerate() {
+        for (s, &f) in row.iter().enumerate() {
+            dist[s] += pj[j] * f;
         }
-        let (mut ok, mut mass) = (0.0, 0.0);
-        for (j, row) in q.iter().enumerate() {
-            for (s, &f) in row.iter().enumerate().take(b - l) {
-                ok += pj[j] * f;
-                mass += pj[j] * f * (s + l) as f64;
+    }
+    for (i, leads) in &p.up {
+        for (w, lead) in leads {
+            let l = lead.len();
+            if l + 1 > b {
+                continue;
             }
+            let (mut ok, mut mass) = (0.0, 0.0);
+            for (s, &f) in dist.iter().enumerate().take(b - l) {
+                ok += f;
+                mass += f * (s + l) as f64;
+            }
+            accept[*i] += w * ok / uf;
+            failed_mass += w * mass / uf;
         }
-        accept[*i] = ok / uf;
-        failed_mass += mass / uf;
     }
     let limit = (1.0 - accept.iter().sum::<f64>()).max(0.0);
     TierOdds {
@@ -193,9 +210,15 @@ fn subsets(p: &Prepared, n_hosts: usize, budget: Option<usize>) -> TierOdds {
         .iter()
         .map(|h| h.iter().map(|&ip| id(ip)).collect())
         .collect();
-    let leads: Vec<(usize, Vec<usize>)> =
+    let leads: Vec<(usize, Vec<(f64, Vec<usize>)>)> =
         p.up.iter()
-            .map(|(i, lead)| (*i, lead.iter().map(|&ip| id(ip)).collect()))
+            .map(|(i, leads)| {
+                let leads = leads
+                    .iter()
+                    .map(|(w, lead)| (*w, lead.iter().map(|&ip| id(ip)).collect()))
+                    .collect();
+                (*i, leads)
+            })
             .collect();
     let d = down.len();
     let u = leads.len() as f64;
@@ -224,11 +247,13 @@ fn subsets(p: &Prepared, n_hosts: usize, budget: Option<usize>) -> TierOdds {
             size = if in_set[k] { size + 1 } else { size - 1 };
         }
         let w = pj[size] / cj[size] / u;
-        for (i, lead) in &leads {
-            let f = union + lead.iter().filter(|&&a| counts[a] == 0).count();
-            if budget.is_none_or(|b| f < b) {
-                accept[*i] += w;
-                failed_mass += w * f as f64;
+        for (i, variants) in &leads {
+            for (v, lead) in variants {
+                let f = union + lead.iter().filter(|&&a| counts[a] == 0).count();
+                if budget.is_none_or(|b| f < b) {
+                    accept[*i] += w * v;
+                    failed_mass += w * v * f as f64;
+                }
             }
         }
     }
@@ -256,22 +281,30 @@ pub fn sampling_bound(n: u32) -> f64 {
     ((2.0 / ALPHA).ln() / (2.0 * f64::from(n))).sqrt()
 }
 
-fn sampled(hosts: &[SenderHost], seen: &HashSet<IpAddr>, budget: Option<usize>) -> TierOdds {
+fn sampled(units: &[Unit], seen: &HashSet<IpAddr>, budget: Option<usize>) -> TierOdds {
     // Addresses as small ids; `stamp[id] == round` marks "tried this round".
+    // Already tried addresses are left out of each unit's runs.
     let mut ids: HashMap<IpAddr, usize> = HashMap::new();
-    let plan: Vec<Vec<(usize, bool)>> = hosts
+    let plan: Vec<(Vec<(usize, bool)>, Vec<usize>)> = units
         .iter()
-        .map(|h| {
-            h.addresses
-                .iter()
-                .filter(|(ip, _)| !seen.contains(ip))
-                .map(|&(ip, down)| {
+        .map(|u| {
+            let mut addrs = Vec::new();
+            let mut blocks = Vec::new();
+            for run in u.runs() {
+                let before = addrs.len();
+                for &(ip, down) in run.iter().filter(|(ip, _)| !seen.contains(ip)) {
                     let next = ids.len();
-                    (*ids.entry(ip).or_insert(next), down)
-                })
-                .collect()
+                    addrs.push((*ids.entry(ip).or_insert(next), down));
+                }
+                if addrs.len() > before {
+                    blocks.push(addrs.len() - before);
+                }
+            }
+            (addrs, blocks)
         })
         .collect();
+    let mut plan = plan;
+    let hosts = units;
     let mut stamp = vec![u32::MAX; ids.len()];
     let mut rng = SplitMix64::new(0x6d78_6c65_6e73);
     let mut order: Vec<usize> = (0..hosts.len()).collect();
@@ -291,8 +324,15 @@ fn sampled(hosts: &[SenderHost], seen: &HashSet<IpAddr>, budget: Option<usize>) 
             let j = k + rng.below(order.len() - k);
             order.swap(k, j);
             let i = order[k];
-            work += 1 + plan[i].len();
-            for &(id, down) in &plan[i] {
+            let (addrs, blocks) = &mut plan[i];
+            work += 1 + addrs.len();
+            // Each run in a fresh random order.
+            let mut start = 0;
+            for &n in blocks.iter() {
+                rng.shuffle(&mut addrs[start..start + n]);
+                start += n;
+            }
+            for &(id, down) in addrs.iter() {
                 if stamp[id] == round {
                     continue;
                 }
@@ -327,16 +367,14 @@ fn sampled(hosts: &[SenderHost], seen: &HashSet<IpAddr>, budget: Option<usize>) 
 mod tests {
     use super::*;
 
-    fn host(name: &str, addrs: &[(&str, bool)]) -> SenderHost {
-        SenderHost {
-            exchange: name.to_string(),
-            preference: 10,
-            addresses: addrs
+    fn host(_name: &str, addrs: &[(&str, bool)]) -> Unit {
+        Unit::fixed(
+            0,
+            addrs
                 .iter()
                 .map(|&(ip, d)| (ip.parse().unwrap(), d))
                 .collect(),
-            address_status: Default::default(),
-        }
+        )
     }
 
     /// Tiers where down hosts share addresses (with each other and with a
@@ -372,7 +410,7 @@ mod tests {
             for budget in [None, Some(1), Some(2), Some(3), Some(5)] {
                 let got = tier_odds(hosts, &seen, budget);
                 assert_eq!(got.method, Method::SharedMask);
-                let p = prepare(hosts, &seen);
+                let p = prepare(hosts, &seen).unwrap();
                 let enumerated = subsets(&p, hosts.len(), budget);
                 let want = brute(hosts, budget);
                 for odds in [&got, &enumerated] {
@@ -453,7 +491,7 @@ mod tests {
         }
     }
 
-    fn brute(hosts: &[SenderHost], budget: Option<usize>) -> TierOdds {
+    fn brute(hosts: &[Unit], budget: Option<usize>) -> TierOdds {
         let mut order: Vec<usize> = (0..hosts.len()).collect();
         let mut perms = Vec::new();
         permute(&mut order, 0, &mut perms);

@@ -55,6 +55,12 @@ pub fn route(report: &MxReport, list: &SenderList) -> Route {
             if list.address_count() > 0 {
                 return Route::Connect;
             }
+            if report.mx.iter().any(|h| !h.addresses.is_empty()) {
+                return Route::Bounced(
+                    "no exchange has an address of a family this sender can use: MX records that are all unusable MUST be reported as an error (RFC 5321 §5.1)"
+                        .to_string(),
+                );
+            }
             match list.hosts().find(|h| h.address_status.is_failure()) {
                 Some(h) => Route::Deferred(format!(
                     "no exchange has an address and the lookup for {} failed ({}): a sender defers and retries",

@@ -21,6 +21,7 @@ use std::net::IpAddr;
 
 use thiserror::Error;
 
+use super::profile::SenderFamily;
 use crate::mx::report::{AddressStatus, MxHost, MxReport};
 
 /// Hosts and addresses that are down.
@@ -178,8 +179,12 @@ fn list_or_none(items: impl Iterator<Item = String>) -> String {
 pub struct SenderHost {
     pub exchange: String,
     pub preference: u16,
-    /// Addresses in the order tried, duplicates removed, with their state.
+    /// Addresses in the order presented, duplicates and addresses of a
+    /// family the sender cannot use removed, with their state.
     pub addresses: Vec<(IpAddr, bool)>,
+    /// `addresses` is an order the sender uses as presented (a what-if as
+    /// written); false: DNS gave them in no order.
+    pub as_written: bool,
     /// Why there are no addresses, when there are none.
     pub address_status: AddressStatus,
 }
@@ -207,7 +212,15 @@ pub struct SenderList {
 }
 
 impl SenderList {
+    /// The list for a dual-stack sender.
     pub fn build(report: &MxReport, outages: &Outages) -> Self {
+        Self::build_for(report, outages, SenderFamily::Dual)
+    }
+
+    /// The list for a sender that can use only `family`: the other
+    /// family's addresses are left out, and a host with none left is
+    /// unreachable (a note says so).
+    pub fn build_for(report: &MxReport, outages: &Outages, family: SenderFamily) -> Self {
         let down = outages.down_addresses(report);
         let mut hosts: Vec<&MxHost> = report.mx.iter().collect();
         hosts.sort_by(|a, b| (a.preference, &a.exchange).cmp(&(b.preference, &b.exchange)));
@@ -235,10 +248,25 @@ impl SenderList {
             let addrs: Vec<(IpAddr, bool)> = h
                 .addresses
                 .iter()
-                .filter(|a| once.insert(a.ip))
+                .filter(|a| once.insert(a.ip) && family.allows(&a.ip))
                 .map(|a| (a.ip, down.contains(&a.ip)))
                 .collect();
-            if addrs.is_empty() {
+            if addrs.is_empty() && !h.addresses.is_empty() {
+                list.notes.push(format!(
+                    "{} has only {} addresses: an {}-only sender cannot connect to it",
+                    name,
+                    if family == SenderFamily::Ipv4 {
+                        "IPv6"
+                    } else {
+                        "IPv4"
+                    },
+                    if family == SenderFamily::Ipv4 {
+                        "IPv4"
+                    } else {
+                        "IPv6"
+                    },
+                ));
+            } else if addrs.is_empty() {
                 list.notes.push(format!(
                     "{} has no address ({}): no connection to it is possible",
                     name,
@@ -249,6 +277,7 @@ impl SenderList {
                 exchange: name,
                 preference: h.preference,
                 addresses: addrs,
+                as_written: h.addresses_as_written,
                 address_status: h.address_status,
             };
             match list.tiers.last_mut() {

@@ -35,11 +35,9 @@ pub(crate) fn masked(p: &Prepared, n_hosts: usize, budget: Option<usize>) -> Opt
         .filter(|(_, n)| **n > 1)
         .map(|(ip, _)| *ip)
         .collect();
-    for (_, lead) in &p.up {
-        for ip in lead {
-            if in_down.get(ip) == Some(&1) && !shared.contains(ip) {
-                shared.push(*ip);
-            }
+    for ip in p.up.iter().flat_map(|(_, l)| l).flat_map(|(_, lead)| lead) {
+        if in_down.get(ip) == Some(&1) && !shared.contains(ip) {
+            shared.push(*ip);
         }
     }
     shared.sort_unstable();
@@ -47,7 +45,9 @@ pub(crate) fn masked(p: &Prepared, n_hosts: usize, budget: Option<usize>) -> Opt
     let d = p.down.len();
     let width = budget.map_or(1, |b| b + 1);
     let states = (d + 1) * (1usize << k.min(63)) * width;
-    if k > MAX_SHARED || states.saturating_mul(d.max(1)) > MAX_WORK {
+    let variants: usize = p.up.iter().map(|(_, l)| l.len()).sum();
+    let read = variants.saturating_mul((1usize << k.min(63)) * width);
+    if k > MAX_SHARED || states.saturating_mul(d.max(1)).saturating_add(read) > MAX_WORK {
         return None;
     }
     let bit = |ip: &IpAddr| shared.binary_search(ip).ok().map(|i| 1usize << i);
@@ -91,27 +91,38 @@ pub(crate) fn masked(p: &Prepared, n_hosts: usize, budget: Option<usize>) -> Opt
     let pj = prefix_sizes(p.up.len(), d);
     let mut accept = vec![0.0; n_hosts];
     let mut failed_mass = 0.0;
-    for (i, lead) in &p.up {
-        let (private_w, mask_w) = split(lead);
-        let (mut ok, mut mass) = (0.0, 0.0);
-        for (j, pjj) in pj.iter().enumerate() {
+    // r[mask][s] = Σ_j p_j · q[j][mask][s]: the accepting unit's lead only
+    // decides which cells count.
+    let mut r = vec![0.0f64; masks * width];
+    for (j, pjj) in pj.iter().enumerate() {
+        for (cell, from) in r
+            .iter_mut()
+            .zip(&q[j * masks * width..(j + 1) * masks * width])
+        {
+            *cell += pjj * from;
+        }
+    }
+    for (i, leads) in &p.up {
+        for (weight, lead) in leads {
+            let (private_w, mask_w) = split(lead);
+            let (mut ok, mut mass) = (0.0, 0.0);
             for mask in 0..masks {
                 let covered = (mask | mask_w).count_ones() as usize;
                 for s in 0..width {
-                    let f = q[(j * masks + mask) * width + s];
+                    let f = r[mask * width + s];
                     if f == 0.0 {
                         continue;
                     }
                     let failed = s + covered + private_w;
                     if budget.is_none_or(|b| failed < b) {
-                        ok += pjj * f;
-                        mass += pjj * f * failed as f64;
+                        ok += f;
+                        mass += f * failed as f64;
                     }
                 }
             }
+            accept[*i] += weight * ok / u;
+            failed_mass += weight * mass / u;
         }
-        accept[*i] = ok / u;
-        failed_mass += mass / u;
     }
     if budget.is_none() {
         // The private addresses of the down hosts before the accepting one:

@@ -20,6 +20,15 @@ fn rep(spec: &[(u16, &str, &[&str])]) -> MxReport {
     r
 }
 
+/// The same report with every host's addresses in the order written.
+fn written(r: &MxReport) -> MxReport {
+    let mut r = r.clone();
+    for h in &mut r.mx {
+        h.addresses_as_written = true;
+    }
+    r
+}
+
 fn down(r: &MxReport, args: &[&str]) -> Outages {
     let mut o = Outages::default();
     for a in args {
@@ -79,8 +88,13 @@ fn a_host_with_one_of_two_addresses_down_still_receives() {
         shares(&s),
         [("a.example.test.", 0.5), ("b.example.test.", 0.5)]
     );
-    // a first (1/2): one dead address before its live one; b first: none.
-    assert_eq!(s.expected_failed_attempts, 0.5);
+    // From DNS, a's two addresses come in either order: a first (1/2) and
+    // its dead address first (1/2): 1/4 failed attempt on average.
+    assert_eq!(s.expected_failed_attempts, 0.25);
+    // Written in this order, a's dead address always comes first: 1/2.
+    let w = simulate(&written(&r), &down(&r, &["192.0.2.1"]), &Profile::rfc());
+    assert_eq!(shares(&w), shares(&s));
+    assert_eq!(w.expected_failed_attempts, 0.5);
     assert_eq!(s.hosts[0].state, HostState::Partial);
     // Every host of the tier is still reachable.
     assert_eq!(s.tiers[0].state, TierState::Up);
@@ -292,4 +306,233 @@ fn walk_is_stable_for_a_seed() {
     let last = w1.steps.last().unwrap();
     assert_eq!(last.result, super::walk::StepResult::Connected);
     assert_eq!(w1.failed_attempts as usize, w1.steps.len() - 1);
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-12
+}
+
+/// Postfix shuffles the addresses of a preference together and cuts the
+/// list after five (one family here, so no balancing). Exactly five
+/// addresses: the limit never binds, and the one live address is at a
+/// uniform position (mean 2 dead before it). Six: it is sixth with chance
+/// 1/6, and then deferred.
+#[test]
+fn postfix_limit_at_exactly_five_and_six_addresses() {
+    let five = rep(&[
+        (
+            10,
+            "a.example.test.",
+            &["192.0.2.1", "192.0.2.2", "192.0.2.3"],
+        ),
+        (10, "b.example.test.", &["192.0.2.4", "192.0.2.5"]),
+    ]);
+    let dead = [
+        "192.0.2.1",
+        "192.0.2.2",
+        "192.0.2.3",
+        "192.0.2.4",
+        "192.0.2.6",
+    ];
+    let live_last = |r: &MxReport| {
+        let d: Vec<&str> = dead
+            .iter()
+            .copied()
+            .filter(|ip| {
+                r.mx.iter()
+                    .any(|h| h.addresses.iter().any(|a| a.ip.to_string() == *ip))
+            })
+            .collect();
+        down(r, &d)
+    };
+    let s = simulate(&five, &live_last(&five), &Profile::postfix());
+    assert_eq!(s.outcome, SimOutcome::Delivered);
+    assert_eq!(s.deferral_probability, 0.0);
+    assert!(close(s.expected_failed_attempts, 2.0), "{s:?}");
+    let mut six = five.clone();
+    let mut c = MxHost::new(10, "c.example.test.", 300);
+    c.addresses
+        .push(Address::new("192.0.2.6".parse().unwrap(), 60));
+    six.mx.push(c);
+    let s = simulate(&six, &live_last(&six), &Profile::postfix());
+    assert_eq!(s.outcome, SimOutcome::Delivered);
+    assert!(close(s.deferral_probability, 1.0 / 6.0), "{s:?}");
+    // Given delivery the live address is at positions 1–5 alike.
+    assert!(close(s.expected_failed_attempts, 2.0), "{s:?}");
+    assert!(s.reason.contains("smtp_mx_address_limit"), "{}", s.reason);
+    // The rfc sender has no limit: six addresses deliver every time.
+    let s = simulate(&six, &live_last(&six), &Profile::rfc());
+    assert_eq!(s.deferral_probability, 0.0);
+}
+
+/// smtp_balance_inet_protocols: five dead IPv6 addresses at preference 10
+/// would fill the limit, but the list keeps 4 IPv6 and the one IPv4
+/// address (IPv4 has fewer than its half), so the backup is reached.
+#[test]
+fn postfix_balance_keeps_both_families() {
+    let r = rep(&[
+        (
+            10,
+            "a.example.test.",
+            &[
+                "2001:db8::1",
+                "2001:db8::2",
+                "2001:db8::3",
+                "2001:db8::4",
+                "2001:db8::5",
+            ],
+        ),
+        (20, "b.example.test.", &["192.0.2.9"]),
+    ]);
+    let o = down(&r, &["a.example.test"]);
+    let s = simulate(&r, &o, &Profile::postfix());
+    assert_eq!(shares(&s), [("b.example.test.", 1.0)]);
+    assert_eq!(s.expected_failed_attempts, 4.0);
+    // Without balancing the five IPv6 addresses use up the limit.
+    let mut plain = Profile::postfix();
+    plain.balance_families = false;
+    let s = simulate(&r, &o, &plain);
+    assert_eq!(s.outcome, SimOutcome::Deferred);
+    // 4 IPv6 dead, 2 IPv4 (one live) in one shuffled tier: 3 IPv6 and both
+    // IPv4 kept. Failed = min(IPv6 before the live one, 3) + the dead IPv4
+    // when before it: (2 − P(all four IPv6 first) = 1/5) + 1/2 = 2.3.
+    let r = rep(&[
+        (
+            10,
+            "a.example.test.",
+            &["2001:db8::1", "2001:db8::2", "2001:db8::3", "2001:db8::4"],
+        ),
+        (10, "b.example.test.", &["192.0.2.1", "192.0.2.2"]),
+    ]);
+    let s = simulate(
+        &r,
+        &down(&r, &["a.example.test", "192.0.2.1"]),
+        &Profile::postfix(),
+    );
+    assert_eq!(s.deferral_probability, 0.0);
+    assert!(close(s.expected_failed_attempts, 2.3), "{s:?}");
+}
+
+/// The written order does not bind Postfix, which shuffles: a live IPv6
+/// address written before five dead IPv4 ones is at a uniform place among
+/// six; the list keeps it and the first 4 IPv4, so it always delivers,
+/// after min(IPv4 before it, 4) failures: (0+1+2+3+4+4)/6.
+#[test]
+fn postfix_shuffles_what_was_written() {
+    let r = written(&rep(&[(
+        10,
+        "a.example.test.",
+        &[
+            "2001:db8::1",
+            "192.0.2.1",
+            "192.0.2.2",
+            "192.0.2.3",
+            "192.0.2.4",
+            "192.0.2.5",
+        ],
+    )]));
+    let o = down(
+        &r,
+        &[
+            "192.0.2.1",
+            "192.0.2.2",
+            "192.0.2.3",
+            "192.0.2.4",
+            "192.0.2.5",
+        ],
+    );
+    let s = simulate(&r, &o, &Profile::postfix());
+    assert_eq!(s.outcome, SimOutcome::Delivered);
+    assert_eq!(s.deferral_probability, 0.0);
+    assert!(close(s.expected_failed_attempts, 14.0 / 6.0), "{s:?}");
+    // The rfc sender tries them as written: at once.
+    let s = simulate(&r, &o, &Profile::rfc());
+    assert_eq!(s.expected_failed_attempts, 0.0);
+}
+
+/// Exim: hosts_max_try = 5 is checked only before an address of another
+/// preference. Four dead addresses at 10: the backup at 20 is tried. Five
+/// or six: the limit is reached when the preference changes: deferred.
+#[test]
+fn exim_limit_applies_when_the_preference_changes() {
+    for (n, delivered) in [(4, true), (5, false), (6, false)] {
+        let ips: Vec<String> = (1..=n).map(|i| format!("192.0.2.{i}")).collect();
+        let ips: Vec<&str> = ips.iter().map(String::as_str).collect();
+        let r = rep(&[
+            (10, "a.example.test.", &ips),
+            (20, "b.example.test.", &["192.0.2.99"]),
+        ]);
+        let s = simulate(&r, &down(&r, &["a.example.test"]), &Profile::exim());
+        assert_eq!(s.outcome == SimOutcome::Delivered, delivered, "{n}: {s:?}");
+        assert_eq!(s.expected_failed_attempts, n as f64, "{n}");
+        if !delivered {
+            assert!(s.reason.contains("hosts_max_try"), "{}", s.reason);
+            assert!(s.hosts[1].cut_by_limit);
+        }
+    }
+    // Within one preference Exim goes on past five, up to the hard limit.
+    let ips: Vec<String> = (1..=7).map(|i| format!("192.0.2.{i}")).collect();
+    let mut spec: Vec<&str> = ips.iter().map(String::as_str).collect();
+    spec.push("192.0.2.50");
+    let r = written(&rep(&[(10, "a.example.test.", &spec)]));
+    let s = simulate(
+        &r,
+        &down(&r, &ips.iter().map(String::as_str).collect::<Vec<_>>()),
+        &Profile::exim(),
+    );
+    assert_eq!(s.outcome, SimOutcome::Delivered);
+    assert_eq!(s.expected_failed_attempts, 7.0);
+}
+
+/// Exim tries a host's IPv6 addresses before its IPv4 ones; the rfc sender
+/// takes DNS addresses in any order.
+#[test]
+fn exim_prefers_ipv6_within_a_host() {
+    let r = rep(&[(10, "a.example.test.", &["192.0.2.1", "2001:db8::1"])]);
+    let o = down(&r, &["2001:db8::1"]);
+    assert_eq!(
+        simulate(&r, &o, &Profile::exim()).expected_failed_attempts,
+        1.0
+    );
+    assert_eq!(
+        simulate(&r, &o, &Profile::rfc()).expected_failed_attempts,
+        0.5
+    );
+    let o = down(&r, &["192.0.2.1"]);
+    assert_eq!(
+        simulate(&r, &o, &Profile::exim()).expected_failed_attempts,
+        0.0
+    );
+}
+
+/// An IPv4-only sender cannot use an AAAA-only exchange: for it that
+/// backup is unreachable, and a domain reachable only over IPv6 bounces.
+#[test]
+fn ipv4_only_senders_lose_ipv6_only_exchanges() {
+    use super::profile::SenderFamily;
+    let r = rep(&[
+        (10, "a.example.test.", &["192.0.2.1"]),
+        (20, "v6.example.test.", &["2001:db8::6"]),
+    ]);
+    let o = down(&r, &["a.example.test"]);
+    let dual = simulate(&r, &o, &Profile::rfc());
+    assert_eq!(shares(&dual), [("v6.example.test.", 1.0)]);
+    let v4 = Profile::rfc().with_sender_family(SenderFamily::Ipv4);
+    let s = simulate(&r, &o, &v4);
+    assert_eq!(s.outcome, SimOutcome::Deferred);
+    assert_eq!(s.hosts[1].state, HostState::NoAddress);
+    assert!(
+        s.notes.iter().any(|n| n.contains("IPv4-only")),
+        "{:?}",
+        s.notes
+    );
+    let only6 = rep(&[(10, "v6.example.test.", &["2001:db8::6"])]);
+    let s = simulate(&only6, &Outages::default(), &v4);
+    assert_eq!(s.outcome, SimOutcome::Bounced);
+    assert!(s.reason.contains("family"), "{}", s.reason);
+    let v6 = Profile::exim().with_sender_family(SenderFamily::Ipv6);
+    assert_eq!(
+        simulate(&only6, &Outages::default(), &v6).outcome,
+        SimOutcome::Delivered
+    );
 }

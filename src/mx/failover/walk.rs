@@ -12,10 +12,12 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use super::profile::Profile;
+use super::limits::{Limits, limit_sentence};
+use super::order::units;
+use super::profile::{AddressOrder, Profile};
 use super::rng::SplitMix64;
 use super::route::{Route, SimOutcome, route};
-use super::sender::{Outages, SenderList};
+use super::sender::{Outages, SenderHost, SenderList};
 use crate::mx::report::MxReport;
 
 /// RFC 5321 §5.1, the sentences the steps cite.
@@ -23,7 +25,10 @@ pub mod rules {
     pub const SORT: &str = "RFC 5321 §5.1: \"Multiple MX records contain a preference indication that MUST be used in sorting if there is more than one such record\" (lower numbers first)";
     pub const RANDOMIZE: &str = "RFC 5321 §5.1: \"If there are multiple destinations with the same preference and there is no clear reason to favor one …, then the sender-SMTP MUST randomize them to spread the load\"";
     pub const TRY_IN_ORDER: &str = "RFC 5321 §5.1: \"the SMTP client MUST be able to try (and retry) each of the relevant addresses in this list in order, until a delivery attempt succeeds\"";
-    pub const LIMIT: &str = "RFC 5321 §5.1: \"there MAY also be a configurable limit on the number of alternate addresses that can be tried\" (Postfix: smtp_mx_address_limit)";
+    pub const LIMIT: &str = "RFC 5321 §5.1: \"there MAY also be a configurable limit on the number of alternate addresses that can be tried\" (Postfix: smtp_mx_address_limit; Exim: hosts_max_try, hosts_max_try_hardlimit)";
+    pub const DNS_ORDER: &str = "RFC 2181 §5: the addresses of a name have no order, and resolvers rotate them; the sender tries them in the order it got them";
+    pub const RANDOMIZE_ADDRESSES: &str = "Postfix smtp_randomize_addresses (default yes): the addresses of equal-preference hosts are shuffled together (smtp_addr.c: dns_rr_shuffle, then dns_rr_sort by preference)";
+    pub const BALANCE: &str = "Postfix smtp_balance_inet_protocols (default yes): beyond the first addresses of each family that fit within smtp_mx_address_limit, the list keeps no more of this family";
     pub const ONCE: &str = "mxlens: an address already tried in this delivery attempt (via another exchange) is not tried again";
     pub const NO_ADDRESS: &str = "RFC 5321 §5.1: the exchange name is resolved to addresses to connect to; this one has none";
     pub const QUEUE: &str = "RFC 5321 §4.5.4.1: \"mail that cannot be transmitted immediately MUST be queued and periodically retried by the sender\"";
@@ -95,7 +100,7 @@ pub struct Walker {
 
 impl Walker {
     pub fn new(report: &MxReport, outages: &Outages, profile: &Profile) -> Self {
-        let list = SenderList::build(report, outages);
+        let list = SenderList::build_for(report, outages, profile.sender_family);
         let route = route(report, &list);
         Self {
             list,
@@ -110,7 +115,7 @@ impl Walker {
     }
 }
 
-fn walk_list(list: &SenderList, route: &Route, profile: &Profile, seed: u64) -> Walk {
+pub(crate) fn walk_list(list: &SenderList, route: &Route, profile: &Profile, seed: u64) -> Walk {
     let mut w = Walk {
         seed,
         tiers: Vec::new(),
@@ -134,98 +139,182 @@ fn walk_list(list: &SenderList, route: &Route, profile: &Profile, seed: u64) -> 
         Route::Connect => {}
     }
     let mut rng = SplitMix64::new(seed);
-    let limit = profile.address_limit.map(|l| l as usize);
+    let limits = Limits::of(list, profile);
+    let stop = |w: &mut Walk| {
+        w.rule = format!(
+            "{}; {}",
+            limit_sentence(profile, limits).unwrap_or_default(),
+            rules::QUEUE
+        );
+    };
     let mut tried: HashSet<IpAddr> = HashSet::new();
+    // Balanced lists: addresses kept and stripped, per family [IPv6, IPv4].
+    let mut kept = [0usize; 2];
+    let mut stripped: HashSet<IpAddr> = HashSet::new();
+    let mut last_preference: Option<u16> = None;
     for tier in &list.tiers {
-        let mut order: Vec<usize> = (0..tier.hosts.len()).collect();
-        rng.shuffle(&mut order);
+        let mut units = units(&tier.hosts, profile);
+        rng.shuffle(&mut units);
         w.tiers.push(TierOrder {
             preference: tier.preference,
-            order: order
+            order: units
                 .iter()
-                .map(|&i| tier.hosts[i].exchange.clone())
+                .map(|u| tier.hosts[u.owner].exchange.clone())
                 .collect(),
-            rule: if order.len() > 1 {
-                rules::RANDOMIZE
-            } else {
-                rules::SORT
+            rule: match profile.address_order {
+                AddressOrder::ShuffledPerPreference if units.len() > 1 => {
+                    rules::RANDOMIZE_ADDRESSES
+                }
+                _ if units.len() > 1 => rules::RANDOMIZE,
+                _ => rules::SORT,
             },
         });
-        for &i in &order {
-            let h = &tier.hosts[i];
-            let push = |w: &mut Walk, address, result, attempt: usize, rule| {
-                w.steps.push(Step {
-                    preference: tier.preference,
-                    exchange: h.exchange.clone(),
-                    address,
-                    result,
-                    attempt: u32::try_from(attempt).unwrap_or(u32::MAX),
-                    elapsed_s: w.elapsed_s,
-                    rule,
-                })
-            };
-            if h.addresses.is_empty() {
-                push(
-                    &mut w,
-                    None,
-                    StepResult::NoAddress,
-                    tried.len(),
-                    rules::NO_ADDRESS,
-                );
-                continue;
+        // A host without addresses shows once, whatever the units.
+        for h in tier.hosts.iter().filter(|h| h.addresses.is_empty()) {
+            push(
+                &mut w,
+                tier.preference,
+                h,
+                None,
+                StepResult::NoAddress,
+                tried.len(),
+                rules::NO_ADDRESS,
+            );
+        }
+        for unit in &mut units {
+            let h = &tier.hosts[unit.owner];
+            let mut start = 0;
+            for &n in &unit.blocks {
+                rng.shuffle(&mut unit.addresses[start..start + n]);
+                start += n;
             }
-            for &(ip, down) in &h.addresses {
-                if tried.contains(&ip) {
+            let order_rule = if unit.blocks.iter().any(|&n| n > 1) {
+                rules::DNS_ORDER
+            } else {
+                rules::TRY_IN_ORDER
+            };
+            for &(ip, down) in &unit.addresses {
+                if tried.contains(&ip) || stripped.contains(&ip) {
+                    let rule = if tried.contains(&ip) {
+                        rules::ONCE
+                    } else {
+                        rules::BALANCE
+                    };
+                    let result = if tried.contains(&ip) {
+                        StepResult::Skipped
+                    } else {
+                        StepResult::LimitReached
+                    };
                     push(
                         &mut w,
+                        tier.preference,
+                        h,
                         Some(ip),
-                        StepResult::Skipped,
+                        result,
                         tried.len(),
-                        rules::ONCE,
+                        rule,
                     );
                     continue;
                 }
-                if let Some(l) = limit.filter(|&l| tried.len() >= l) {
+                let over = match limits {
+                    Limits::None | Limits::Balanced { .. } => false,
+                    Limits::Total(l) => tried.len() >= l,
+                    Limits::Exim { soft, hard } => {
+                        tried.len() >= hard
+                            || (last_preference != Some(tier.preference) && tried.len() >= soft)
+                    }
+                };
+                if over {
                     push(
                         &mut w,
+                        tier.preference,
+                        h,
                         Some(ip),
                         StepResult::LimitReached,
                         tried.len(),
                         rules::LIMIT,
                     );
-                    w.rule = format!(
-                        "{} tries at most {l} addresses per delivery attempt; {}",
-                        profile.name,
-                        rules::QUEUE
-                    );
+                    stop(&mut w);
                     return w;
                 }
+                if let Limits::Balanced { v6, v4 } = limits {
+                    let f = usize::from(ip.is_ipv4());
+                    if kept[f] >= [v6, v4][f] {
+                        stripped.insert(ip);
+                        push(
+                            &mut w,
+                            tier.preference,
+                            h,
+                            Some(ip),
+                            StepResult::LimitReached,
+                            tried.len(),
+                            rules::BALANCE,
+                        );
+                        if kept[1 - f] >= [v6, v4][1 - f] {
+                            stop(&mut w);
+                            return w;
+                        }
+                        continue;
+                    }
+                    kept[f] += 1;
+                }
                 tried.insert(ip);
+                last_preference = Some(tier.preference);
                 if down {
                     w.failed_attempts += 1;
                     w.elapsed_s += profile.connect_timeout_s;
                     push(
                         &mut w,
+                        tier.preference,
+                        h,
                         Some(ip),
                         StepResult::Failed,
                         tried.len(),
-                        rules::TRY_IN_ORDER,
+                        order_rule,
                     );
                 } else {
                     push(
                         &mut w,
+                        tier.preference,
+                        h,
                         Some(ip),
                         StepResult::Connected,
                         tried.len(),
-                        rules::TRY_IN_ORDER,
+                        order_rule,
                     );
                     w.outcome = SimOutcome::Delivered;
                     w.receiver = Some(h.exchange.clone());
-                    w.rule = rules::TRY_IN_ORDER.to_string();
+                    w.rule = order_rule.to_string();
                     return w;
                 }
             }
         }
     }
+    if matches!(limits, Limits::Balanced { .. })
+        && !stripped.is_empty()
+        && list.hosts().any(|h| h.reachable())
+    {
+        stop(&mut w);
+    }
     w
+}
+
+fn push(
+    w: &mut Walk,
+    preference: u16,
+    h: &SenderHost,
+    address: Option<IpAddr>,
+    result: StepResult,
+    attempt: usize,
+    rule: &'static str,
+) {
+    w.steps.push(Step {
+        preference,
+        exchange: h.exchange.clone(),
+        address,
+        result,
+        attempt: u32::try_from(attempt).unwrap_or(u32::MAX),
+        elapsed_s: w.elapsed_s,
+        rule,
+    });
 }

@@ -7,9 +7,12 @@
 //!   file syntax (RFC 1035 §5.1: owner, optional TTL and class, `$ORIGIN`,
 //!   `@`, relative names, `;` comments). The origin starts as the domain.
 //!
-//! Exchanges given with addresses are not looked up; the others are.
+//! Exchanges given with addresses are not looked up; the others are. The
+//! addresses keep the order written (RFC 5321 §5.1: a sender tries them "in
+//! the order presented"), and a name written in several records has the
+//! union of their addresses, in both spellings.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 
 use thiserror::Error;
@@ -252,9 +255,27 @@ impl ProposedMx {
 
     /// Whether some exchange has no inline addresses (a DNS lookup is needed).
     pub fn needs_lookup(&self) -> bool {
+        let inline = self.inline();
         self.records
             .iter()
-            .any(|r| r.addresses.is_none() && r.exchange != ".")
+            .any(|r| r.exchange != "." && !inline.contains_key(r.exchange.as_str()))
+    }
+
+    /// The inline addresses of each exchange: the union, in the order
+    /// written, of every record that names it (addresses belong to the name,
+    /// not to one record), each address once.
+    pub fn inline(&self) -> HashMap<&str, Vec<IpAddr>> {
+        let mut inline: HashMap<&str, Vec<IpAddr>> = HashMap::new();
+        for rec in &self.records {
+            let Some(ips) = &rec.addresses else { continue };
+            let list = inline.entry(&rec.exchange).or_default();
+            for ip in ips {
+                if !list.contains(ip) {
+                    list.push(*ip);
+                }
+            }
+        }
+        inline
     }
 
     /// A report built from the proposal alone: exchanges without inline
@@ -277,19 +298,14 @@ impl ProposedMx {
         r
     }
 
-    /// Replaces the addresses of every exchange given with inline addresses.
+    /// Replaces the addresses of every exchange given with inline addresses
+    /// (kept in the order written: a sender tries them as presented).
     pub fn apply_inline(&self, report: &mut MxReport) {
-        let mut inline: std::collections::HashMap<&str, Vec<Address>> = Default::default();
-        for rec in &self.records {
-            let Some(ips) = &rec.addresses else { continue };
-            let mut list: Vec<Address> = ips.iter().map(|&ip| Address::new(ip, 0)).collect();
-            list.sort_by_key(|a| (a.family, a.ip));
-            list.dedup();
-            inline.insert(&rec.exchange, list);
-        }
+        let inline = self.inline();
         for h in &mut report.mx {
-            if let Some(list) = inline.get(h.exchange.as_str()) {
-                h.addresses = list.clone();
+            if let Some(ips) = inline.get(h.exchange.as_str()) {
+                h.addresses = ips.iter().map(|&ip| Address::new(ip, 0)).collect();
+                h.addresses_as_written = true;
                 h.cname.clear();
                 h.address_status = AddressStatus::Ok;
                 h.a_status = AddressStatus::Ok;
@@ -346,6 +362,33 @@ mod tests {
                 (20, "b.example.test.".to_string())
             ]
         );
+    }
+
+    /// A name written twice keeps every address, in the order written, and
+    /// is not looked up when any record gives it addresses.
+    #[test]
+    fn repeated_names_union_their_addresses_in_order() {
+        let p = parse_mx_list(
+            "10 a.example.test=2001:db8::1/192.0.2.1, 20 a.example.test=192.0.2.9/192.0.2.1, 30 b.example.test=192.0.2.2, 40 a.example.test",
+        )
+        .unwrap();
+        assert!(!p.needs_lookup());
+        let r = p.offline_report("example.test.");
+        let a: Vec<String> = r.mx[0].addresses.iter().map(|x| x.ip.to_string()).collect();
+        assert_eq!(a, ["2001:db8::1", "192.0.2.1", "192.0.2.9"]);
+        assert!(
+            r.mx.iter()
+                .filter(|h| h.exchange == "a.example.test.")
+                .all(|h| h.addresses.len() == 3 && h.addresses_as_written)
+        );
+        let z = parse_zone_fragment(
+            "@ MX 10 a\n@ MX 20 a\na AAAA 2001:db8::1\na A 192.0.2.1\n",
+            "example.test.",
+        )
+        .unwrap();
+        let r = z.offline_report("example.test.");
+        let a: Vec<String> = r.mx[1].addresses.iter().map(|x| x.ip.to_string()).collect();
+        assert_eq!(a, ["2001:db8::1", "192.0.2.1"]);
     }
 
     #[test]

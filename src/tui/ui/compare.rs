@@ -18,9 +18,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
-use super::{esc, spinner};
+use super::{esc, fit, sources, spinner};
 use crate::mx::Outcome;
-use crate::mx::diff::Change;
+use crate::mx::authority::AuthorityStatus;
+use crate::mx::diff::{Change, expiry, human_secs};
 use crate::text::report::outcome_words;
 use crate::tui::state::{Agreement, App, DomainEntry, Mode};
 
@@ -29,7 +30,7 @@ fn verdict(app: &App, d: &DomainEntry) -> Line<'static> {
     let t = &app.theme;
     let total = d.upstream_count();
     match d.agreement() {
-        Agreement::Single => Line::raw("one resolver: nothing to compare"),
+        Agreement::Single => Line::raw("one resolver"),
         Agreement::Pending { answered, total } => Line::styled(
             format!(
                 "{} {answered} of {total} resolvers answered, waiting for the rest",
@@ -51,6 +52,13 @@ fn verdict(app: &App, d: &DomainEntry) -> Line<'static> {
             };
             Line::styled(format!("≠ {who} from the primary (TTLs aside)"), t.warning)
         }
+        Agreement::Unknown(n) => Line::styled(
+            format!(
+                "? {n} resolver{} could not be compared: no answer",
+                if n == 1 { "" } else { "s" }
+            ),
+            t.error,
+        ),
     }
 }
 
@@ -81,6 +89,15 @@ fn mark(app: &App, d: &DomainEntry, i: usize) -> (String, Style) {
     if i == 0 {
         return ("•".into(), Style::new());
     }
+    if d.report_of(i).is_some_and(|r| r.outcome == Outcome::Error) {
+        return ("?".into(), t.error);
+    }
+    if d.others
+        .get(i.wrapping_sub(1))
+        .is_some_and(|s| s.unknown.is_some())
+    {
+        return ("?".into(), t.error);
+    }
     match d.changes_of(i) {
         Some([]) => ("=".into(), t.ok),
         Some(_) => ("≠".into(), t.warning),
@@ -102,12 +119,43 @@ fn change_style(app: &App, c: &Change) -> Style {
     }
 }
 
-/// The view's text for the selected domain.
+/// The view's text for the selected domain, for a 78-cell wide view.
 pub fn lines(app: &App) -> Vec<Line<'static>> {
+    lines_at(app, 78)
+}
+
+/// The view's text for the selected domain, `width` cells wide.
+pub fn lines_at(app: &App, width: usize) -> Vec<Line<'static>> {
     let Some(d) = app.selected_domain() else {
         return vec![Line::raw("no domain selected")];
     };
-    let mut out = vec![verdict(app, d), Line::raw("")];
+    let mut out = vec![verdict(app, d)];
+    out.extend(sources::authority_verdict(
+        app,
+        d.authorities.as_ref(),
+        d.authority_pending.is_some(),
+    ));
+    if let Some(w) = app.watching.as_ref().filter(|w| w.domain == d.name) {
+        let next = match w.next_in() {
+            Some(s) => format!("next look in {s} s"),
+            None => "looking…".into(),
+        };
+        out.push(Line::styled(
+            format!(
+                "⟳ watching · {} look{} · {next} · w stops",
+                w.looks,
+                if w.looks == 1 { "" } else { "s" }
+            ),
+            app.theme.key,
+        ));
+        // The newest entries, oldest first.
+        let skip = w.timeline.len().saturating_sub(8);
+        for (secs, line) in &w.timeline[skip..] {
+            let text = format!("  +{secs:>4} s  {}", esc(line));
+            out.push(Line::styled(fit(&text, width).into_owned(), app.theme.dim));
+        }
+    }
+    out.push(Line::raw(""));
     for (i, label) in app.upstreams.iter().enumerate() {
         let (m, style) = mark(app, d, i);
         let mut spans = vec![
@@ -119,18 +167,74 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         }
         spans.push(Span::raw(format!("  {}", answer(d, i))));
         out.push(Line::from(spans));
-        // An upstream whose lookup failed lacks every record the primary
-        // has: its outcome and error say all there is.
-        let failed = d.report_of(i).is_some_and(|r| r.outcome == Outcome::Error);
-        let changes = d
-            .changes_of(i)
-            .unwrap_or_default()
-            .iter()
-            .filter(|c| !failed || matches!(c, Change::Outcome { .. } | Change::Error { .. }));
-        for c in changes {
-            // Display escapes the names in it.
-            out.push(Line::styled(format!("    {c}"), change_style(app, c)));
+        // An upstream that gave no answer (or whose primary gave none) is
+        // unknown: its error says all there is, no record is "removed".
+        if let Some((_, error)) = d
+            .others
+            .get(i.wrapping_sub(1))
+            .and_then(|s| s.unknown.as_ref())
+        {
+            // This upstream, or else the primary, is the one that failed.
+            let who = if d.report_of(i).is_some_and(|r| r.outcome == Outcome::Error) {
+                label
+            } else {
+                &app.upstreams[0]
+            };
+            out.push(Line::styled(
+                format!(
+                    "    ? {} gave no answer ({}): unknown, not compared",
+                    esc(who),
+                    esc(error)
+                ),
+                app.theme.error,
+            ));
+            continue;
         }
+        let (Some(primary), Some(other)) = (d.report_of(0), d.report_of(i)) else {
+            continue;
+        };
+        for c in d.changes_of(i).unwrap_or_default() {
+            // Display escapes the names in it; the note says when each
+            // resolver's cached answer behind it expires.
+            let text = match expiry(c, primary, other) {
+                Some((ta, tb)) => {
+                    let at: Vec<String> = [(&app.upstreams[0], ta), (label, tb)]
+                        .into_iter()
+                        .filter_map(|(who, t)| {
+                            t.map(|t| format!("at {} in {}", esc(who), human_secs(t)))
+                        })
+                        .collect();
+                    format!("    {c}  (expires {})", at.join(", "))
+                }
+                None => format!("    {c}"),
+            };
+            out.push(Line::styled(
+                fit(&text, width).into_owned(),
+                change_style(app, c),
+            ));
+        }
+    }
+    if let Some(check) = &d.authorities {
+        out.push(Line::raw(""));
+        for s in &check.servers {
+            let style = if s.status == AuthorityStatus::Answer {
+                Style::new()
+            } else {
+                app.theme.error
+            };
+            let name = s.name();
+            let room = width.saturating_sub(name.chars().count() + 4);
+            out.push(Line::from(vec![
+                Span::styled("◆ ", style),
+                Span::styled(name, app.theme.key),
+                Span::styled(format!("  {}", fit(&s.summary(), room)), style),
+            ]));
+        }
+    }
+    let grid = sources::grid(app, d, width);
+    if !grid.is_empty() {
+        out.push(Line::raw(""));
+        out.extend(grid);
     }
     out
 }
@@ -145,8 +249,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         height: area.height.saturating_sub(2),
         ..area
     };
-    let text = lines(app);
-    let (popup, scroll, scrolls) = crate::tui::layout::popup(area, 80, text.len(), scroll);
+    // Wide terminals give the side-by-side grid its columns.
+    let width = usize::from(area.width.saturating_sub(4).min(110).saturating_sub(2));
+    let text = lines_at(app, width);
+    let (popup, scroll, scrolls) = crate::tui::layout::popup(area, 110, text.len(), scroll);
     app.popup_max_scroll
         .set(crate::tui::layout::popup_max_scroll(text.len(), popup));
     let hint = if scrolls {
@@ -158,14 +264,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .selected_domain()
         .map(|d| esc(&d.name).into_owned())
         .unwrap_or_default();
+    let what = match app.selected_domain() {
+        Some(d) if d.authorities.is_some() || d.authority_pending.is_some() => {
+            "Resolvers and authorities"
+        }
+        _ => "Resolvers",
+    };
     let block = Block::new()
         .borders(Borders::ALL)
         .border_type(BorderType::Double)
         .border_style(app.theme.border_focused)
-        .title(Line::styled(
-            format!(" Resolvers · {name} "),
-            app.theme.title,
-        ))
+        .title(Line::styled(format!(" {what} · {name} "), app.theme.title))
         .title_bottom(Line::styled(hint, app.theme.dim));
     frame.render_widget(Clear, popup);
     frame.render_widget(Paragraph::new(text).block(block).scroll((scroll, 0)), popup);

@@ -23,6 +23,7 @@ pub fn agreement_mark(a: Agreement, wide: bool, app: &App) -> Span<'static> {
         Agreement::Pending { .. } => Span::styled(spinner(app.spinner), app.theme.pending),
         Agreement::Agree => Span::styled("=", app.theme.ok),
         Agreement::Differ(_) => Span::styled("≠", app.theme.warning),
+        Agreement::Unknown(_) => Span::styled("?", app.theme.error),
     }
 }
 
@@ -108,8 +109,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     }
     if comparing {
         header.push(if wide_cmp { "cmp" } else { "" });
+        // "? timeout": an upstream that gave no answer, with its error.
+        let unknown_w = app
+            .domains
+            .iter()
+            .filter(|d| matches!(d.agreement(), Agreement::Unknown(_)))
+            .filter_map(|d| d.unknown_error())
+            .map(|e| e.chars().count().min(12) + 2)
+            .max()
+            .unwrap_or(0);
         let w = if wide_cmp {
-            cmp_width(app.upstreams.len())
+            cmp_width(app.upstreams.len()).max(u16::try_from(unknown_w).unwrap_or(14))
         } else {
             1
         };
@@ -136,8 +146,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         } else {
             format!(" ⇣{}", outage_count(&d.outages))
         };
-        let room = name_w.saturating_sub(outages.chars().count());
+        // A marked domain (m) shows ◆ before its name, colour or not.
+        let mark = if d.marked { "◆ " } else { "" };
+        let room = name_w.saturating_sub(outages.chars().count() + mark.chars().count());
         let mut name = vec![Span::raw(fit(&esc(&d.name), room).into_owned())];
+        if d.marked {
+            name.insert(0, Span::styled(mark, app.theme.key));
+        }
         if !outages.is_empty() {
             name.push(Span::styled(outages, app.theme.warning));
         }
@@ -153,7 +168,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             cells.push(Line::from(hosts));
         }
         if comparing {
-            cells.push(Line::from(agreement_mark(d.agreement(), wide_cmp, app)));
+            let a = d.agreement();
+            match (a, d.unknown_error()) {
+                (Agreement::Unknown(_), Some(e)) if wide_cmp => cells.push(Line::from(
+                    Span::styled(format!("? {}", fit(&esc(e), 12)), app.theme.error),
+                )),
+                _ => cells.push(Line::from(agreement_mark(a, wide_cmp, app))),
+            }
         }
         if wide {
             cells.push(Line::from(esc(&prov).into_owned()));

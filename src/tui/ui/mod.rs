@@ -28,6 +28,9 @@ pub mod findings;
 pub mod help;
 pub mod hosts;
 pub mod picker;
+pub mod sidebyside;
+pub mod snapshot;
+pub mod sources;
 pub mod status;
 
 use std::borrow::Cow;
@@ -63,8 +66,12 @@ pub fn render(frame: &mut Frame, app: &App) {
         Mode::Picker { .. } => picker::render(frame, area, app),
         Mode::Compare { .. } => compare::render(frame, area, app),
         Mode::Finding { .. } => finding::render(frame, area, app),
-        Mode::Filter { .. } => {}
-        Mode::Normal | Mode::Input { .. } => {}
+        Mode::SideBySide { .. } => sidebyside::render(frame, area, app),
+        Mode::SnapshotPath { .. } | Mode::Overwrite { .. } => {
+            snapshot::render_prompt(frame, area, app)
+        }
+        Mode::SnapshotDiff { .. } => snapshot::render(frame, area, app),
+        Mode::Normal | Mode::Input { .. } | Mode::Filter { .. } => {}
     }
 }
 

@@ -53,6 +53,25 @@ pub fn summary(app: &App) -> Line<'static> {
         spans.push(Span::styled(" · ", t.dim));
         spans.push(Span::styled(format!("{differ} {verb}"), t.warning));
     }
+    if let Some(w) = &app.watching {
+        spans.push(Span::styled(" · ", t.dim));
+        let next = w
+            .next_in()
+            .map_or_else(|| "looking".to_string(), |s| format!("next in {s} s"));
+        spans.push(Span::styled(
+            format!("watching {} ({next})", super::esc(&w.domain)),
+            t.key,
+        ));
+    }
+    let unknown = app
+        .domains
+        .iter()
+        .filter(|d| matches!(d.agreement(), Agreement::Unknown(_)))
+        .count();
+    if unknown > 0 {
+        spans.push(Span::styled(" · ", t.dim));
+        spans.push(Span::styled(format!("{unknown} unknown"), t.error));
+    }
     // One pass over the list (it may hold 10,000 domains).
     let mut counts = [0usize; 4];
     for d in &app.domains {
