@@ -45,18 +45,16 @@ pub struct Cli {
     #[arg(long, value_name = "NAME")]
     pub list: Option<String>,
 
+    /// Open the domains of PATH, one per line ('#' starts a comment).
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+
     /// Start with nothing from the last session (the TUI remembers its
     /// domains, outages and profile when started without domains).
     #[arg(long)]
     pub fresh: bool,
     #[command(flatten)]
     pub authority: AuthorityArgs,
-
-    /// Open the domains listed in PATH too (one or more a line, `#`
-    /// comments), as `check --file` reads them. Not `-`: the TUI reads its
-    /// keys from the terminal.
-    #[arg(long, value_name = "PATH")]
-    pub file: Option<PathBuf>,
 
     /// Domains to open in the TUI (names, user@domain or mailto: addresses).
     pub domains: Vec<String>,

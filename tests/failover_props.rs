@@ -156,7 +156,9 @@ proptest! {
         if let Some(limit) = p.address_limit {
             prop_assert!(s.expected_failed_attempts < f64::from(limit) + 1e-9);
         }
-        prop_assert!(s.exact);
+        // Only Postfix's balanced list with an address under two hosts is
+        // sampled (tests/failover_reference.rs checks it within its bound).
+        prop_assert!(s.exact || p.balance_families);
     }
 
     #[test]
@@ -209,8 +211,12 @@ proptest! {
         let r = report(&l);
         let o = outages(&l, &r);
         let at = |n| simulate(&r, &o, &Profile::postfix().with_overrides(Some(n), None, None, None, None).unwrap());
-        prop_assert!(p_delivery(&at(limit + 1)) >= p_delivery(&at(limit)) - 1e-12);
-        prop_assert!(p_delivery(&simulate(&r, &o, &Profile::rfc())) >= p_delivery(&at(limit)) - 1e-12);
+        let (small, large) = (at(limit), at(limit + 1));
+        // Sampled estimates (balanced lists with shared addresses) are
+        // compared within their bounds.
+        let slack = small.error_bound + large.error_bound + 1e-12;
+        prop_assert!(p_delivery(&large) >= p_delivery(&small) - slack);
+        prop_assert!(p_delivery(&simulate(&r, &o, &Profile::rfc())) >= p_delivery(&small) - slack);
     }
 
     /// With the `rfc` profile mail is delivered exactly when some address is
@@ -254,7 +260,11 @@ proptest! {
         let o = outages(&l, &r);
         let limited = simulate(&r, &o, &p);
         if limited.outcome == SimOutcome::Delivered && limited.deferral_probability == 0.0 {
-            let free = simulate(&r, &o, &Profile::rfc());
+            // The same sender without its limit (Postfix still shuffles
+            // addresses, so it is not the rfc sender).
+            let unlimited = p.clone().with_overrides(Some(0), None, None, None, None).unwrap();
+            let free = simulate(&r, &o, &unlimited);
+            prop_assume!(limited.exact);
             prop_assert_eq!(&limited.receivers, &free.receivers);
             prop_assert!((limited.expected_failed_attempts - free.expected_failed_attempts).abs() < 1e-9);
         }

@@ -519,3 +519,163 @@ fn ten_thousand_hosts_with_a_huge_limit() {
     let f = v["expected_failed_attempts"].as_f64().unwrap();
     assert!((f - 1e-4).abs() < 1e-12, "{f}");
 }
+
+/// What-if addresses are tried in the order written: the dead IPv6 address
+/// written first costs one attempt (it used to be sorted after the IPv4).
+/// A name written twice keeps both records' addresses.
+#[test]
+fn what_if_order_is_as_written_and_names_union() {
+    let v = json(&run(&[
+        "simulate",
+        "example.test",
+        "--mx",
+        "10 a.v6.example=2001:db8::1/192.0.2.1",
+        "--down",
+        "2001:db8::1",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["expected_failed_attempts"], 1.0);
+    assert_eq!(v["hosts"][0]["addresses"][0]["ip"], "2001:db8::1");
+    let v = json(&run(&[
+        "simulate",
+        "example.test",
+        "--mx",
+        "10 a.example.test=192.0.2.1, 20 a.example.test=192.0.2.9, 30 b.example.test=192.0.2.2",
+        "--down",
+        "192.0.2.9",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(receivers(&v), [("a.example.test.".to_string(), 1.0)]);
+    let ips: Vec<&str> = v["hosts"][0]["addresses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["ip"].as_str().unwrap())
+        .collect();
+    assert_eq!(ips, ["192.0.2.1", "192.0.2.9"]);
+    let help = String::from_utf8(run(&["simulate", "--help"]).stdout).unwrap();
+    assert!(
+        help.contains("a name given twice has the addresses of both"),
+        "{help}"
+    );
+}
+
+/// The profiles and sender families on the command line, and the JSON
+/// additions that describe them.
+#[test]
+fn exim_profile_and_sender_family() {
+    // mx-a … of equal.example: the exim sender, IPv4 only.
+    let v = json(&run(&[
+        "simulate",
+        "--demo",
+        "equal.example",
+        "--profile",
+        "exim",
+        "--sender-family",
+        "ipv4",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["profile"], "exim");
+    assert_eq!(v["settings"]["sender_family"], "ipv4");
+    assert_eq!(v["settings"]["address_order"], "ipv6_first");
+    assert_eq!(v["settings"]["address_limit"], 5);
+    assert_eq!(v["settings"]["address_limit_hard"], 50);
+    assert_eq!(v["settings"]["connect_timeout_s"], 300.0);
+    assert_eq!(v["retry"], Value::Null);
+    let out = run(&[
+        "simulate",
+        "--demo",
+        "equal.example",
+        "--profile",
+        "exim",
+        "--min-backoff",
+        "60",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("retry rules"));
+    let v = json(&run(&[
+        "simulate",
+        "--demo",
+        "equal.example",
+        "--profile",
+        "postfix",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["settings"]["address_order"], "shuffled_per_preference");
+    assert_eq!(v["settings"]["balance_families"], true);
+    assert_eq!(v["settings"]["sender_family"], "dual");
+    let text = String::from_utf8(
+        run(&[
+            "simulate",
+            "--demo",
+            "equal.example",
+            "--sender-family",
+            "ipv6",
+        ])
+        .stdout,
+    )
+    .unwrap();
+    assert!(text.contains("IPv6-only sender"), "{text}");
+}
+
+/// A proposed exchange that does not resolve is unreachable: the outcome
+/// and the exit code follow from the others (bounced alone, delivered with
+/// a live backup), and a note names it.
+#[test]
+fn unresolved_proposed_exchange_is_named() {
+    let out = run(&[
+        "simulate",
+        "--demo",
+        "healthy.example",
+        "--mx",
+        "10 nothere.healthy.example, 20 mx1.healthy.example",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    assert!(
+        v["notes"].as_array().unwrap().iter().any(|n| n
+            .as_str()
+            .unwrap()
+            .contains("nothere.healthy.example. did not resolve (nxdomain)")),
+        "{v}"
+    );
+    let out = run(&[
+        "simulate",
+        "--demo",
+        "healthy.example",
+        "--mx",
+        "10 nothere.healthy.example",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("bounced") && text.contains("did not resolve"),
+        "{text}"
+    );
+}
+
+/// The example walk quotes each rule once, however many steps it governs.
+#[test]
+fn walk_quotes_each_rule_once() {
+    let out = run(&[
+        "simulate",
+        "example.test",
+        "--mx",
+        "10 a.example.test=192.0.2.1/192.0.2.2/192.0.2.3",
+        "--down",
+        "192.0.2.1",
+        "--down",
+        "192.0.2.2",
+        "--seed",
+        "1",
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.matches("in this list in order").count(), 1, "{text}");
+    assert!(text.contains("2 failed connection attempts"), "{text}");
+}

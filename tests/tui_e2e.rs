@@ -235,7 +235,7 @@ fn a_file_of_domains_opens_in_the_tui_and_stdin_is_refused() {
     let list = t.path("domains.txt");
     std::fs::write(
         &list,
-        "# clients\nhealthy.example, equal.example\nbad..name\nshared.example # backup shared\n",
+        "# clients\nhealthy.example\nequal.example\nshared.example # backup shared\n",
     )
     .unwrap();
     t.run("--demo --file -");
@@ -250,10 +250,6 @@ fn a_file_of_domains_opens_in_the_tui_and_stdin_is_refused() {
     assert!(
         !s.contains("workspace.example."),
         "only the file's domains: {s}"
-    );
-    assert!(
-        s.contains("1 item of the file not used: line 3: \"bad..name\""),
-        "{s}"
     );
     t.keys(&["q"]);
     t.assert_terminal_sane();

@@ -29,7 +29,7 @@ use crate::mx::{MxReport, Outcome, Severity};
 use crate::text::{self, Style};
 
 /// One input item: a parsed domain, or a line that could not be used.
-enum Item {
+pub(super) enum Item {
     Domain(String),
     Invalid(String),
 }
@@ -229,7 +229,7 @@ async fn lookup_all(
 }
 
 /// Lines of `path` (`-`: standard input) as a lazy stream of items.
-async fn read_lines(path: &Path) -> anyhow::Result<BoxStream<'static, Item>> {
+pub(super) async fn read_lines(path: &Path) -> anyhow::Result<BoxStream<'static, Item>> {
     let reader: Box<dyn tokio::io::AsyncRead + Unpin + Send> = if path == Path::new("-") {
         Box::new(tokio::io::stdin())
     } else {

@@ -33,6 +33,9 @@ pub async fn run(args: &SimulateArgs, settings: &Settings) -> anyhow::Result<i32
         outages.add_arg(&report, value).map_err(shown)?;
     }
     let mut sim = simulate(&report, &outages, &profile);
+    if proposal.is_some() {
+        note_unresolved(&report, &mut sim);
+    }
     if let Some(seed) = args.seed {
         sim.walk = Some(walk(&report, &outages, &profile, seed));
     }
@@ -45,6 +48,26 @@ pub async fn run(args: &SimulateArgs, settings: &Settings) -> anyhow::Result<i32
     }
     out.flush()?;
     Ok(exit_code(&report, &sim))
+}
+
+/// A proposed exchange that does not resolve is unreachable: the outcome
+/// (and the exit code) follow from the other exchanges, and a note says
+/// which name to fix.
+fn note_unresolved(report: &MxReport, sim: &mut Simulation) {
+    let mut named = std::collections::HashSet::new();
+    for h in report
+        .mx
+        .iter()
+        .filter(|h| !h.is_null() && h.addresses.is_empty())
+    {
+        if named.insert(h.exchange.as_str()) {
+            sim.notes.push(format!(
+                "the proposed exchange {} did not resolve ({}): it can receive no mail; correct the name or give its addresses inline (NAME=ADDR)",
+                h.exchange,
+                h.address_status.as_str()
+            ));
+        }
+    }
 }
 
 /// An error of the simulator (which keeps names as data) as shown on a

@@ -1,49 +1,29 @@
 //! `mxlens` with no subcommand: the terminal UI on the given domains.
 
 use std::io::{self, IsTerminal};
-use std::path::Path;
 use std::time::Instant;
 
 use crate::cli::Cli;
 use crate::clipboard::Clipboard;
+use crate::config::session;
 use crate::config::settings::Settings;
 use crate::dns::authority;
 use crate::dns::lookup::mx_report;
 use crate::dns::upstream::connect;
+use crate::mx::escape::visible;
+use crate::mx::failover::Profile;
 use crate::mx::input::parse_list;
+use crate::tui::keyspec::Keymap;
+use crate::tui::state::{DomainEntry, Status};
 use crate::tui::theme::Theme;
 use crate::tui::{App, run_app};
 
-/// The domains a `--file` lists, in order; items that are not domains go
-/// to `skipped` ("line 4: …"), to be said once the screen is up.
-fn read_file(path: &Path, skipped: &mut Vec<String>) -> anyhow::Result<Vec<String>> {
-    if path == Path::new("-") {
-        anyhow::bail!(
-            "--file - is not possible here: the interactive UI reads its keys from the terminal; give a file (--file domains.txt), or use \"mxlens check --file -\" for a pipe"
-        );
-    }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| anyhow::anyhow!("cannot read \"{}\": {e}", path.display()))?;
-    let mut domains = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let content = line.split('#').next().unwrap_or("");
-        for item in parse_list(content) {
-            match item {
-                Ok(name) => domains.push(name),
-                Err((_, e)) => skipped.push(format!("line {}: {e}", n + 1)),
-            }
-        }
-    }
-    if domains.is_empty() && skipped.is_empty() {
-        anyhow::bail!("\"{}\" lists no domain", path.display());
-    }
-    Ok(domains)
-}
-
-/// The TUI entry point: `mxlens [--demo] [--resolver ADDR]... [DOMAIN]...`.
+/// The TUI entry point: `mxlens [--demo] [--resolver ADDR]... [--list NAME] [DOMAIN]...`.
 ///
 /// Bad domains are reported before the terminal is touched. With `--demo`
-/// and no domain, every demo domain is shown.
+/// and no domain, every demo domain is shown. With nothing named at all
+/// (no domain, `--list` or `--demo`) the last session is opened again,
+/// unless `--fresh`; every session but a `--demo` one is remembered at quit.
 pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
     let started = Instant::now();
     let warnings = super::single_labels(&cli.domains)?;
@@ -61,16 +41,15 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
         None => Vec::new(),
     };
     named.extend(cli.domains.iter().cloned());
+    let mut domains = match &cli.file {
+        Some(path) => read_domain_file(path).await?,
+        None => Vec::new(),
+    };
+    let demo_all = settings.demo && domains.is_empty();
     // An argument may list several domains ("a.example,b.example"); every
     // bad one is named before the terminal is touched.
-    let mut domains = Vec::new();
     let mut bad = Vec::new();
-    let mut skipped = Vec::new();
-    if let Some(path) = &cli.file {
-        domains = read_file(path, &mut skipped)?;
-    }
-    let demo_list = settings.demo && cli.file.is_none();
-    for d in &super::domains_or_demo(&named, demo_list) {
+    for d in &super::domains_or_demo(&named, demo_all) {
         for item in parse_list(d) {
             match item {
                 Ok(name) => domains.push(name),
@@ -84,6 +63,18 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
             bad.join("; ")
         );
     }
+    // A demo session means nothing to another resolver: not remembered.
+    let session_path = if settings.demo {
+        None
+    } else {
+        crate::config::state_path()
+    };
+    let nothing_named =
+        cli.domains.is_empty() && cli.list.is_none() && cli.file.is_none() && !settings.demo;
+    let remembered = match &session_path {
+        Some(path) if nothing_named && !cli.fresh => session::load(path),
+        _ => Ok(None),
+    };
     let (upstreams, demo) = connect(&settings.upstream_spec()).await?;
     let Some(primary) = upstreams.first() else {
         anyhow::bail!("no upstream to query");
@@ -108,18 +99,26 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
     let source = cli.authority.source(true).on_demo(demo.as_ref());
     let auth_up = primary.clone();
     app.tmux = std::env::var_os("TMUX").is_some_and(|v| !v.is_empty());
+    app.keymap = Keymap::with_overrides(&settings.key_table());
+    app.profile = settings.profile.clone();
+    match remembered {
+        Ok(Some(loaded)) => restore(&mut app, loaded, settings),
+        Ok(None) => {}
+        // The message holds a path: escaped before it reaches the terminal.
+        Err(e) => {
+            app.status = Some(Status {
+                text: visible(&e).into_owned(),
+                error: true,
+            })
+        }
+    }
     if !warnings.is_empty() {
         app.notice(warnings.join("; "));
-    }
-    if let Some(first) = skipped.first() {
-        let n = skipped.len();
-        let s = if n == 1 { "" } else { "s" };
-        app.notice(format!("{n} item{s} of the file not used: {first}"));
     }
     let clipboard = Clipboard::new(cli.clipboard);
     // The app asks only for upstreams it was given: indexes into this list.
     let upstreams = std::sync::Arc::new(upstreams);
-    let result = run_app(
+    let app = run_app(
         app,
         started,
         clipboard,
@@ -132,7 +131,88 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
             async move { authority::check(&up, &domain, &source, up.options()).await }
         },
     )
-    .await;
+    .await?;
     drop(demo);
-    result
+    // The terminal is restored by now: a warning here is readable.
+    if let Some(path) = session_path
+        && let Err(e) = session::save(&path, &snapshot(&app))
+    {
+        let shown = format!("{}: {e}", path.display());
+        eprintln!(
+            "mxlens: could not remember this session in {}",
+            visible(&shown)
+        );
+    }
+    Ok(())
+}
+
+/// The domains of a `--file`, read as `check --file` reads them (bounded
+/// memory per line); a bad line stops the UI before it starts, naming the
+/// file and the line.
+async fn read_domain_file(path: &std::path::Path) -> anyhow::Result<Vec<String>> {
+    use futures_util::StreamExt;
+
+    use super::check::{Item, read_lines};
+    if path == std::path::Path::new("-") {
+        anyhow::bail!(
+            "the interactive UI reads keys from standard input, so --file - is not possible here; give a file, or use \"mxlens check --file -\""
+        );
+    }
+    let mut items = read_lines(path).await?;
+    let mut out = Vec::new();
+    while let Some(item) = items.next().await {
+        match item {
+            Item::Domain(d) => out.push(d),
+            Item::Invalid(msg) => anyhow::bail!("{}", visible(&msg)),
+        }
+    }
+    Ok(out)
+}
+
+/// Opens a remembered session: its domains (nothing else was named), their
+/// outages, the selected domain and the profile.
+fn restore(app: &mut App, loaded: session::Loaded, settings: &Settings) {
+    let s = loaded.session;
+    let n = app.upstreams.len();
+    app.domains = s
+        .domains
+        .into_iter()
+        .map(|d| {
+            let mut entry = DomainEntry::new(d.name, n);
+            entry.outages.hosts = d.down_hosts;
+            entry.outages.addresses = d.down_addresses;
+            entry
+        })
+        .collect();
+    let len = app.domains.len();
+    app.view = (0..len).collect();
+    app.domain_cursor.set(s.selected, len, 1);
+    // The configured profile keeps its overrides; the other one is built in.
+    if s.profile != settings.profile.name
+        && let Some(p) = Profile::by_name(&s.profile)
+    {
+        app.profile = p;
+    }
+    let mut text = format!(
+        "reopened the last session: {len} domain{} (mxlens --fresh starts empty)",
+        if len == 1 { "" } else { "s" }
+    );
+    if loaded.dropped > 0 {
+        text.push_str(&format!("; {} unusable entries left out", loaded.dropped));
+    }
+    app.status = Some(Status { text, error: false });
+}
+
+/// What the session file keeps of `app`.
+fn snapshot(app: &App) -> session::Session {
+    let domains = app
+        .domains
+        .iter()
+        .map(|d| session::SessionDomain {
+            name: d.name.clone(),
+            down_hosts: d.outages.hosts.clone(),
+            down_addresses: d.outages.addresses.clone(),
+        })
+        .collect();
+    session::Session::new(&app.profile.name, app.domain_cursor.selected, domains)
 }

@@ -37,6 +37,7 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
+use crate::mx::escape::visible;
 use crate::text::ColorChoice;
 use crate::tui::keymap::{Action, Key};
 use crate::tui::theme::ThemeName;
@@ -157,7 +158,7 @@ impl Config {
             format!(
                 "no domain list \"{}\" in {place}; known lists: {}",
                 name.escape_debug(),
-                known.join(", ")
+                visible(&known.join(", "))
             )
         })
     }
@@ -168,10 +169,11 @@ pub fn parse(text: &str, path: &Path) -> Result<FileConfig, ConfigError> {
     raw::parse(text).map_err(|e| {
         let (line, column) = line_column(text, e.offset);
         ConfigError::Invalid {
-            path: path.display().to_string(),
+            // Keys and values quoted from the file reach a terminal: escaped.
+            path: visible(&path.display().to_string()).into_owned(),
             line,
             column,
-            message: e.message,
+            message: visible(&e.message).into_owned(),
         }
     })
 }

@@ -10,7 +10,7 @@ use super::{At, FileConfig, SenderConfig};
 use crate::mx::failover::Profile;
 use crate::mx::input::parse_domain;
 use crate::text::ColorChoice;
-use crate::tui::keymap::{BINDINGS, Key};
+use crate::tui::keymap::{Action, BINDINGS, Key};
 use crate::tui::keyspec::{action_by_name, action_name, key_name, parse_key, same_press};
 use crate::tui::theme::ThemeName;
 
@@ -226,7 +226,7 @@ fn key_overrides(keys: KeyEntries, lines: &Lines) -> Result<Vec<At<Binding>>, Ra
     entries.sort_by_key(|(name, _)| name.span().start);
     let mut out = Vec::new();
     // (key, action, span of the file entry that bound it or None for a default)
-    let mut taken: Vec<(Key, crate::tui::keymap::Action, Option<Range<usize>>)> = Vec::new();
+    let mut taken: Vec<(Key, Action, Option<Range<usize>>)> = Vec::new();
     for (name, list) in &entries {
         let Some(action) = action_by_name(name.get_ref()) else {
             let all: Vec<&str> = crate::tui::keyspec::ACTIONS
@@ -315,7 +315,7 @@ fn key_overrides(keys: KeyEntries, lines: &Lines) -> Result<Vec<At<Binding>>, Ra
     Ok(out)
 }
 
-fn default_keys(action: crate::tui::keymap::Action) -> Vec<Key> {
+fn default_keys(action: Action) -> Vec<Key> {
     BINDINGS
         .iter()
         .filter(|b| b.action == action)

@@ -348,7 +348,8 @@ impl Settings {
             None => "none (no home directory)".to_string(),
         };
         let _ = writeln!(out, "# mxlens: the configuration in effect");
-        let _ = writeln!(out, "# file: {}", file.replace(['\n', '\r'], " "));
+        // A comment may hold no control character: the path is escaped.
+        let _ = writeln!(out, "# file: {}", crate::mx::escape::visible(&file));
         let src = |s: &Source| match s {
             Source::Default => "default".to_string(),
             Source::File(line) => format!("config line {line}"),

@@ -167,6 +167,16 @@ fn values_of_the_wrong_kind_or_range_are_errors() {
 }
 
 #[test]
+fn control_characters_from_the_file_are_escaped_in_errors() {
+    let (_, _, message) = invalid("\"evil\\u001b[2J\" = 1\n");
+    assert!(!message.contains('\u{1b}'), "{message:?}");
+    assert!(message.contains("evil"), "{message}");
+    let c = config("[lists]\n\"x\\u001b[31m\" = [\"a.test\"]\n");
+    let e = c.list("nope").unwrap_err();
+    assert!(!e.contains('\u{1b}'), "{e:?}");
+}
+
+#[test]
 fn an_unknown_action_is_named_with_its_line() {
     let (line, column, message) = invalid("[keys]\nadd = \"n\"\nfly = \"f\"\n");
     assert_eq!((line, column), (3, 1));

@@ -58,21 +58,16 @@ impl ColorChoice {
     }
 }
 
-/// ANSI styling for text output: on only when stdout is a terminal and
-/// `NO_COLOR` is unset (<https://no-color.org>).
+/// ANSI styling for text output, on or off as [`ColorChoice`] decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Style {
     pub color: bool,
 }
 
 impl Style {
-    /// Colour when standard output is a terminal and `NO_COLOR` is unset or empty.
+    /// Colour as `--color auto` decides it for standard output.
     pub fn for_stdout() -> Self {
-        use std::io::IsTerminal;
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Self {
-            color: std::io::stdout().is_terminal() && !no_color,
-        }
+        Self::for_stdout_with(ColorChoice::Auto)
     }
 
     /// Colour on standard output as `choice` says.

@@ -7,6 +7,7 @@ use std::fmt::Write;
 use super::{Style, pad};
 use crate::mx::escape::visible;
 use crate::mx::failover::RetryTimeline;
+use crate::mx::failover::profile::SenderFamily;
 use crate::mx::failover::{HostState, SimOutcome, Simulation, TierState};
 use crate::mx::failover::{StepResult, Walk};
 
@@ -50,6 +51,38 @@ fn bar(share: f64) -> String {
     format!("{}{}", "█".repeat(filled), "·".repeat(BAR - filled))
 }
 
+/// A probability for people: `50.0 %`, `0.37 %`, `about 1 in 4,200`,
+/// `less than 1 in a billion`, never `3.08e-33`.
+pub fn chance(p: f64) -> String {
+    if p <= 0.0 {
+        return "none".to_string();
+    }
+    if p >= 0.001 {
+        let pct = p * 100.0;
+        return if pct >= 1.0 || pct == pct.round() {
+            format!("{pct:.1} %")
+        } else {
+            format!("{pct:.2} %")
+        };
+    }
+    if p < 1e-9 {
+        return "less than 1 in a billion".to_string();
+    }
+    // Two significant digits of 1/p, with thousands separators.
+    let n = 1.0 / p;
+    let magnitude = 10f64.powi(n.log10().floor() as i32 - 1);
+    let rounded = ((n / magnitude).round() * magnitude) as u64;
+    let digits = rounded.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("about 1 in {grouped}")
+}
+
 fn number(x: f64) -> String {
     let s = format!("{x:.2}");
     s.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -64,10 +97,14 @@ pub fn outcome_sentence(s: &Simulation) -> String {
                 many => format!("{} hosts, shared as shown", many.len()),
             };
             let cost = if s.expected_failed_attempts > 0.0 {
-                let n = number(s.expected_failed_attempts);
-                let plural = if n == "1" { "" } else { "s" };
                 format!(
-                    ", after {n} failed connection attempt{plural} on average ({} lost on dead addresses)",
+                    ", after {} failed connection {} on average ({} lost on dead addresses)",
+                    number(s.expected_failed_attempts),
+                    if number(s.expected_failed_attempts) == "1" {
+                        "attempt"
+                    } else {
+                        "attempts"
+                    },
                     duration(s.expected_delay_s)
                 )
             } else {
@@ -111,7 +148,15 @@ pub fn render(s: &Simulation, st: Style) -> String {
         out,
         "{}  {outcome}  {}",
         st.bold(&visible(&s.domain)),
-        st.dim(&format!("(profile {}; {down})", s.profile))
+        st.dim(&format!(
+            "(profile {}{}; {down})",
+            s.profile,
+            match s.settings.sender_family {
+                SenderFamily::Dual => "",
+                SenderFamily::Ipv4 => ", IPv4-only sender",
+                SenderFamily::Ipv6 => ", IPv6-only sender",
+            }
+        ))
     );
     let _ = writeln!(out, "  {}", outcome_sentence(s));
     let _ = writeln!(
@@ -188,9 +233,9 @@ pub fn render(s: &Simulation, st: Style) -> String {
         if s.outcome == SimOutcome::Delivered && s.deferral_probability > 0.0 {
             let _ = writeln!(
                 out,
-                "  deferred tries  {:.1} % of delivery attempts; bounce chance after every retry {:.2e}",
-                s.deferral_probability * 100.0,
-                s.bounce_probability
+                "  deferred tries  {} of delivery attempts; bounce chance after every retry {}",
+                chance(s.deferral_probability),
+                chance(s.bounce_probability)
             );
         }
     }
@@ -254,10 +299,14 @@ fn render_timeline(out: &mut String, t: &RetryTimeline, st: Style) {
 fn render_walk(out: &mut String, w: &Walk, st: Style) {
     let _ = writeln!(out);
     let _ = writeln!(out, "  example walk (seed {})", w.seed);
+    // Each rule is quoted the first time it governs a step, not again.
+    let mut quoted: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for t in &w.tiers {
         let order: Vec<String> = t.order.iter().map(|n| visible(n).into_owned()).collect();
         let _ = writeln!(out, "    tier {}: order {}", t.preference, order.join(", "));
-        let _ = writeln!(out, "      {}", st.dim(t.rule));
+        if quoted.insert(t.rule) {
+            let _ = writeln!(out, "      {}", st.dim(t.rule));
+        }
     }
     for (i, step) in w.steps.iter().enumerate() {
         let what = match step.result {
@@ -278,13 +327,19 @@ fn render_walk(out: &mut String, w: &Walk, st: Style) {
             addr,
             st.dim(&format!("t+{}", duration(step.elapsed_s)))
         );
-        let _ = writeln!(out, "        {}", st.dim(step.rule));
+        if quoted.insert(step.rule) {
+            let _ = writeln!(out, "        {}", st.dim(step.rule));
+        }
     }
     let end = match (&w.outcome, &w.receiver) {
         (SimOutcome::Delivered, Some(r)) => format!("delivered to {}", visible(r)),
         (o, _) => o.as_str().to_string(),
     };
-    let _ = writeln!(out, "    => {end}  {}", st.dim(&visible(&w.rule)));
+    if quoted.contains(w.rule.as_str()) {
+        let _ = writeln!(out, "    => {end}");
+    } else {
+        let _ = writeln!(out, "    => {end}  {}", st.dim(&visible(&w.rule)));
+    }
 }
 
 #[cfg(test)]
@@ -301,6 +356,18 @@ mod tests {
         assert_eq!(duration(4000.0), "1 h 6 min 40 s");
         assert_eq!(duration(432_000.0), "5 d");
         assert_eq!(duration(433_200.0), "5 d 0 h 20 min");
+    }
+
+    #[test]
+    fn chances_read_naturally() {
+        assert_eq!(chance(0.5), "50.0 %");
+        assert_eq!(chance(1.0 / 6.0), "16.7 %");
+        assert_eq!(chance(0.0037), "0.37 %");
+        assert_eq!(chance(0.01), "1.0 %");
+        assert_eq!(chance(1.0 / 4_237.0), "about 1 in 4,200");
+        assert_eq!(chance(2e-7), "about 1 in 5,000,000");
+        assert_eq!(chance(3.08e-33), "less than 1 in a billion");
+        assert_eq!(chance(0.0), "none");
     }
 
     #[test]

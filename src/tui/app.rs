@@ -8,7 +8,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Rect;
 
-use super::keymap::{self, Action};
+use super::keymap::Action;
 use super::nav::scroll_popup;
 use super::state::{App, Cmd, Focus, Mode, Msg, SimInputs, Status, Undo, outage_count};
 use crate::export::ExportFormat;
@@ -145,7 +145,7 @@ impl App {
             Mode::Input { .. } => self.input_key(k),
             Mode::Help { scroll } => {
                 let max = self.popup_max_scroll.get();
-                match keymap::action_for(&k) {
+                match self.keymap.action_for(&k) {
                     Some(Action::Help | Action::Back) => self.mode = Mode::Normal,
                     Some(Action::Quit) => return vec![Cmd::Quit],
                     Some(a) if scroll_popup(scroll, a, max) => {}
@@ -156,7 +156,7 @@ impl App {
             }
             Mode::Finding { scroll } => {
                 let max = self.popup_max_scroll.get();
-                match keymap::action_for(&k) {
+                match self.keymap.action_for(&k) {
                     Some(Action::Enter | Action::Back) => self.mode = Mode::Normal,
                     Some(Action::Quit) => return vec![Cmd::Quit],
                     Some(Action::CopyFinding) => {
@@ -171,7 +171,7 @@ impl App {
             }
             Mode::Picker { selected } => {
                 let n = ExportFormat::all().len();
-                match keymap::action_for(&k) {
+                match self.keymap.action_for(&k) {
                     Some(Action::Down) => *selected = (*selected + 1) % n,
                     Some(Action::Up) => *selected = (*selected + n - 1) % n,
                     Some(Action::Top) => *selected = 0,
@@ -195,7 +195,7 @@ impl App {
             Mode::SideBySide { .. } => self.side_by_side_key(&k),
             Mode::SnapshotPath { .. } | Mode::Overwrite { .. } => self.snapshot_key(&k),
             Mode::SnapshotDiff { .. } => self.snapshot_diff_key(&k),
-            Mode::Normal => match keymap::action_for(&k) {
+            Mode::Normal => match self.keymap.action_for(&k) {
                 Some(action) => {
                     self.dirty = true;
                     self.action(action)
@@ -436,8 +436,9 @@ impl App {
             entry.outages.toggle_address(ip);
             (ip.to_string(), entry.outages.addresses.contains(&ip))
         } else {
+            let mark = self.keymap.first_key(Action::ToggleDown);
             self.say(
-                "Space marks a host or an address: focus MX hosts or Addresses first",
+                format!("{mark} marks a host or an address: focus MX hosts or Addresses first"),
                 true,
             );
             return;

@@ -7,9 +7,9 @@
 //! `pgdn`, `home`, `end`, `enter`, `esc`, `tab`, `backtab`, `space`,
 //! `backspace`, `delete`, `insert`, `f1`…`f12`).
 
-use crossterm::event::{KeyCode, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::keymap::{Action, Key};
+use super::keymap::{Action, BINDINGS, Binding, Key};
 
 /// Every action, in the order of the help overlay.
 pub const ACTIONS: [Action; 32] = [
@@ -214,6 +214,122 @@ pub fn same_press(a: &Key, b: &Key) -> bool {
     a.code == b.code && norm(a) == norm(b)
 }
 
+/// The key table in effect: the defaults with the configuration's
+/// overrides. Dispatch, help and hints all read it, so they agree.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    bindings: Vec<Binding>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        Self {
+            bindings: BINDINGS.to_vec(),
+        }
+    }
+}
+
+impl Keymap {
+    /// The defaults, with each overridden action's keys replaced (and its
+    /// label written from the new keys). The configuration checked the
+    /// overrides: no key is bound twice. Built once per run: the new keys
+    /// and labels live as long as the process.
+    pub fn with_overrides(overrides: &[(Action, Vec<Key>)]) -> Self {
+        let mut map = Self::default();
+        for b in &mut map.bindings {
+            let Some((_, keys)) = overrides.iter().find(|(a, _)| *a == b.action) else {
+                continue;
+            };
+            if keys.is_empty() || keys.as_slice() == b.keys {
+                continue;
+            }
+            let label: Vec<String> = keys.iter().map(display_key).collect();
+            b.keys = Box::leak(keys.clone().into_boxed_slice());
+            b.label = Box::leak(label.join("/").into_boxed_str());
+        }
+        map
+    }
+
+    /// Every binding, in help order.
+    pub fn bindings(&self) -> &[Binding] {
+        &self.bindings
+    }
+
+    /// The binding of `action`.
+    pub fn binding(&self, action: Action) -> Option<&Binding> {
+        self.bindings.iter().find(|b| b.action == action)
+    }
+
+    /// How `action`'s keys are written in help and hints (`q/^C`).
+    pub fn label(&self, action: Action) -> &'static str {
+        self.binding(action).map_or("", |b| b.label)
+    }
+
+    /// The first key of `action`, for messages that name one (`↑`, `a`).
+    pub fn first_key(&self, action: Action) -> String {
+        self.binding(action)
+            .and_then(|b| b.keys.first())
+            .map_or_else(String::new, display_key)
+    }
+
+    /// The action bound to a key press, if any (as
+    /// [`super::keymap::action_for`], over this table).
+    pub fn action_for(&self, ev: &KeyEvent) -> Option<Action> {
+        if ev.kind == KeyEventKind::Release {
+            return None;
+        }
+        let pressed = Key {
+            code: ev.code,
+            mods: ev.modifiers,
+        };
+        self.bindings
+            .iter()
+            .find(|b| b.keys.iter().any(|k| same_press(k, &pressed)))
+            .map(|b| b.action)
+    }
+}
+
+/// How help and hints show a key: `↑`, `PgDn`, `Space`, `^Q`, `M-x`, `F5`.
+pub fn display_key(key: &Key) -> String {
+    let base = match key.code {
+        KeyCode::Up => "↑".to_string(),
+        KeyCode::Down => "↓".to_string(),
+        KeyCode::Left => "←".to_string(),
+        KeyCode::Right => "→".to_string(),
+        KeyCode::PageUp => "PgUp".to_string(),
+        KeyCode::PageDown => "PgDn".to_string(),
+        KeyCode::Home => "Home".to_string(),
+        KeyCode::End => "End".to_string(),
+        KeyCode::Enter => "Enter".to_string(),
+        KeyCode::Esc => "Esc".to_string(),
+        KeyCode::Tab => "Tab".to_string(),
+        KeyCode::BackTab => "S-Tab".to_string(),
+        KeyCode::Backspace => "Bksp".to_string(),
+        KeyCode::Delete => "Del".to_string(),
+        KeyCode::Insert => "Ins".to_string(),
+        KeyCode::F(n) => format!("F{n}"),
+        KeyCode::Char(' ') => "Space".to_string(),
+        KeyCode::Char(c) if key.mods.contains(KeyModifiers::CONTROL) => {
+            c.to_ascii_uppercase().to_string()
+        }
+        KeyCode::Char(c) => c.to_string(),
+        _ => "?".to_string(),
+    };
+    let mut out = String::new();
+    if key.mods.contains(KeyModifiers::CONTROL) {
+        out.push('^');
+    }
+    if key.mods.contains(KeyModifiers::ALT) {
+        out.push_str("M-");
+    }
+    let shift_implied = matches!(key.code, KeyCode::Char(_) | KeyCode::BackTab);
+    if key.mods.contains(KeyModifiers::SHIFT) && !shift_implied {
+        out.push_str("S-");
+    }
+    out.push_str(&base);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,6 +345,60 @@ mod tests {
         }
         assert_eq!(action_by_name("page_down"), Some(Action::PageDown));
         assert_eq!(action_by_name("fly"), None);
+    }
+
+    #[test]
+    fn the_default_keymap_dispatches_like_the_static_table() {
+        let map = Keymap::default();
+        for b in BINDINGS {
+            for k in b.keys {
+                let ev = KeyEvent::new(k.code, k.mods);
+                assert_eq!(map.action_for(&ev), crate::tui::keymap::action_for(&ev));
+                assert_eq!(map.action_for(&ev), Some(b.action));
+            }
+        }
+        let shifted = KeyEvent::new(KeyCode::Char('R'), KeyModifiers::SHIFT);
+        assert_eq!(map.action_for(&shifted), Some(Action::RequeryAll));
+    }
+
+    #[test]
+    fn overrides_replace_keys_and_labels() {
+        let map = Keymap::with_overrides(&[
+            (Action::Add, vec![parse_key("n").unwrap()]),
+            (
+                Action::Quit,
+                vec![parse_key("q").unwrap(), parse_key("ctrl-q").unwrap()],
+            ),
+        ]);
+        let press = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        assert_eq!(map.action_for(&press('n')), Some(Action::Add));
+        assert_eq!(map.action_for(&press('a')), None);
+        let ctrl_q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL);
+        assert_eq!(map.action_for(&ctrl_q), Some(Action::Quit));
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(map.action_for(&ctrl_c), None);
+        assert_eq!(map.binding(Action::Add).unwrap().label, "n");
+        assert_eq!(map.binding(Action::Quit).unwrap().label, "q/^Q");
+        // The others keep their hand-written labels.
+        assert_eq!(map.binding(Action::Up).unwrap().label, "↑/k");
+    }
+
+    #[test]
+    fn messages_that_name_keys_follow_the_overrides() {
+        let map = Keymap::with_overrides(&[
+            (Action::Compare, vec![parse_key("~").unwrap()]),
+            (Action::Back, vec![parse_key("ctrl-g").unwrap()]),
+        ]);
+        let text = crate::tui::lookups::copy_in_compare(&map);
+        assert!(
+            text.starts_with("close the compare view first (~ or ^G)"),
+            "{text}"
+        );
+        assert_eq!(map.first_key(Action::ToggleDown), "Space");
+        assert_eq!(
+            crate::tui::lookups::copy_in_compare(&Keymap::default()),
+            "close the compare view first (= or Esc): y, Y and c copy what the panes select"
+        );
     }
 
     #[test]

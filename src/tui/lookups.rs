@@ -7,9 +7,10 @@
 //! (a caching resolver counts them down), as `mxlens check` compares them.
 //! Part of [`App`]'s transition function, split out of app.rs by concern.
 
+use super::keyspec::Keymap;
 use crossterm::event::KeyEvent;
 
-use super::keymap::{self, Action};
+use super::keymap::Action;
 use super::nav::scroll_popup;
 use super::state::{App, Cmd, Mode, Side};
 use crate::mx::MxReport;
@@ -17,8 +18,16 @@ use crate::mx::authority::AuthorityCheck;
 use crate::mx::diff::{Comparison, compare};
 
 /// The status when a copy key is pressed in the compare view.
-pub const COPY_IN_COMPARE: &str =
-    "close the compare view first (= or Esc): y, Y and c copy what the panes select";
+pub fn copy_in_compare(keys: &Keymap) -> String {
+    format!(
+        "close the compare view first ({} or {}): {}, {} and {} copy what the panes select",
+        keys.label(Action::Compare),
+        keys.label(Action::Back),
+        keys.label(Action::Copy),
+        keys.label(Action::CopyAs),
+        keys.label(Action::CopyFinding)
+    )
+}
 
 impl Side {
     /// Recomputes [`Side::changes`] against the primary's report.
@@ -97,7 +106,11 @@ impl App {
     /// compare view, on its authoritative servers).
     pub(super) fn requery(&mut self) -> Vec<Cmd> {
         if self.domains.is_empty() {
-            self.say("no domain to look up: press a to add one", true);
+            let add = self.keymap.first_key(Action::Add);
+            self.say(
+                format!("no domain to look up: press {add} to add one"),
+                true,
+            );
             return Vec::new();
         }
         let Some(i) = self.selected_index() else {
@@ -166,7 +179,11 @@ impl App {
                 true,
             );
         } else if self.selected_domain().is_none() {
-            self.say("no domain to compare: press a to add one", true);
+            let add = self.keymap.first_key(Action::Add);
+            self.say(
+                format!("no domain to compare: press {add} to add one"),
+                true,
+            );
         } else {
             self.open_popup(Mode::Compare { scroll: 0 });
             if let Some(i) = self.selected_index() {
@@ -182,7 +199,7 @@ impl App {
         let Mode::Compare { scroll } = &mut self.mode else {
             return Vec::new();
         };
-        let cmds = match keymap::action_for(k) {
+        let cmds = match self.keymap.action_for(k) {
             Some(Action::Compare | Action::Back) => {
                 self.mode = Mode::Normal;
                 Vec::new()
@@ -195,7 +212,7 @@ impl App {
             // the selection in the panes behind it: rather than copy
             // something out of sight, say how to reach it.
             Some(Action::Copy | Action::CopyAs | Action::CopyFinding) => {
-                self.say(COPY_IN_COMPARE, true);
+                self.say(copy_in_compare(&self.keymap), true);
                 Vec::new()
             }
             Some(Action::Quit) => return vec![Cmd::Quit],

@@ -4,7 +4,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::keymap::{self, Action};
+use super::keymap::Action;
 use super::state::{App, Cmd, Mode};
 use crate::mx::MxReport;
 use crate::mx::sidebyside::{SideBySide, align};
@@ -72,7 +72,7 @@ impl App {
         match k.code {
             KeyCode::Left | KeyCode::Char('h') => *column = column.saturating_sub(1),
             KeyCode::Right | KeyCode::Char('l') => *column = (*column + 1).min(n.saturating_sub(1)),
-            _ => match keymap::action_for(k) {
+            _ => match self.keymap.action_for(k) {
                 Some(Action::SideBySide | Action::Back) => self.mode = Mode::Normal,
                 Some(Action::Down) => *scroll = scroll.saturating_add(1),
                 Some(Action::Up) => *scroll = scroll.saturating_sub(1),

@@ -62,7 +62,8 @@ const BATCH: usize = 256;
 
 /// Runs `app` in the terminal until the user quits. `lookup(upstream,
 /// domain)` answers [`Cmd::Lookup`]; it runs as a tokio task per domain and
-/// upstream. Timings in the log are measured from `started`.
+/// upstream. Timings in the log are measured from `started`. Returns the
+/// app as the user left it (for the remembered session).
 ///
 /// `authorities(domain)` answers [`Cmd::Authorities`] (the compare view's
 /// authoritative check, when [`App::authorities`] is on).
@@ -72,7 +73,7 @@ pub async fn run_app<L, F, A, G>(
     mut clipboard: Clipboard,
     lookup: L,
     authorities: A,
-) -> anyhow::Result<()>
+) -> anyhow::Result<App>
 where
     L: Fn(usize, String) -> F + Send + Sync + 'static,
     F: Future<Output = MxReport> + Send + 'static,
@@ -182,7 +183,7 @@ where
             );
         }
     }
-    Ok(())
+    Ok(app)
 }
 
 fn to_msg(ev: Event) -> Option<Msg> {

@@ -5,7 +5,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::keymap::{self, Action};
+use super::keymap::Action;
 use super::state::{App, Cmd, DomainEntry, LoadedSnapshot, Mode, SaveFailure};
 use crate::mx::changes::{self, Change, Options};
 use crate::mx::escape::visible;
@@ -240,7 +240,7 @@ impl App {
         let Mode::SnapshotDiff { scroll } = &mut self.mode else {
             return Vec::new();
         };
-        let cmds = match keymap::action_for(k) {
+        let cmds = match self.keymap.action_for(k) {
             Some(Action::OpenSnapshot | Action::Back) => {
                 self.mode = Mode::Normal;
                 Vec::new()

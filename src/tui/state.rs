@@ -3,6 +3,7 @@
 //! panes read. The transition function is in [`super::app`]; drawing is in
 //! [`super::ui`].
 
+use super::keyspec::Keymap;
 use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::layout::Rect;
 
@@ -317,6 +318,9 @@ pub struct App {
     /// Spinner frame; advances on [`Msg::Tick`].
     pub spinner: usize,
     pub theme: Theme,
+    /// The keys in effect (the defaults with the configuration's overrides):
+    /// dispatch, help and hints read it.
+    pub keymap: Keymap,
     /// The terminal size, from [`Msg::Resize`].
     pub area: Rect,
     /// Something changed since the last draw.
@@ -381,6 +385,7 @@ impl App {
             status: None,
             spinner: 0,
             theme,
+            keymap: Keymap::default(),
             area: Rect::new(0, 0, 80, 24),
             dirty: true,
             last_format: ExportFormat::default(),

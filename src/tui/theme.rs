@@ -62,14 +62,12 @@ pub struct Theme {
 }
 
 impl Theme {
-    /// Colour unless `NO_COLOR` is set to a non-empty value.
+    /// The default palette, colour as `--color auto` decides it (`NO_COLOR`, `CLICOLOR_FORCE`).
     pub fn from_env() -> Self {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        if no_color {
-            Self::mono()
-        } else {
-            Self::color()
-        }
+        Self::named(
+            ThemeName::default(),
+            crate::text::ColorChoice::Auto.enabled(true),
+        )
     }
 
     /// The palette `name`, or [`Theme::mono`] when colour is off
@@ -179,5 +177,27 @@ mod tests {
             assert_eq!(s.bg, None);
         }
         assert!(t.selected.add_modifier.contains(Modifier::REVERSED));
+    }
+
+    #[test]
+    fn named_themes_and_colour_off() {
+        assert_eq!(Theme::named(ThemeName::Dark, true), Theme::color());
+        assert_eq!(Theme::named(ThemeName::Mono, true), Theme::mono());
+        // --color never or NO_COLOR: no palette keeps its colours.
+        for name in ThemeName::ALL {
+            assert_eq!(Theme::named(name, false), Theme::mono());
+        }
+        let light = Theme::named(ThemeName::Light, true);
+        assert!(light.color);
+        // No yellow or cyan text on a light background.
+        for s in [
+            light.warning,
+            light.pending,
+            light.key,
+            light.border_focused,
+        ] {
+            assert!(!matches!(s.fg, Some(Color::Yellow | Color::Cyan)), "{s:?}");
+        }
+        assert_eq!(ThemeName::by_name(" Light "), Some(ThemeName::Light));
     }
 }

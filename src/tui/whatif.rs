@@ -85,10 +85,16 @@ fn headline(sim: &Simulation, t: &Theme) -> (String, ratatui::style::Style) {
 /// The pane's text for one simulation, unwrapped, for a pane `width` cells
 /// wide inside; `implicit` when the domain has no MX and mail goes to its
 /// own address (the simulation's tier 0).
-pub fn lines(sim: &Simulation, t: &Theme, width: usize, implicit: bool) -> Vec<Line<'static>> {
+pub fn lines(
+    sim: &Simulation,
+    t: &Theme,
+    width: usize,
+    implicit: bool,
+    mark: &str,
+) -> Vec<Line<'static>> {
     let (badge, style) = headline(sim, t);
     let down = if sim.down.is_empty() {
-        "nothing down (Space marks a host)".to_string()
+        format!("nothing down ({mark} marks a host)")
     } else {
         format!(
             "down: {}",
@@ -228,7 +234,8 @@ pub fn text(app: &App, width: usize) -> Vec<Line<'static>> {
     let implicit = app
         .selected_report()
         .is_some_and(|r| r.outcome == Outcome::Implicit);
-    let text = wrap(&lines(sim, &app.theme, width, implicit), width);
+    let mark = app.keymap.first_key(super::keymap::Action::ToggleDown);
+    let text = wrap(&lines(sim, &app.theme, width, implicit, &mark), width);
     *app.whatif_text.borrow_mut() = Some((key, text.clone()));
     text
 }

@@ -184,8 +184,12 @@ fn sampled_list(list: &SenderList, v6: usize, v4: usize) -> Odds {
         let mut tried = 0usize;
         let mut done = false;
         'list: for (ti, entries) in tiers.iter_mut().enumerate() {
-            rng.shuffle(entries);
-            for &(hi, id, is_v4, down) in entries.iter() {
+            // Drawn lazily (Fisher–Yates one place at a time): an order costs
+            // what the sender walks.
+            for k in 0..entries.len() {
+                let j = k + rng.below(entries.len() - k);
+                entries.swap(k, j);
+                let (hi, id, is_v4, down) = entries[k];
                 if stamp[id] == round {
                     continue;
                 }

@@ -44,6 +44,12 @@ use super::order::Unit;
 use super::rng::SplitMix64;
 use super::tier::{Method, Prepared, TierOdds, prefix_sizes, prepare};
 
+/// A [`super::tier::Lead`] with its addresses as small ids.
+type LeadIds = (f64, Vec<usize>);
+/// One unit as sampling draws it: its addresses as (id, up) and the sizes
+/// of the blocks shuffled together.
+type UnitPlan = (Vec<(usize, bool)>, Vec<usize>);
+
 /// Shared-address tiers with at most this many down hosts are enumerated.
 pub const MAX_ENUMERATED_DOWN_HOSTS: usize = 20;
 /// Orders sampled for larger shared-address tiers.
@@ -210,7 +216,7 @@ fn subsets(p: &Prepared, n_hosts: usize, budget: Option<usize>) -> TierOdds {
         .iter()
         .map(|h| h.iter().map(|&ip| id(ip)).collect())
         .collect();
-    let leads: Vec<(usize, Vec<(f64, Vec<usize>)>)> =
+    let leads: Vec<(usize, Vec<LeadIds>)> =
         p.up.iter()
             .map(|(i, leads)| {
                 let leads = leads
@@ -285,7 +291,7 @@ fn sampled(units: &[Unit], seen: &HashSet<IpAddr>, budget: Option<usize>) -> Tie
     // Addresses as small ids; `stamp[id] == round` marks "tried this round".
     // Already tried addresses are left out of each unit's runs.
     let mut ids: HashMap<IpAddr, usize> = HashMap::new();
-    let plan: Vec<(Vec<(usize, bool)>, Vec<usize>)> = units
+    let plan: Vec<UnitPlan> = units
         .iter()
         .map(|u| {
             let mut addrs = Vec::new();

@@ -13,7 +13,7 @@ use std::net::IpAddr;
 use serde::Serialize;
 
 use super::limits::{Limits, limit_sentence};
-use super::order::units;
+use super::order::{Unit, units};
 use super::profile::{AddressOrder, Profile};
 use super::rng::SplitMix64;
 use super::route::{Route, SimOutcome, route};
@@ -96,26 +96,39 @@ pub struct Walker {
     list: SenderList,
     route: Route,
     profile: Profile,
+    limits: Limits,
+    /// Per tier, the units the sender shuffles.
+    units: Vec<Vec<Unit>>,
 }
 
 impl Walker {
     pub fn new(report: &MxReport, outages: &Outages, profile: &Profile) -> Self {
         let list = SenderList::build_for(report, outages, profile.sender_family);
         let route = route(report, &list);
+        let limits = Limits::of(&list, profile);
+        let units = list
+            .tiers
+            .iter()
+            .map(|t| units(&t.hosts, profile))
+            .collect();
         Self {
             list,
             route,
             profile: profile.clone(),
+            limits,
+            units,
         }
     }
 
     /// One delivery attempt drawn from `seed`.
     pub fn walk(&self, seed: u64) -> Walk {
-        walk_list(&self.list, &self.route, &self.profile, seed)
+        walk_list(self, seed)
     }
 }
 
-pub(crate) fn walk_list(list: &SenderList, route: &Route, profile: &Profile, seed: u64) -> Walk {
+fn walk_list(walker: &Walker, seed: u64) -> Walk {
+    let (list, route, profile, limits) =
+        (&walker.list, &walker.route, &walker.profile, walker.limits);
     let mut w = Walk {
         seed,
         tiers: Vec::new(),
@@ -139,7 +152,6 @@ pub(crate) fn walk_list(list: &SenderList, route: &Route, profile: &Profile, see
         Route::Connect => {}
     }
     let mut rng = SplitMix64::new(seed);
-    let limits = Limits::of(list, profile);
     let stop = |w: &mut Walk| {
         w.rule = format!(
             "{}; {}",
@@ -152,8 +164,8 @@ pub(crate) fn walk_list(list: &SenderList, route: &Route, profile: &Profile, see
     let mut kept = [0usize; 2];
     let mut stripped: HashSet<IpAddr> = HashSet::new();
     let mut last_preference: Option<u16> = None;
-    for tier in &list.tiers {
-        let mut units = units(&tier.hosts, profile);
+    for (tier, tier_units) in list.tiers.iter().zip(&walker.units) {
+        let mut units = tier_units.clone();
         rng.shuffle(&mut units);
         w.tiers.push(TierOrder {
             preference: tier.preference,

@@ -23,6 +23,7 @@ use crate::mx::Outcome;
 use crate::mx::authority::AuthorityStatus;
 use crate::mx::diff::{Change, expiry, human_secs};
 use crate::text::report::outcome_words;
+use crate::tui::keymap::Action;
 use crate::tui::state::{Agreement, App, DomainEntry, Mode};
 
 /// The first line: do they agree?
@@ -255,10 +256,21 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let (popup, scroll, scrolls) = crate::tui::layout::popup(area, 110, text.len(), scroll);
     app.popup_max_scroll
         .set(crate::tui::layout::popup_max_scroll(text.len(), popup));
+    let k = &app.keymap;
+    let closes = format!(
+        " {} or {} closes · ",
+        k.first_key(Action::Compare),
+        k.first_key(Action::Back)
+    );
+    let again = format!("{} looks up again ", k.first_key(Action::Requery));
     let hint = if scrolls {
-        " = or Esc closes · ↑/↓ scroll · r looks up again "
+        format!(
+            "{closes}{}/{} scroll · {again}",
+            k.first_key(Action::Up),
+            k.first_key(Action::Down)
+        )
     } else {
-        " = or Esc closes · r looks up again "
+        format!("{closes}{again}")
     };
     let name = app
         .selected_domain()

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use super::{block, column_widths, esc, fit, note, spinner, table};
 use crate::mx::{MxReport, Outcome};
 use crate::text::report::outcome_words;
+use crate::tui::keymap::Action;
 use crate::tui::layout::LIST_CHROME;
 use crate::tui::state::{Agreement, App, DomainEntry, Focus, Standing, outage_count};
 
@@ -62,7 +63,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     }
     let b = block(title, Focus::Domains, app, area);
     if app.domains.is_empty() {
-        note(frame, area, b, Line::from("no domains: press a to add one"));
+        note(
+            frame,
+            area,
+            b,
+            Line::from(format!(
+                "no domains: press {} to add one",
+                app.keymap.first_key(Action::Add)
+            )),
+        );
         return;
     }
     if app.view.is_empty() {

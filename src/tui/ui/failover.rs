@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{block, note};
+use crate::tui::keymap::Action;
 use crate::tui::state::{App, Focus};
 use crate::tui::whatif;
 
@@ -38,9 +39,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let mut b = b;
     if text.len() > view {
         let how = if app.focus == Focus::Failover {
-            ""
+            String::new()
         } else {
-            " Tab here to scroll ·"
+            format!(
+                " {} here to scroll ·",
+                app.keymap.first_key(Action::FocusNext)
+            )
         };
         let at = super::text_position(scroll, view, text.len());
         b = b.title_bottom(Line::styled(format!("{how}{at}"), app.theme.dim).right_aligned());

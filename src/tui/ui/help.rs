@@ -5,13 +5,13 @@ use ratatui::layout::{Constraint, Layout as RLayout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
-use crate::tui::keymap::{BINDINGS, Group};
+use crate::tui::keymap::{Action, Group};
 use crate::tui::state::{App, Mode};
 
 /// One group of bindings: a title, a line per binding, a blank line.
 fn group(app: &App, g: Group) -> Vec<Line<'static>> {
     let mut out = vec![Line::styled(g.title(), app.theme.header)];
-    for b in BINDINGS.iter().filter(|b| b.group == g) {
+    for b in app.keymap.bindings().iter().filter(|b| b.group == g) {
         out.push(Line::from(vec![
             Span::styled(format!("  {:<8}", b.label), app.theme.key),
             Span::raw(b.help),
@@ -90,10 +90,20 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         crate::tui::layout::popup(area, if two { 114 } else { 64 }, tall, scroll);
     app.popup_max_scroll
         .set(crate::tui::layout::popup_max_scroll(tall, popup));
+    let k = &app.keymap;
+    let closes = format!(
+        " {} or {} closes ",
+        k.first_key(Action::Help),
+        k.first_key(Action::Back)
+    );
     let hint = if scrolls {
-        " ? or Esc closes · ↑/↓ scroll "
+        format!(
+            "{closes}· {}/{} scroll ",
+            k.first_key(Action::Up),
+            k.first_key(Action::Down)
+        )
     } else {
-        " ? or Esc closes "
+        closes
     };
     let block = Block::new()
         .borders(Borders::ALL)

@@ -12,6 +12,8 @@ use super::{block, column_widths, esc, fit, note, spinner, table};
 use crate::mx::failover::{HostSim, HostState};
 use crate::mx::name::unicode_form;
 use crate::mx::{AddressStatus, MxHost, MxReport, Outcome};
+use crate::tui::keymap::Action;
+use crate::tui::keyspec::Keymap;
 use crate::tui::layout::LIST_CHROME;
 use crate::tui::state::{App, Focus};
 use crate::tui::theme::Theme;
@@ -78,11 +80,12 @@ fn share_cell(sim: Option<&HostSim>, t: &Theme) -> Span<'static> {
 }
 
 /// What the pane says when a report has no host rows.
-fn empty_line(r: &MxReport) -> Line<'static> {
+fn empty_line(r: &MxReport, keys: &Keymap) -> Line<'static> {
     match r.outcome {
         Outcome::Error => Line::from(format!(
-            "lookup failed ({}): press r to retry",
-            r.error_word()
+            "lookup failed ({}): press {} to retry",
+            r.error_word(),
+            keys.first_key(Action::Requery)
         )),
         Outcome::Nxdomain => Line::from("the domain does not exist"),
         _ => Line::from("no mail route: no MX and no address"),
@@ -113,7 +116,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         return;
     };
     if report.mx.is_empty() {
-        note(frame, area, b, empty_line(report));
+        note(frame, area, b, empty_line(report, &app.keymap));
         return;
     }
     let mut notes = Vec::new();

@@ -43,6 +43,7 @@ use ratatui::widgets::{
     Block, BorderType, Borders, Cell, HighlightSpacing, Paragraph, Row, Table, TableState, Wrap,
 };
 
+use super::keymap::Action;
 use super::layout::{LIST_CHROME, MIN_HEIGHT, MIN_WIDTH, layout};
 use super::state::{App, Cursor, Focus, Mode, Standing};
 use super::theme::Theme;
@@ -52,7 +53,7 @@ pub fn render(frame: &mut Frame, app: &App) {
     let area = frame.area();
     let l = layout(area, app);
     if l.too_small {
-        too_small(frame, area);
+        too_small(frame, area, app);
         return;
     }
     domains::render(frame, l.domains, app);
@@ -75,14 +76,17 @@ pub fn render(frame: &mut Frame, app: &App) {
     }
 }
 
-fn too_small(frame: &mut Frame, area: Rect) {
+fn too_small(frame: &mut Frame, area: Rect, app: &App) {
     let text = vec![
         Line::from("terminal too small"),
         Line::from(format!(
             "need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{}",
             area.width, area.height
         )),
-        Line::from("enlarge it, or press q to quit"),
+        Line::from(format!(
+            "enlarge it, or press {} to quit",
+            app.keymap.first_key(Action::Quit)
+        )),
     ];
     let top = area.height.saturating_sub(3) / 2;
     let inner = Rect {

@@ -7,6 +7,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
 use super::{MARKER, esc};
 use crate::export::{ExportFormat, Selection};
+use crate::tui::keymap::Action;
 use crate::tui::state::{App, Mode};
 
 /// What each format is for, a few words: with the marker and the name
@@ -76,7 +77,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             format!(" Copy {} as … ", what(app)),
             app.theme.title,
         ))
-        .title_bottom(Line::styled(" Enter copies · Esc cancels ", app.theme.dim));
+        .title_bottom(Line::styled(
+            format!(
+                " {} copies · {} cancels ",
+                app.keymap.first_key(Action::Enter),
+                app.keymap.first_key(Action::Back)
+            ),
+            app.theme.dim,
+        ));
     frame.render_widget(Clear, popup);
     frame.render_widget(Paragraph::new(lines).block(block), popup);
 }

@@ -8,7 +8,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::tui::keymap::{Action, BINDINGS, Binding};
+use crate::tui::keymap::{Action, Binding};
 use crate::tui::state::{Agreement, App, Mode, Standing};
 
 /// The first row: the last message, then upstream and counts (with
@@ -134,7 +134,9 @@ pub fn hints(app: &App, width: u16) -> Line<'static> {
     let useful = |b: &&Binding| b.action != Action::Compare || app.upstreams.len() > 1;
     let item =
         |b: &Binding| b.label.chars().count() + 1 + b.hint.map_or(0, |h| h.chars().count()) + 2;
-    let tail: Vec<&Binding> = BINDINGS
+    let tail: Vec<&Binding> = app
+        .keymap
+        .bindings()
         .iter()
         .filter(|b| b.hint.is_some() && always(b.action))
         .collect();
@@ -142,7 +144,9 @@ pub fn hints(app: &App, width: u16) -> Line<'static> {
         .saturating_sub(1)
         .saturating_sub(tail.iter().map(|b| item(b)).sum());
     let mut shown: Vec<&Binding> = Vec::new();
-    for b in BINDINGS
+    for b in app
+        .keymap
+        .bindings()
         .iter()
         .filter(|b| b.hint.is_some() && !always(b.action))
         .filter(useful)
