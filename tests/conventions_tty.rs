@@ -135,24 +135,24 @@ fn configured_keys_drive_the_tui_and_its_help() {
     };
     let config = t.path("config").join("mxlens/config.toml");
     std::fs::create_dir_all(config.parent().unwrap()).unwrap();
-    std::fs::write(&config, "[keys]\nquit = \"Q\"\nhelp = \"h\"\n").unwrap();
+    std::fs::write(&config, "[keys]\nquit = \"Q\"\nhelp = \"H\"\n").unwrap();
     t.run("--demo");
-    t.wait_for("the demo", |s| s.contains("Domains (13)"));
+    t.wait_for("the demo", |s| s.contains("Domains (14)"));
     // The hints show the new keys.
     let s = t.wait_for("hints", |s| s.contains("Q quit"));
-    assert!(s.contains("h help"), "{s}");
-    t.keys(&["h"]);
+    assert!(s.contains("H help"), "{s}");
+    t.keys(&["H"]);
     let s = t.wait_for("the help overlay", |s| s.contains("show / hide this help"));
-    assert!(row_of(&s, "show / hide this help").contains(" h "), "{s}");
-    t.keys(&["h"]);
+    assert!(row_of(&s, "show / hide this help").contains(" H "), "{s}");
+    t.keys(&["H"]);
     t.wait_for("help closed", |s| !s.contains("show / hide this help"));
     // q no longer quits: keys are handled in order, so the help that the
     // next key opens proves the app is still running after it.
-    t.keys(&["q", "h"]);
+    t.keys(&["q", "H"]);
     t.wait_for("help again, after q", |s| {
         s.contains("show / hide this help")
     });
-    t.keys(&["h"]);
+    t.keys(&["H"]);
     t.wait_for("help closed", |s| !s.contains("show / hide this help"));
     t.keys(&["Q"]);
     t.assert_terminal_sane();
@@ -192,7 +192,7 @@ fn the_theme_and_color_reach_the_tui() {
     let Some(t) = Tmux::start("theme", 120, 34, &[]) else {
         return;
     };
-    let ready = |s: &str| s.contains("Domains (13)") && !s.contains("pending");
+    let ready = |s: &str| s.contains("Domains (14)") && !s.contains("pending");
     // Dark (the default): warnings in yellow.
     t.run("--demo");
     t.wait_for("the demo", ready);
