@@ -70,6 +70,8 @@ impl Cli {
             resolvers: self.upstream.resolvers.clone(),
             timeout: self.upstream.timeout,
             color: self.color,
+            trust_anchor: self.upstream.trust_anchor.clone(),
+            ca_file: self.upstream.ca_file.clone(),
             ..Flags::default()
         };
         if let Some(Command::Simulate(s)) = &self.command {
@@ -211,6 +213,14 @@ pub struct UpstreamArgs {
     /// Seconds to wait for each try (one retry follows a timeout) [default: 2].
     #[arg(long, value_name = "SECS", value_parser = parse_timeout, global = true)]
     pub timeout: Option<f64>,
+
+    /// DNSSEC trust anchors (DS or DNSKEY records, zone-file form) used instead of the built-in root key.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub trust_anchor: Option<PathBuf>,
+
+    /// Extra root certificates (PEM) trusted for the MTA-STS policy fetch, besides the system's.
+    #[arg(long, value_name = "PEM", global = true)]
+    pub ca_file: Option<PathBuf>,
 }
 
 impl UpstreamArgs {
@@ -374,6 +384,12 @@ pub struct CheckArgs {
     #[arg(long, value_name = "PATH")]
     pub baseline: Option<PathBuf>,
 
+    /// Also look up transport security: reverse DNS of every address,
+    /// MTA-STS (with its HTTPS policy) and TLS-RPT. Off by default so a
+    /// bulk check keeps its query budget.
+    #[arg(long)]
+    pub security: bool,
+
     /// Check the domain list NAME from the configuration file ([lists]).
     #[arg(long, value_name = "NAME")]
     pub list: Option<String>,
@@ -417,6 +433,26 @@ impl ProfileName {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EnforceName {
+    /// Opportunistic TLS: nothing is refused.
+    None,
+    /// MTA-STS in mode enforce: exchanges outside the policy are refused.
+    MtaSts,
+    /// DANE: exchanges without usable secure TLSA are refused.
+    Dane,
+}
+
+impl From<EnforceName> for crate::mx::enforce::Enforce {
+    fn from(e: EnforceName) -> Self {
+        match e {
+            EnforceName::None => Self::None,
+            EnforceName::MtaSts => Self::MtaSts,
+            EnforceName::Dane => Self::Dane,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
     /// The domain whose mail is delivered.
@@ -425,6 +461,16 @@ pub struct SimulateArgs {
     /// An exchange name or an IP address that is down (repeatable).
     #[arg(long, value_name = "HOST|IP")]
     pub down: Vec<String>,
+
+    /// A sender that enforces a transport-security policy: the exchanges it
+    /// must refuse count as down (runs the security lookups).
+    #[arg(long, value_enum, default_value_t = EnforceName::None)]
+    pub enforce: EnforceName,
+
+    /// The domain's authoritative DNS is down: add how long senders deliver
+    /// from their caches, from the report's TTLs (text output).
+    #[arg(long)]
+    pub dns_down: bool,
 
     /// Sender behaviour to model [default: the configuration's, else rfc].
     #[arg(long, value_enum)]

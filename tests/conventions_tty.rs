@@ -137,7 +137,8 @@ fn configured_keys_drive_the_tui_and_its_help() {
     std::fs::create_dir_all(config.parent().unwrap()).unwrap();
     std::fs::write(&config, "[keys]\nquit = \"Q\"\nhelp = \"H\"\n").unwrap();
     t.run("--demo");
-    t.wait_for("the demo", |s| s.contains("Domains (14)"));
+    let all = format!("Domains ({})", mxlens::dns::demo::DEMO_DOMAINS.len());
+    t.wait_for("the demo", |s| s.contains(&all));
     // The hints show the new keys.
     let s = t.wait_for("hints", |s| s.contains("Q quit"));
     assert!(s.contains("H help"), "{s}");
@@ -192,7 +193,8 @@ fn the_theme_and_color_reach_the_tui() {
     let Some(t) = Tmux::start("theme", 120, 34, &[]) else {
         return;
     };
-    let ready = |s: &str| s.contains("Domains (14)") && !s.contains("pending");
+    let all = format!("Domains ({})", mxlens::dns::demo::DEMO_DOMAINS.len());
+    let ready = |s: &str| s.contains(&all) && !s.contains("pending");
     // Dark (the default): warnings in yellow.
     t.run("--demo");
     t.wait_for("the demo", ready);

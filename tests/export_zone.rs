@@ -116,7 +116,7 @@ fn hickory_reads_back_the_same_records() {
                 let sel = Selection::Address(&report, i, j);
                 let text = render(&sel, ExportFormat::Zone).text;
                 let mut only = host.clone();
-                only.addresses = vec![host.addresses[j]];
+                only.addresses = vec![host.addresses[j].clone()];
                 let mut want = expected(&report, std::slice::from_ref(&only));
                 want.retain(|r| r.2 != "MX");
                 assert_eq!(parse_with_hickory(&text), want, "{name} address:\n{text}");

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
+use std::sync::Arc;
 
 use futures_util::FutureExt;
 use futures_util::stream::{self, BoxStream, StreamExt};
@@ -19,6 +20,7 @@ use crate::cli::CheckArgs;
 use crate::config::settings::Settings;
 use crate::dns::authority::{self, AuthoritySource};
 use crate::dns::lookup;
+use crate::dns::security::{SecurityOptions, add_security};
 use crate::dns::upstream::{Upstream, connect};
 use crate::export::ExportFormat;
 use crate::mx::changes::Options;
@@ -91,13 +93,21 @@ pub async fn run(args: &CheckArgs, settings: &Settings) -> anyhow::Result<i32> {
     let format = args.format;
     let concurrency = args.concurrency as usize;
     let source = args.authority.source(false).on_demo(demo.as_ref());
+    let security = if args.security {
+        Some(Arc::new(super::security_options(settings)?))
+    } else {
+        None
+    };
     let mut results = items
         .map(|item| {
             let upstreams = upstreams.clone();
             let source = source.clone();
+            let security = security.clone();
             async move {
                 match item {
-                    Item::Domain(d) => Ok(lookup_all(&upstreams, &d, &source).await),
+                    Item::Domain(d) => {
+                        Ok(lookup_all(&upstreams, &d, &source, security.as_deref()).await)
+                    }
                     Item::Invalid(msg) => Err(msg),
                 }
             }
@@ -107,7 +117,7 @@ pub async fn run(args: &CheckArgs, settings: &Settings) -> anyhow::Result<i32> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut code = exit::OK;
-    let mut export = crate::export::ReportStream::new(format);
+    let mut export = crate::export::ReportStream::new(format).with_ptr_columns(args.security);
     loop {
         // Flush only when the next report is not ready yet: output streams
         // without a write per report in a bulk run.
@@ -208,14 +218,21 @@ pub fn exit_code(r: &MxReport) -> i32 {
 }
 
 /// The domain's report on every upstream; with authorities asked, their
-/// answers and findings join the primary's report.
+/// answers and findings join the primary's report; with `--security`, the
+/// transport-security lookups run for every report.
 async fn lookup_all(
     upstreams: &[Upstream],
     domain: &str,
     source: &AuthoritySource,
+    security: Option<&SecurityOptions>,
 ) -> Vec<MxReport> {
-    let reports =
-        futures_util::future::join_all(upstreams.iter().map(|u| lookup::mx_report(u, domain)));
+    let reports = futures_util::future::join_all(upstreams.iter().map(|u| async move {
+        let mut report = lookup::mx_report(u, domain).await;
+        if let Some(opts) = security {
+            add_security(u, &mut report, opts).await;
+        }
+        report
+    }));
     if source.is_off() {
         return reports.await;
     }

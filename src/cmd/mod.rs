@@ -34,6 +34,31 @@ pub mod exit {
     pub const USAGE_OR_LOOKUP: i32 = 2;
 }
 
+/// The security-lookup options the upstream flags ask for (`--ca-file`,
+/// `--trust-anchor`;
+/// `MXLENS_MTA_STS_PORT`, a lab setting, moves the policy fetch off port 443).
+pub fn security_options(
+    settings: &crate::config::settings::Settings,
+) -> anyhow::Result<crate::dns::security::SecurityOptions> {
+    let mut opts = crate::dns::security::SecurityOptions::new(settings.ca_file.as_deref())?;
+    if let Some(path) = &settings.trust_anchor {
+        opts.trust_anchor = Some(std::sync::Arc::new(
+            crate::dns::security::dnssec::read_anchor_file(path)?,
+        ));
+    }
+    if let Some(port) = std::env::var_os("MXLENS_MTA_STS_PORT") {
+        let text = port.to_string_lossy();
+        opts.https_port = text.parse().map_err(|_| {
+            anyhow::anyhow!("MXLENS_MTA_STS_PORT \"{text}\" is not a port number (1 to 65535)")
+        })?;
+        anyhow::ensure!(
+            opts.https_port != 0,
+            "MXLENS_MTA_STS_PORT is 0; give a port number from 1 to 65535"
+        );
+    }
+    Ok(opts)
+}
+
 /// What to make of the single-label arguments among `args` (`chekc`,
 /// `localhost`): a word within two edits of a subcommand is a typo, a usage
 /// error that names the subcommand; any other single label is looked up as

@@ -12,8 +12,10 @@ use super::exit;
 use crate::cli::SimulateArgs;
 use crate::config::settings::{Settings, Source};
 use crate::dns::lookup;
+use crate::dns::security::add_security;
 use crate::dns::upstream::connect;
 use crate::export::ExportFormat;
+use crate::mx::enforce::Enforce;
 use crate::mx::escape::visible;
 use crate::mx::failover::whatif::{ProposedMx, parse_mx_list, parse_zone_fragment};
 use crate::mx::failover::{Outages, SimOutcome, Simulation, simulate, walk};
@@ -27,10 +29,15 @@ pub async fn run(args: &SimulateArgs, settings: &Settings) -> anyhow::Result<i32
     // The profile with the configuration's and the flags' overrides.
     let profile = settings.profile.clone();
     let proposal = proposal(args, &domain)?;
-    let report = report(&domain, proposal.as_ref(), settings).await?;
+    let enforce: Enforce = args.enforce.into();
+    let report = report(&domain, proposal.as_ref(), settings, enforce).await?;
     let mut outages = Outages::default();
     for value in &args.down {
         outages.add_arg(&report, value).map_err(shown)?;
+    }
+    let (refused, note) = crate::mx::enforce::refused(&report, enforce);
+    for (exchange, _) in &refused {
+        outages.hosts.insert(exchange.clone());
     }
     let mut sim = simulate(&report, &outages, &profile);
     if proposal.is_some() {
@@ -42,12 +49,54 @@ pub async fn run(args: &SimulateArgs, settings: &Settings) -> anyhow::Result<i32
     let mut out = std::io::stdout().lock();
     match args.format {
         ExportFormat::Json => out.write_all(crate::export::json_line(&sim).as_bytes())?,
-        _ => out.write_all(
-            text::simulation::render(&sim, Style::for_stdout_with(settings.color.value)).as_bytes(),
-        )?,
+        _ => {
+            if enforce != Enforce::None {
+                out.write_all(enforce_text(enforce, &refused, note.as_deref()).as_bytes())?;
+            }
+            out.write_all(
+                text::simulation::render(&sim, Style::for_stdout_with(settings.color.value))
+                    .as_bytes(),
+            )?;
+            if args.dns_down {
+                out.write_all(dns_down_text(&report, profile.queue_lifetime_s).as_bytes())?;
+            }
+        }
     }
     out.flush()?;
     Ok(exit_code(&report, &sim))
+}
+
+/// The DNS-outage timeline below the simulation.
+fn dns_down_text(report: &MxReport, queue_lifetime_s: f64) -> String {
+    use crate::text::simulation::duration;
+    let Some(t) = crate::mx::dns_outage::timeline(report, queue_lifetime_s) else {
+        return "\nDNS down: no exchange has an address to cache; every delivery defers at once.\n"
+            .to_string();
+    };
+    format!(
+        "\nDNS down (the domain's authoritative servers unreachable):\n  senders with a fresh cache deliver for {} more (the shortest TTL on their path: MX, then the exchange's A/AAAA);\n  all senders defer after {} (the longest), until DNS returns;\n  mail bounces if DNS is down longer than {} (the queue lifetime).\n  Long TTLs buy time in a DNS outage and cost time in a migration: a changed record reaches every sender only {} after the change.\n",
+        duration(f64::from(t.cached_min_s)),
+        duration(f64::from(t.all_defer_after_s)),
+        duration(t.bounce_after_s),
+        duration(f64::from(t.all_defer_after_s)),
+    )
+}
+
+/// What the enforcing sender refuses, above the simulation.
+fn enforce_text(enforce: Enforce, refused: &[(String, String)], note: Option<&str>) -> String {
+    let mut out = format!("sender enforces {}: ", enforce.name());
+    match (refused, note) {
+        ([], Some(note)) => out.push_str(&format!("{}\n", visible(note))),
+        ([], None) => out.push_str("every exchange passes\n"),
+        _ => {
+            out.push_str("refuses (counted as down)\n");
+            for (exchange, why) in refused {
+                out.push_str(&format!("  {}: {}\n", visible(exchange), visible(why)));
+            }
+        }
+    }
+    out.push('\n');
+    out
 }
 
 /// A proposed exchange that does not resolve is unreachable: the outcome
@@ -112,6 +161,7 @@ async fn report(
     domain: &str,
     proposal: Option<&ProposedMx>,
     settings: &Settings,
+    enforce: Enforce,
 ) -> anyhow::Result<MxReport> {
     if let Some(p) = proposal.filter(|p| !p.needs_lookup()) {
         return Ok(p.offline_report(domain));
@@ -130,12 +180,17 @@ async fn report(
     let up = upstreams
         .first()
         .context("no upstream to query; give --resolver ADDR or --demo")?;
-    Ok(match proposal {
+    let mut report = match proposal {
         Some(p) => {
             let mut r = lookup::report_for_mx_set(up, domain, p.mx_set()).await;
             p.apply_inline(&mut r);
             r
         }
         None => lookup::mx_report(up, domain).await,
-    })
+    };
+    if enforce != Enforce::None {
+        let opts = super::security_options(settings)?;
+        add_security(up, &mut report, &opts).await;
+    }
+    Ok(report)
 }

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use super::{At, Config, PathOrigin};
@@ -38,6 +39,9 @@ pub struct Flags {
     pub min_backoff: Option<f64>,
     pub max_backoff: Option<f64>,
     pub queue_lifetime: Option<f64>,
+    /// `--trust-anchor` and `--ca-file` (the security lookups).
+    pub trust_anchor: Option<PathBuf>,
+    pub ca_file: Option<PathBuf>,
 }
 
 /// Where a setting's value comes from.
@@ -112,6 +116,10 @@ pub struct Settings {
     pub profile_sources: [Source; 6],
     /// The key table: every action with its keys, in help order.
     pub keys: Vec<Sourced<(Action, Vec<Key>)>>,
+    /// `--trust-anchor`: DNSSEC anchors instead of the built-in root key.
+    pub trust_anchor: Option<PathBuf>,
+    /// `--ca-file`: roots trusted for the MTA-STS fetch besides the system's.
+    pub ca_file: Option<PathBuf>,
 }
 
 /// The `[sender]` keys, in file order.
@@ -238,6 +246,8 @@ impl Settings {
                 life.source,
             ],
             keys,
+            trust_anchor: flags.trust_anchor.clone(),
+            ca_file: flags.ca_file.clone(),
             config,
         })
     }

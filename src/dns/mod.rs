@@ -5,6 +5,7 @@ pub mod authority;
 pub mod demo;
 pub mod lookup;
 pub mod resolve;
+pub mod security;
 pub mod tcp;
 pub mod udp;
 pub mod upstream;

@@ -152,6 +152,11 @@ impl Upstream {
         &self.options
     }
 
+    /// The servers' addresses, in the order they are tried.
+    pub fn server_addrs(&self) -> Vec<SocketAddr> {
+        self.servers.iter().map(|s| s.server()).collect()
+    }
+
     /// One round trip for `name`/`rtype`: the first usable response, after
     /// at most `attempts + 1` UDP tries (and TCP after a truncated one),
     /// all before `deadline`. The response is checked but not read.

@@ -17,6 +17,11 @@ use super::{Part, Scope};
 use crate::mx::escape::visible;
 use crate::mx::{Address, Family, MxHost};
 
+/// The columns added when reverse DNS was looked up (`check --security`):
+/// the PTR names (space-separated), the PTR query's status, and whether a
+/// name resolves back to the address (`true`/`false`).
+pub const PTR_HEADER: [&str; 3] = ["ptr", "ptr_status", "ptr_confirmed"];
+
 /// The header row's fields.
 pub const HEADER: [&str; 8] = [
     "domain",
@@ -44,8 +49,12 @@ fn cell(value: &str) -> String {
     }
 }
 
-fn push_row(out: &mut String, fields: [String; 8]) {
-    let cells: Vec<String> = fields.iter().map(|f| cell(f)).collect();
+fn push_row(out: &mut String, fields: [String; 8], ptr: Option<[String; 3]>) {
+    let cells: Vec<String> = fields
+        .iter()
+        .chain(ptr.iter().flatten())
+        .map(|f| cell(f))
+        .collect();
     out.push_str(&cells.join(","));
     out.push_str("\r\n");
 }
@@ -75,37 +84,76 @@ fn row(domain: &str, host: &MxHost, address: Option<&Address>) -> [String; 8] {
     ]
 }
 
-fn host_rows(out: &mut String, domain: &str, host: &MxHost) {
+/// The PTR cells of a row, when the stream has the PTR columns.
+fn ptr_cells(with_ptr: bool, address: Option<&Address>) -> Option<[String; 3]> {
+    if !with_ptr {
+        return None;
+    }
+    Some(match address.and_then(|a| a.ptr.as_ref()) {
+        Some(p) => [
+            p.names.join(" "),
+            p.status.as_str().to_string(),
+            p.confirmed.to_string(),
+        ],
+        None => Default::default(),
+    })
+}
+
+fn host_rows(out: &mut String, domain: &str, host: &MxHost, with_ptr: bool) {
     if host.addresses.is_empty() {
-        push_row(out, row(domain, host, None));
+        push_row(out, row(domain, host, None), ptr_cells(with_ptr, None));
     }
     for a in &host.addresses {
-        push_row(out, row(domain, host, Some(a)));
+        push_row(
+            out,
+            row(domain, host, Some(a)),
+            ptr_cells(with_ptr, Some(a)),
+        );
     }
 }
 
-/// The header, then the rows of every part.
+/// Whether any address in `parts` has reverse DNS: then the PTR columns are written.
+pub(super) fn has_ptr(parts: &[Part]) -> bool {
+    parts.iter().any(|p| {
+        p.report
+            .mx
+            .iter()
+            .any(|h| h.addresses.iter().any(|a| a.ptr.is_some()))
+    })
+}
+
+/// The header, then the rows of every part; the PTR columns when any
+/// address has reverse DNS.
 pub(super) fn render(parts: &[Part]) -> String {
-    let mut out = header();
-    out.push_str(&rows(parts));
+    let with_ptr = has_ptr(parts);
+    let mut out = header(with_ptr);
+    out.push_str(&rows(parts, with_ptr));
     out
 }
 
 /// The header row with its CRLF.
-pub(super) fn header() -> String {
+pub(super) fn header(with_ptr: bool) -> String {
     let mut out = HEADER.join(",");
+    if with_ptr {
+        out.push(',');
+        out.push_str(&PTR_HEADER.join(","));
+    }
     out.push_str("\r\n");
     out
 }
 
 /// The rows of every part, without the header.
-pub(super) fn rows(parts: &[Part]) -> String {
+pub(super) fn rows(parts: &[Part], with_ptr: bool) -> String {
     let mut out = String::new();
     for part in parts {
         let domain = &part.report.domain;
         match part.scope {
-            Scope::Address(host, a) => push_row(&mut out, row(domain, host, Some(a))),
-            Scope::Host(host) => host_rows(&mut out, domain, host),
+            Scope::Address(host, a) => push_row(
+                &mut out,
+                row(domain, host, Some(a)),
+                ptr_cells(with_ptr, Some(a)),
+            ),
+            Scope::Host(host) => host_rows(&mut out, domain, host, with_ptr),
             Scope::Report if part.report.mx.is_empty() => {
                 push_row(
                     &mut out,
@@ -119,11 +167,12 @@ pub(super) fn rows(parts: &[Part]) -> String {
                         String::new(),
                         String::new(),
                     ],
+                    ptr_cells(with_ptr, None),
                 );
             }
             Scope::Report => {
                 for host in &part.report.mx {
-                    host_rows(&mut out, domain, host);
+                    host_rows(&mut out, domain, host, with_ptr);
                 }
             }
         }

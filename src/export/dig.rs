@@ -10,7 +10,7 @@ use std::net::{IpAddr, SocketAddr};
 use super::zone::master_file_name;
 use super::{Part, Scope};
 use crate::mx::escape::visible;
-use crate::mx::{Family, MxHost, Outcome};
+use crate::mx::{Address, Family, MxHost, Outcome};
 
 /// Where the `serve-demo` subcommand listens by default.
 const DEMO_LISTEN: &str = "127.0.0.1:5353";
@@ -87,6 +87,19 @@ impl Commands {
         if !host.is_null() {
             self.query(&host.exchange, "A");
             self.query(&host.exchange, "AAAA");
+            for a in &host.addresses {
+                self.reverse(a);
+            }
+        }
+    }
+
+    /// `dig -x` for an address whose reverse DNS was looked up.
+    fn reverse(&mut self, a: &Address) {
+        if a.ptr.is_some() {
+            let line = format!("dig +noall +answer -x {}{}", a.ip, self.server);
+            if !self.lines.contains(&line) {
+                self.lines.push(line);
+            }
         }
     }
 }
@@ -103,13 +116,16 @@ pub(super) fn render(part: &Part) -> String {
         ));
     }
     match part.scope {
-        Scope::Address(host, a) => cmds.query(
-            &host.exchange,
-            match a.family {
-                Family::Ipv4 => "A",
-                Family::Ipv6 => "AAAA",
-            },
-        ),
+        Scope::Address(host, a) => {
+            cmds.query(
+                &host.exchange,
+                match a.family {
+                    Family::Ipv4 => "A",
+                    Family::Ipv6 => "AAAA",
+                },
+            );
+            cmds.reverse(a);
+        }
         Scope::Host(host) if report.outcome != Outcome::NullMx => cmds.addresses(host),
         Scope::Host(_) => cmds.query(&report.domain, "MX"),
         Scope::Report => {

@@ -37,13 +37,20 @@ fn exchange_cell(host: &MxHost) -> String {
     }
 }
 
+fn address_md(a: &Address) -> String {
+    match &a.ptr {
+        Some(p) => format!("{} ({})", a.ip, p.describe(md)),
+        None => a.ip.to_string(),
+    }
+}
+
 fn addresses_cell(host: &MxHost, only: Option<&Address>) -> String {
     if host.is_null() {
         return "none (null MX)".to_string();
     }
     let list: Vec<String> = match only {
-        Some(a) => vec![a.ip.to_string()],
-        None => host.addresses.iter().map(|a| a.ip.to_string()).collect(),
+        Some(a) => vec![address_md(a)],
+        None => host.addresses.iter().map(address_md).collect(),
     };
     if list.is_empty() {
         format!("none ({})", host.address_status.as_str())

@@ -248,7 +248,11 @@ fn summary(fmt: ExportFormat, scope: &Scope, text: &str) -> String {
 /// with a blank line. The same as feeding every report to one
 /// [`ReportStream`] and concatenating what it returns.
 pub fn render_many(reports: &[MxReport], fmt: ExportFormat) -> String {
-    let mut stream = ReportStream::new(fmt);
+    let with_ptr = reports.iter().any(|r| {
+        r.mx.iter()
+            .any(|h| h.addresses.iter().any(|a| a.ptr.is_some()))
+    });
+    let mut stream = ReportStream::new(fmt).with_ptr_columns(with_ptr);
     reports.iter().map(|r| stream.push(r)).collect()
 }
 
@@ -259,6 +263,9 @@ pub fn render_many(reports: &[MxReport], fmt: ExportFormat) -> String {
 pub struct ReportStream {
     fmt: ExportFormat,
     started: bool,
+    /// CSV: whether the PTR columns are written (fixed by the first push
+    /// unless set with [`ReportStream::with_ptr_columns`]).
+    ptr_columns: Option<bool>,
 }
 
 impl ReportStream {
@@ -266,7 +273,15 @@ impl ReportStream {
         ReportStream {
             fmt,
             started: false,
+            ptr_columns: None,
         }
+    }
+
+    /// CSV: write the PTR columns (`check --security`) or not, whatever the
+    /// first report holds, so every row of a stream has the header's columns.
+    pub fn with_ptr_columns(mut self, on: bool) -> Self {
+        self.ptr_columns = Some(on);
+        self
     }
 
     /// The text to write for `report`.
@@ -279,8 +294,14 @@ impl ReportStream {
         };
         match self.fmt {
             ExportFormat::Csv => {
-                let rows = csv::rows(std::slice::from_ref(&part));
-                if first { csv::header() + &rows } else { rows }
+                let parts = std::slice::from_ref(&part);
+                let with_ptr = *self.ptr_columns.get_or_insert_with(|| csv::has_ptr(parts));
+                let rows = csv::rows(parts, with_ptr);
+                if first {
+                    csv::header(with_ptr) + &rows
+                } else {
+                    rows
+                }
             }
             ExportFormat::Json => json::render_line(&part),
             fmt => {

@@ -7,7 +7,15 @@ use crate::mx::escape::visible;
 use crate::mx::{Address, MxHost, Outcome};
 
 fn address_text(a: &Address) -> String {
-    format!("{} (ttl {})", a.ip, a.ttl)
+    match &a.ptr {
+        Some(p) => format!(
+            "{} (ttl {}; {})",
+            a.ip,
+            a.ttl,
+            p.describe(|n| visible(n).into_owned())
+        ),
+        None => format!("{} (ttl {})", a.ip, a.ttl),
+    }
 }
 
 /// Columns of one host: preference, exchange, ttl, then one address per line.
@@ -89,6 +97,11 @@ pub(super) fn render(part: &Part) -> String {
                 r[3]
             );
             let _ = writeln!(out, "{}", line.trim_end());
+        }
+    }
+    if matches!(part.scope, Scope::Report) {
+        for (label, line) in crate::text::security::lines(report) {
+            let _ = writeln!(out, "{label}: {line}");
         }
     }
     if matches!(part.scope, Scope::Report) && !report.findings.is_empty() {

@@ -105,6 +105,10 @@ impl Lines {
             Family::Ipv6 => "AAAA",
         };
         self.record(owner, a.ttl, rtype, a.ip.to_string());
+        if let Some(p) = &a.ptr {
+            // PTR records live in the reverse zone: a note, not a record.
+            self.comment(format!("{} {}", a.ip, p.describe(comment_name)));
+        }
     }
 
     /// The addresses of a host, with comments for aliases and absences.

@@ -124,6 +124,7 @@ pub fn run(report: &MxReport) -> Vec<Finding> {
         }
     }
     let mut findings = out.findings;
+    findings.extend(crate::mx::security_checks::run(report));
     // Stable: most severe first, record order inside a severity.
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     findings

@@ -8,6 +8,9 @@ use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::mx::dnssec::{Dnssec, TlsaHost};
+use crate::mx::sts::{MtaSts, TlsRpt};
+
 /// Schema identifier written into every JSON report.
 pub const REPORT_SCHEMA: &str = "mxlens/report/v1";
 
@@ -28,6 +31,18 @@ pub struct MxReport {
     /// Sorted by (preference, exchange); duplicates kept.
     pub mx: Vec<MxHost>,
     pub findings: Vec<Finding>,
+    /// DNSSEC status of the MX RRset and the exchanges' address RRsets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dnssec: Option<Dnssec>,
+    /// DANE (RFC 7672): the TLSA RRset of every exchange.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tlsa: Option<Vec<TlsaHost>>,
+    /// MTA-STS (RFC 8461): looked up only by `check --security` and the TUI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mta_sts: Option<MtaSts>,
+    /// SMTP TLS Reporting (RFC 8460): looked up with `mta_sts`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_rpt: Option<TlsRpt>,
     /// What each authoritative server answered, when they were asked
     /// (`--authority`, `check --authorities`, the TUI's compare view).
     /// Absent from the JSON otherwise.
@@ -81,11 +96,25 @@ pub struct MxHost {
     pub addresses_as_written: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Address {
     pub ip: IpAddr,
     pub family: Family,
     pub ttl: u32,
+    /// Reverse DNS, looked up only by `check --security` and the TUI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ptr: Option<Ptr>,
+}
+
+/// What the reverse zone says about an address (forward-confirmed reverse DNS).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Ptr {
+    /// Outcome of the PTR query: `ok`, `nxdomain`, `nodata`, `timeout`, …
+    pub status: AddressStatus,
+    /// The PTR names, lower-case with the trailing dot, sorted.
+    pub names: Vec<String>,
+    /// Whether one of `names` resolves back to the address (A or AAAA).
+    pub confirmed: bool,
 }
 
 impl Address {
@@ -94,7 +123,12 @@ impl Address {
             IpAddr::V4(_) => Family::Ipv4,
             IpAddr::V6(_) => Family::Ipv6,
         };
-        Self { ip, family, ttl }
+        Self {
+            ip,
+            family,
+            ttl,
+            ptr: None,
+        }
     }
 }
 
@@ -162,7 +196,9 @@ impl LookupError {
 }
 
 /// Result of an exchange's address lookups.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum AddressStatus {
     #[default]
@@ -254,6 +290,32 @@ pub struct Finding {
     pub reference: String,
 }
 
+impl Ptr {
+    /// One phrase for text renderings, names passed through `esc`:
+    /// "ptr mx1.example.test. (confirmed)", "no ptr (nxdomain)",
+    /// "ptr lookup failed (timeout)".
+    pub fn describe(&self, esc: impl Fn(&str) -> String) -> String {
+        match self.status {
+            AddressStatus::Ok => {
+                let names: Vec<String> = self.names.iter().map(|n| esc(n)).collect();
+                format!(
+                    "ptr {} ({})",
+                    names.join(" "),
+                    if self.confirmed {
+                        "confirmed"
+                    } else {
+                        "does not resolve back"
+                    }
+                )
+            }
+            AddressStatus::Nxdomain | AddressStatus::Nodata => {
+                format!("no ptr ({})", self.status.as_str())
+            }
+            s => format!("ptr lookup failed ({})", s.as_str()),
+        }
+    }
+}
+
 impl MxReport {
     /// An empty report for `domain`; the lookup fills it in.
     pub fn new(domain: impl Into<String>, resolver: impl Into<String>) -> Self {
@@ -266,6 +328,10 @@ impl MxReport {
             elapsed_ms: 0.0,
             mx: Vec::new(),
             findings: Vec::new(),
+            dnssec: None,
+            tlsa: None,
+            mta_sts: None,
+            tls_rpt: None,
             authorities: None,
             domain_cname: Vec::new(),
             negative_ttl: None,

@@ -5,6 +5,7 @@ pub mod compare;
 pub mod diff;
 pub mod report;
 pub mod resolvers;
+pub mod security;
 pub mod simulation;
 
 /// When text output and the TUI use colour (`--color`).

@@ -114,22 +114,30 @@ pub fn render(r: &MxReport, st: Style) -> String {
                 );
             }
             for a in &h.addresses {
+                let family = match a.family {
+                    crate::mx::Family::Ipv4 => "ipv4",
+                    crate::mx::Family::Ipv6 => "ipv6",
+                };
+                let detail = match &a.ptr {
+                    Some(p) => format!("{family}  {}", p.describe(|n| visible(n).into_owned())),
+                    None => family.to_string(),
+                };
                 let _ = writeln!(
                     out,
                     "    {}  {}  {}  {}",
                     pad("", 5),
                     pad(&format!("  {}", a.ip), ex_w),
                     pad(&a.ttl.to_string(), 6),
-                    st.dim(match a.family {
-                        crate::mx::Family::Ipv4 => "ipv4",
-                        crate::mx::Family::Ipv6 => "ipv6",
-                    })
+                    st.dim(&detail)
                 );
             }
         }
     }
     if let Some(a) = &r.authorities {
         out.push_str(&super::authority::render(a, st));
+    }
+    for (label, line) in crate::text::security::lines(r) {
+        let _ = writeln!(out, "    {}  {}", st.dim(&pad(label, 8)), line);
     }
     if !r.findings.is_empty() {
         let code_w = r.findings.iter().map(|f| f.code.len()).max().unwrap_or(0);

@@ -13,6 +13,8 @@
 )]
 
 pub mod hostile;
+pub mod https;
+pub mod nsd;
 pub mod tmux;
 pub mod xvfb;
 

@@ -1,0 +1,70 @@
+//! The domain's authoritative DNS is unreachable: how long senders keep
+//! delivering from their caches, from the report's TTLs.
+//!
+//! A sender needs the MX RRset, then the receiving exchange's A/AAAA; its
+//! cache of that path lasts as long as the shortest TTL on it. A sender that
+//! cached the path just before the outage keeps delivering that long; once
+//! the longest path TTL has run out no sender has anything cached, every
+//! new delivery defers until DNS returns, and a message bounces when the
+//! outage outlasts the queue lifetime.
+
+use crate::mx::MxReport;
+
+/// The outage timeline, in seconds from the moment DNS goes down.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DnsOutage {
+    /// The shortest path TTL: every sender that had a fresh cache still
+    /// delivers at least this long.
+    pub cached_min_s: u32,
+    /// The longest path TTL: after it, no sender has a usable cache and
+    /// every delivery defers.
+    pub all_defer_after_s: u32,
+    /// The queue lifetime: an outage longer than this bounces the mail.
+    pub bounce_after_s: f64,
+}
+
+/// The timeline for `report`; `None` when no exchange has an address
+/// (nothing to cache, senders defer or bounce at once).
+pub fn timeline(report: &MxReport, queue_lifetime_s: f64) -> Option<DnsOutage> {
+    let paths: Vec<u32> = report
+        .mx
+        .iter()
+        .filter(|h| !h.is_null())
+        .filter_map(|h| {
+            let addr = h.addresses.iter().map(|a| a.ttl).min()?;
+            Some(h.ttl.min(addr))
+        })
+        .collect();
+    Some(DnsOutage {
+        cached_min_s: *paths.iter().min()?,
+        all_defer_after_s: *paths.iter().max()?,
+        bounce_after_s: queue_lifetime_s,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mx::{Address, MxHost, Outcome};
+
+    #[test]
+    fn shortest_ttl_on_each_path() {
+        let mut r = MxReport::new("d.test.", "test");
+        r.outcome = Outcome::Mx;
+        let mut a = MxHost::new(10, "a.d.test.", 3600);
+        a.addresses
+            .push(Address::new("192.0.2.1".parse().unwrap(), 300));
+        a.addresses
+            .push(Address::new("2001:db8::1".parse().unwrap(), 600));
+        let mut b = MxHost::new(20, "b.d.test.", 3600);
+        b.addresses
+            .push(Address::new("192.0.2.2".parse().unwrap(), 86400));
+        let c = MxHost::new(30, "c.d.test.", 3600); // no address: no path
+        r.mx = vec![a, b, c];
+        let t = timeline(&r, 432000.0).unwrap();
+        assert_eq!((t.cached_min_s, t.all_defer_after_s), (300, 3600));
+        assert_eq!(t.bounce_after_s, 432000.0);
+        r.mx.truncate(0);
+        assert!(timeline(&r, 1.0).is_none());
+    }
+}

@@ -1,0 +1,116 @@
+//! What a security-enforcing sender refuses: exchanges it will not deliver
+//! to, which the simulator then counts as down for that sender.
+
+use crate::mx::MxReport;
+use crate::mx::dnssec::TlsaLookup;
+use crate::mx::sts::{StsMode, StsStatus};
+
+/// Which transport-security policy the simulated sender enforces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Enforce {
+    /// An ordinary sender: opportunistic TLS, nothing refused.
+    #[default]
+    None,
+    /// MTA-STS (RFC 8461 §5): in mode enforce, exchanges outside the
+    /// policy's `mx` patterns are refused.
+    MtaSts,
+    /// DANE (RFC 7672): when the domain uses DANE, an exchange without a
+    /// usable secure TLSA RRset is refused, and one whose TLSA lookup
+    /// failed is deferred (RFC 7672 §2.2).
+    Dane,
+}
+
+impl Enforce {
+    pub fn name(self) -> &'static str {
+        match self {
+            Enforce::None => "none",
+            Enforce::MtaSts => "mta-sts",
+            Enforce::Dane => "dane",
+        }
+    }
+}
+
+/// The exchanges an enforcing sender refuses, each with the reason, in MX
+/// order; plus a note when the policy gives it nothing to enforce.
+pub fn refused(report: &MxReport, enforce: Enforce) -> (Vec<(String, String)>, Option<String>) {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut push = |ex: &str, why: String| {
+        if !out.iter().any(|(e, _)| e == ex) {
+            out.push((ex.to_string(), why));
+        }
+    };
+    let hosts = report.mx.iter().filter(|h| !h.is_null());
+    match enforce {
+        Enforce::None => (out, None),
+        Enforce::MtaSts => {
+            let Some(sts) = &report.mta_sts else {
+                return (out, Some("MTA-STS was not looked up".into()));
+            };
+            let policy = match (&sts.status, &sts.policy) {
+                (StsStatus::Ok, Some(p)) => p,
+                (StsStatus::None, _) => {
+                    return (
+                        out,
+                        Some("the domain publishes no MTA-STS policy: nothing to enforce".into()),
+                    );
+                }
+                _ => {
+                    return (
+                        out,
+                        Some(format!(
+                            "the MTA-STS policy is {}: a sender without a cached policy enforces nothing",
+                            match sts.status {
+                                StsStatus::Invalid => "invalid",
+                                StsStatus::Unreachable => "unreachable",
+                                _ => "unknown",
+                            }
+                        )),
+                    );
+                }
+            };
+            if policy.mode != StsMode::Enforce {
+                return (
+                    out,
+                    Some(format!(
+                        "the MTA-STS policy is in mode {}: senders deliver anyway",
+                        policy.mode.as_str()
+                    )),
+                );
+            }
+            for h in hosts {
+                if !policy.covers(&h.exchange) {
+                    push(&h.exchange, "not covered by the MTA-STS policy".into());
+                }
+            }
+            (out, None)
+        }
+        Enforce::Dane => {
+            let Some(tlsa) = &report.tlsa else {
+                return (out, Some("TLSA was not looked up".into()));
+            };
+            if !tlsa.iter().any(|t| t.dane_usable()) {
+                return (
+                    out,
+                    Some(
+                        "no exchange has usable DNSSEC-secure TLSA: the domain does not use DANE"
+                            .into(),
+                    ),
+                );
+            }
+            for h in hosts {
+                let Some(t) = tlsa.iter().find(|t| t.exchange == h.exchange) else {
+                    continue;
+                };
+                if t.lookup == TlsaLookup::Failed {
+                    push(
+                        &h.exchange,
+                        "its TLSA lookup fails: DANE senders defer".into(),
+                    );
+                } else if !t.dane_usable() {
+                    push(&h.exchange, "no usable secure TLSA record".into());
+                }
+            }
+            (out, None)
+        }
+    }
+}
