@@ -135,25 +135,25 @@ fn configured_keys_drive_the_tui_and_its_help() {
     };
     let config = t.path("config").join("mxlens/config.toml");
     std::fs::create_dir_all(config.parent().unwrap()).unwrap();
-    std::fs::write(&config, "[keys]\nquit = \"Q\"\nhelp = \"h\"\n").unwrap();
+    std::fs::write(&config, "[keys]\nquit = \"Q\"\nhelp = \"H\"\n").unwrap();
     t.run("--demo");
     let all = format!("Domains ({})", mxlens::dns::demo::DEMO_DOMAINS.len());
     t.wait_for("the demo", |s| s.contains(&all));
     // The hints show the new keys.
     let s = t.wait_for("hints", |s| s.contains("Q quit"));
-    assert!(s.contains("h help"), "{s}");
-    t.keys(&["h"]);
+    assert!(s.contains("H help"), "{s}");
+    t.keys(&["H"]);
     let s = t.wait_for("the help overlay", |s| s.contains("show / hide this help"));
-    assert!(row_of(&s, "show / hide this help").contains(" h "), "{s}");
-    t.keys(&["h"]);
+    assert!(row_of(&s, "show / hide this help").contains(" H "), "{s}");
+    t.keys(&["H"]);
     t.wait_for("help closed", |s| !s.contains("show / hide this help"));
     // q no longer quits: keys are handled in order, so the help that the
     // next key opens proves the app is still running after it.
-    t.keys(&["q", "h"]);
+    t.keys(&["q", "H"]);
     t.wait_for("help again, after q", |s| {
         s.contains("show / hide this help")
     });
-    t.keys(&["h"]);
+    t.keys(&["H"]);
     t.wait_for("help closed", |s| !s.contains("show / hide this help"));
     t.keys(&["Q"]);
     t.assert_terminal_sane();

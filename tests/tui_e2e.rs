@@ -45,7 +45,7 @@ fn demo_session_end_to_end() {
     });
     assert!(row_of(&s, "gone.example.").contains("nxdomain"), "{s}");
     assert!(row_of(&s, "▶? unserved.test.").contains("refused"), "{s}");
-    assert!(!s.contains("healthy.example."), "scrolled: {s}");
+    assert!(s.contains(" 14/14 "), "the list says where it is: {s}");
     t.keys(&["g"]);
 
     // Move down and back up.
@@ -84,7 +84,7 @@ fn demo_session_end_to_end() {
     let s = t.wait_for("deferred", |s| s.contains("DEFERRED"));
     assert!(s.contains("retry timeline"), "{s}");
     t.keys(&["x"]);
-    t.wait_for("outages cleared", |s| s.contains("cleared 2 outage(s)"));
+    t.wait_for("outages cleared", |s| s.contains("cleared 2 outages"));
     t.keys(&["k", "Space", "Space"]);
     t.wait_for("mx1 back up", |s| {
         s.contains("mx1.healthy.example. marked up")
@@ -110,7 +110,10 @@ fn demo_session_end_to_end() {
     t.type_text("mailto:x@added.example");
     t.keys(&["Enter"]);
     let s = t.wait_for("added domain reported", |s| {
-        s.contains("Domains (15)") && !s.contains("pending")
+        s.contains("Domains (15)")
+            && !s.contains("pending")
+            && s.lines()
+                .any(|l| l.contains("added.example.") && l.contains("nxdomain"))
     });
     assert!(row_of(&s, "added.example.").contains("nxdomain"), "{s}");
 
@@ -127,6 +130,156 @@ fn demo_session_end_to_end() {
     t.keys(&["Escape"]);
     t.wait_for("help closed", |s| !s.contains("drill down"));
 
+    t.keys(&["q"]);
+    t.assert_terminal_sane();
+}
+
+/// At 80×24: the failover pane scrolls to its last line and back, its
+/// headline carries a partial outcome, a finding opens in full, and a
+/// comma-separated list adds every domain.
+#[test]
+fn panes_at_80x24_scroll_warn_open_findings_and_take_lists() {
+    let Some(t) = Tmux::start("panes", 80, 24, &[]) else {
+        return;
+    };
+    t.run("--demo");
+    t.wait_for("every demo report", |s| {
+        s.contains("Domains (14)") && !s.contains("pending")
+    });
+
+    // workspace.example with Postfix's address limit: aspmx, alt1 and the
+    // first address of alt2 down.
+    t.keys(&["j", "j"]);
+    t.wait_for("workspace.example.", |s| {
+        s.contains("MX hosts · workspace.example.")
+    });
+    t.keys(&[
+        "p", "Enter", "Space", "j", "Space", "j", "Enter", "j", "Space",
+    ]);
+    let s = t.wait_for("the partial outcome in the headline", |s| {
+        s.contains("✓ DELIVERED · 50 % deferred first")
+    });
+    assert!(s.contains("2001:db8:4::103 marked down"), "{s}");
+
+    // The failover pane: G shows the last line, k steps back one, g the top.
+    t.keys(&["Tab", "G"]);
+    let failover_border = |s: &str| {
+        s.lines()
+            .find(|l| l.contains('┛') && l.contains('–'))
+            .unwrap_or("")
+            .to_string()
+    };
+    let s = t.wait_for("the end of the failover text", |s| {
+        s.contains("(address limit)") && failover_border(s).contains('▲')
+    });
+    assert!(
+        !s.contains("✓ DELIVERED ·"),
+        "scrolled past the headline: {s}"
+    );
+    assert!(
+        !failover_border(&s).contains('▼'),
+        "nothing below the last line: {s}"
+    );
+    for _ in 0..5 {
+        t.keys(&["j", "PageDown"]);
+    }
+    t.keys(&["k"]);
+    t.wait_for("one line up", |s| {
+        !s.contains("(address limit)") && failover_border(s).contains("▲ ▼")
+    });
+    t.keys(&["g"]);
+    t.wait_for("the headline again", |s| {
+        s.contains("✓ DELIVERED · 50 % deferred first")
+    });
+
+    // broken.example.'s findings: Enter opens the selected one in full.
+    t.escape_to_domains();
+    t.keys(&["j", "j", "j", "j", "j", "j", "j"]);
+    t.wait_for("broken.example.", |s| {
+        s.contains("MX hosts · broken.example.")
+    });
+    t.keys(&["BTab"]);
+    t.wait_for("focus on the findings", |s| s.contains("┏ Findings"));
+    t.keys(&["Enter"]);
+    let s = t.wait_for("the finding in full", |s| s.contains("Finding 1/"));
+    assert!(s.contains("reference"), "{s}");
+    assert!(s.contains("RFC"), "{s}");
+    t.keys(&["Enter"]);
+    t.wait_for("the popup closed", |s| !s.contains("Finding 1/"));
+
+    // A list in the add prompt.
+    t.escape_to_domains();
+    t.keys(&["a"]);
+    t.type_text("x1.example, x2.example");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("both added", |s| {
+        s.contains("Domains (16)") && !s.contains("pending")
+    });
+    assert!(
+        s.contains("x1.example.") || s.contains("added 2 domains"),
+        "{s}"
+    );
+    t.keys(&["G"]);
+    let s = t.wait_for("the last one", |s| s.contains("MX hosts · x2.example."));
+    assert!(row_of(&s, "x2.example.").contains("nxdomain"), "{s}");
+
+    t.keys(&["q"]);
+    t.assert_terminal_sane();
+}
+
+#[test]
+fn a_file_of_domains_opens_in_the_tui_and_stdin_is_refused() {
+    let Some(t) = Tmux::start("file", 100, 30, &[]) else {
+        return;
+    };
+    let list = t.path("domains.txt");
+    std::fs::write(
+        &list,
+        "# clients\nhealthy.example\nequal.example\nshared.example # backup shared\n",
+    )
+    .unwrap();
+    t.run("--demo --file -");
+    let s = t.wait_for("the refusal", |s| s.contains("mxlens:"));
+    assert!(s.contains("--file - is not possible here"), "{s}");
+    t.assert_terminal_sane();
+    t.run(&format!("--demo --file {}", list.display()));
+    let s = t.wait_for("the listed domains", |s| {
+        s.contains("Domains (3)") && !s.contains("pending")
+    });
+    assert!(s.contains("shared.example."), "{s}");
+    assert!(
+        !s.contains("workspace.example."),
+        "only the file's domains: {s}"
+    );
+    t.keys(&["q"]);
+    t.assert_terminal_sane();
+}
+
+#[test]
+fn ctrl_z_suspends_to_the_shell_and_fg_brings_the_screen_back() {
+    let Some(t) = Tmux::start("suspend", 100, 30, &[]) else {
+        return;
+    };
+    t.run("--demo healthy.example");
+    t.wait_for("the report", |s| s.contains("mx2.healthy.example."));
+    t.keys(&["l"]);
+    t.wait_for("→ moves to the hosts pane", |s| s.contains("┏ MX hosts"));
+    t.keys(&["C-z"]);
+    let s = t.wait_for("the shell", |s| {
+        s.contains("Stopped") || s.contains("stopped")
+    });
+    assert!(!s.contains("MX hosts"), "the main screen is back: {s}");
+    // The shell has a sane terminal while mxlens waits.
+    t.type_text("stty -a | grep -o ' -icanon\\| icanon'");
+    t.keys(&["Enter"]);
+    t.wait_for("canonical mode", |s| s.lines().any(|l| l == " icanon"));
+    t.type_text("fg");
+    t.keys(&["Enter"]);
+    t.wait_for("the whole screen again", |s| {
+        s.contains("┏ MX hosts · healthy.example.") && s.contains("mx2.healthy.example.")
+    });
+    t.keys(&["h"]);
+    t.wait_for("← back to the domains", |s| s.contains("┏ Domains"));
     t.keys(&["q"]);
     t.assert_terminal_sane();
 }
@@ -300,7 +453,7 @@ fn two_resolvers_that_disagree_are_compared() {
         s.contains("MX hosts · same.test.")
     });
     t.keys(&["="]);
-    t.wait_for("agreement", |s| s.contains("= all 2 resolvers agree"));
+    t.wait_for("agreement", |s| s.contains("= both resolvers agree"));
     t.keys(&["="]);
     t.wait_for("the view closed", |s| !s.contains("authorities ·"));
 

@@ -143,7 +143,7 @@ fn selection_shows_without_colour() {
     let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
     t.draw(|f| ui::render(f, &app)).unwrap();
     let buf = t.backend().buffer();
-    let l = mxlens::tui::layout::layout(buf.area);
+    let l = mxlens::tui::layout::layout(buf.area, &app);
     // Second domain row: top border, header, first row, then ours.
     let y = l.domains.y + 3;
     let row: String = (l.domains.x + 1..l.domains.x + 20)

@@ -25,7 +25,7 @@ use crate::dns::upstream::{Upstream, connect};
 use crate::export::ExportFormat;
 use crate::mx::changes::Options;
 use crate::mx::escape::visible;
-use crate::mx::input::parse_domain;
+use crate::mx::input::{parse_domain, parse_list};
 use crate::mx::snapshot::{self, Status};
 use crate::mx::{MxReport, Outcome, Severity};
 use crate::text::{self, Style};
@@ -62,22 +62,27 @@ pub async fn run(args: &CheckArgs, settings: &Settings) -> anyhow::Result<i32> {
         None => None,
     };
     let (upstreams, demo) = connect(&settings.upstream_spec()).await?;
+    // An argument may list several domains ("a.example,b.example").
+    let from_args: Vec<Item> = inputs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, raw)| {
+            parse_list(raw).into_iter().map(move |r| match r {
+                Ok(d) => Item::Domain(d),
+                Err((_, e)) => Item::Invalid(format!("argument {}: {e}", i + 1)),
+            })
+        })
+        .collect();
     // Progress and the summary: on a terminal's stderr, for bulk runs only.
     let mut progress = Progress::new(bulk && std::io::stderr().is_terminal());
     match &args.file {
-        Some(path) => progress.count_in_background(path, inputs.len() as u64),
-        None => progress.set_total(inputs.len() as u64),
+        Some(path) => progress.count_in_background(path, from_args.len() as u64),
+        None => progress.set_total(from_args.len() as u64),
     }
     // With the reports on the same terminal, the line is cleared before
     // each of them is written and redrawn after.
     let shared_terminal = progress.shown() && std::io::stdout().is_terminal();
-    let from_args = stream::iter(inputs.into_iter().enumerate().map(
-        |(i, raw)| match parse_domain(&raw) {
-            Ok(d) => Item::Domain(d),
-            Err(e) => Item::Invalid(format!("argument {}: {e}", i + 1)),
-        },
-    ))
-    .boxed();
+    let from_args = stream::iter(from_args).boxed();
     let items = match &args.file {
         Some(path) => from_args.chain(read_lines(path).await?).boxed(),
         None => from_args,

@@ -12,7 +12,7 @@ use crate::dns::lookup::mx_report;
 use crate::dns::upstream::connect;
 use crate::mx::escape::visible;
 use crate::mx::failover::Profile;
-use crate::mx::input::parse_domain;
+use crate::mx::input::parse_list;
 use crate::tui::keyspec::Keymap;
 use crate::tui::state::{DomainEntry, Status};
 use crate::tui::theme::Theme;
@@ -46,11 +46,22 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
         None => Vec::new(),
     };
     let demo_all = settings.demo && domains.is_empty();
+    // An argument may list several domains ("a.example,b.example"); every
+    // bad one is named before the terminal is touched.
+    let mut bad = Vec::new();
     for d in &super::domains_or_demo(&named, demo_all) {
-        let name = parse_domain(d).map_err(|e| {
-            anyhow::anyhow!("{e}; give a domain name like example.com, user@example.com or mailto:user@example.com")
-        })?;
-        domains.push(name);
+        for item in parse_list(d) {
+            match item {
+                Ok(name) => domains.push(name),
+                Err((_, e)) => bad.push(e.to_string()),
+            }
+        }
+    }
+    if !bad.is_empty() {
+        anyhow::bail!(
+            "{}; give domain names like example.com, user@example.com or mailto:user@example.com",
+            bad.join("; ")
+        );
     }
     // A demo session means nothing to another resolver: not remembered.
     let session_path = if settings.demo {
@@ -174,6 +185,7 @@ fn restore(app: &mut App, loaded: session::Loaded, settings: &Settings) {
         })
         .collect();
     let len = app.domains.len();
+    app.view = (0..len).collect();
     app.domain_cursor.set(s.selected, len, 1);
     // The configured profile keeps its overrides; the other one is built in.
     if s.profile != settings.profile.name

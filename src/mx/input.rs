@@ -34,8 +34,10 @@ pub fn parse_domain(input: &str) -> Result<String, InputError> {
     if let Some(rest) = strip_prefix_ci(s, "mailto:") {
         s = rest;
     }
-    // mailto: URIs may carry ?subject=… or several addresses; take the first.
-    s = s.split(['?', ',']).next().unwrap_or("").trim();
+    // mailto: URIs may carry ?subject=…: the address ends there. (Lists,
+    // a mailto: with several addresses among them, go through
+    // [`split_list`] first.)
+    s = s.split('?').next().unwrap_or("").trim();
     s = s.trim_matches(|c| c == '<' || c == '>');
     if let Some(at) = s.rfind('@') {
         s = &s[at + 1..];
@@ -91,6 +93,43 @@ pub fn parse_domain(input: &str) -> Result<String, InputError> {
     Ok(format!("{ascii}."))
 }
 
+/// The items of a list as typed, pasted or given as one argument:
+/// separated by commas, semicolons, spaces or newlines. A `mailto:` URI
+/// keeps its `mailto:` and loses its `?query` (which may hold commas);
+/// each of its comma-separated addresses is an item.
+///
+/// `"a.example, b.example"` → `["a.example", "b.example"]`;
+/// `"mailto:x@a.example,y@b.example?subject=hi,there"` →
+/// `["mailto:x@a.example", "y@b.example"]`.
+pub fn split_list(input: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for token in input.split(char::is_whitespace) {
+        let token = match strip_prefix_ci(token, "mailto:") {
+            Some(rest) => {
+                let query = rest.find('?').map_or(token.len(), |q| q + "mailto:".len());
+                &token[..query]
+            }
+            None => token,
+        };
+        out.extend(
+            token
+                .split([',', ';'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("mailto:")),
+        );
+    }
+    out
+}
+
+/// Every item of a list (see [`split_list`]), parsed: a domain, or the
+/// item as given and why it is not one. Order is kept; duplicates too.
+pub fn parse_list(input: &str) -> Vec<Result<String, (String, InputError)>> {
+    split_list(input)
+        .into_iter()
+        .map(|item| parse_domain(item).map_err(|e| (item.to_string(), e)))
+        .collect()
+}
+
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     if s.len() >= prefix.len() && s[..prefix.len()].eq_ignore_ascii_case(prefix) {
         Some(&s[prefix.len()..])
@@ -132,6 +171,40 @@ mod tests {
         ] {
             assert_eq!(parse_domain(input).as_deref(), Ok(want), "{input}");
         }
+    }
+
+    #[test]
+    fn lists_split_on_commas_spaces_and_newlines() {
+        let ok =
+            |s: &str| -> Vec<String> { parse_list(s).into_iter().map(|r| r.unwrap()).collect() };
+        assert_eq!(
+            ok("healthy.example,equal.example"),
+            ["healthy.example.", "equal.example."]
+        );
+        assert_eq!(
+            ok(" x1.example, x2.example\nx3.example\r\n\tx4.example;x5.example ,"),
+            [
+                "x1.example.",
+                "x2.example.",
+                "x3.example.",
+                "x4.example.",
+                "x5.example."
+            ]
+        );
+        assert_eq!(ok("mailto:a@x.example?subject=hi,there"), ["x.example."]);
+        assert_eq!(
+            ok("mailto:a@x.example,b@y.example?cc=c@z.example"),
+            ["x.example.", "y.example."]
+        );
+        assert_eq!(
+            ok("MAILTO:a@x.example?subject=a%20b z.example"),
+            ["x.example.", "z.example."]
+        );
+        assert!(parse_list(" , \n ").is_empty());
+        let mixed = parse_list("good.example bad..name 192.0.2.1");
+        assert_eq!(mixed[0].as_deref(), Ok("good.example."));
+        assert!(matches!(&mixed[1], Err((item, InputError::EmptyLabel(_))) if item == "bad..name"));
+        assert!(matches!(&mixed[2], Err((_, InputError::IpAddress(_)))));
     }
 
     #[test]

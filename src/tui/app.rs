@@ -9,16 +9,31 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Rect;
 
 use super::keymap::Action;
-use super::state::{App, Cmd, Focus, Mode, Msg, SimInputs, Status, outage_count};
+use super::nav::scroll_popup;
+use super::state::{App, Cmd, Focus, Mode, Msg, SimInputs, Status, Undo, outage_count};
 use crate::export::ExportFormat;
 use crate::mx::failover::simulate;
+
+/// Undo steps kept.
+const UNDO_DEPTH: usize = 50;
 
 impl App {
     /// The one transition function.
     pub fn update(&mut self, msg: Msg) -> Vec<Cmd> {
+        let report = matches!(msg, Msg::Report { .. });
         let cmds = self.handle(msg);
+        // A filtered or sorted list takes reports in on the next key or
+        // tick (one pass for a flood of them), and at once with the last.
+        if report && !self.view_is_plain() && self.needs_tick() {
+            self.view_stale = true;
+        } else if self.view_stale || (report && !self.view_is_plain()) {
+            self.refilter();
+        }
         if self.dirty {
             self.resimulate();
+            // What the panes hold sets their heights: keep every cursor
+            // and scroll offset inside what now shows.
+            self.refit();
         }
         cmds
     }
@@ -129,11 +144,26 @@ impl App {
         match &mut self.mode {
             Mode::Input { .. } => self.input_key(k),
             Mode::Help { scroll } => {
+                let max = self.popup_max_scroll.get();
                 match self.keymap.action_for(&k) {
                     Some(Action::Help | Action::Back) => self.mode = Mode::Normal,
                     Some(Action::Quit) => return vec![Cmd::Quit],
-                    Some(Action::Down) => *scroll = scroll.saturating_add(1),
-                    Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+                    Some(a) if scroll_popup(scroll, a, max) => {}
+                    _ => return Vec::new(),
+                }
+                self.dirty = true;
+                Vec::new()
+            }
+            Mode::Finding { scroll } => {
+                let max = self.popup_max_scroll.get();
+                match self.keymap.action_for(&k) {
+                    Some(Action::Enter | Action::Back) => self.mode = Mode::Normal,
+                    Some(Action::Quit) => return vec![Cmd::Quit],
+                    Some(Action::CopyFinding) => {
+                        self.dirty = true;
+                        return self.copy_finding();
+                    }
+                    Some(a) if scroll_popup(scroll, a, max) => {}
                     _ => return Vec::new(),
                 }
                 self.dirty = true;
@@ -161,6 +191,7 @@ impl App {
                 Vec::new()
             }
             Mode::Compare { .. } => self.compare_key(&k),
+            Mode::Filter { .. } => self.filter_key(k),
             Mode::SideBySide { .. } => self.side_by_side_key(&k),
             Mode::SnapshotPath { .. } | Mode::Overwrite { .. } => self.snapshot_key(&k),
             Mode::SnapshotDiff { .. } => self.snapshot_diff_key(&k),
@@ -199,12 +230,35 @@ impl App {
             Action::Watch => return self.toggle_watch(),
             Action::ToggleDown => self.toggle_down(),
             Action::ClearOutages => {
-                if let Some(d) = self.domains.get_mut(self.domain_cursor.selected) {
+                if let Some(d) = self.selected_index().and_then(|i| self.domains.get_mut(i)) {
                     let n = outage_count(&d.outages);
-                    d.outages.clear();
-                    let msg = format!("cleared {n} outage(s) of {}", esc(&d.name));
-                    self.say(msg, false);
+                    if n == 0 {
+                        let msg = format!("{} has no outage to clear", esc(&d.name));
+                        self.say(msg, false);
+                    } else {
+                        let outages = std::mem::take(&mut d.outages);
+                        let domain = d.name.clone();
+                        let s = if n == 1 { "" } else { "s" };
+                        self.say(
+                            format!("cleared {n} outage{s} of {} (u undoes)", esc(&domain)),
+                            false,
+                        );
+                        self.remember(Undo::Cleared { domain, outages });
+                    }
                 }
+            }
+            Action::Undo => return self.undo(),
+            Action::Filter => {
+                self.mode = Mode::Filter {
+                    before: self.filter.clone(),
+                };
+                self.focus = Focus::Domains;
+            }
+            Action::Sort => {
+                self.sort = self.sort.next();
+                self.refilter();
+                let msg = format!("domains sorted by {}", self.sort.label());
+                self.say(msg, false);
             }
             Action::CycleProfile => {
                 self.profile = self.profile.next();
@@ -228,14 +282,28 @@ impl App {
             Action::SideBySide => self.open_side_by_side(),
             Action::SaveSnapshot => self.open_snapshot_prompt(true),
             Action::OpenSnapshot => self.open_snapshot_prompt(false),
-            Action::Help => self.mode = Mode::Help { scroll: 0 },
+            Action::Help => self.open_popup(Mode::Help { scroll: 0 }),
+            Action::Suspend => return vec![Cmd::Suspend],
             Action::Quit => return vec![Cmd::Quit],
         }
         Vec::new()
     }
 
+    /// Opens a scrolling popup; how far it scrolls is known once drawn.
+    pub(super) fn open_popup(&mut self, mode: Mode) {
+        self.popup_max_scroll.set(u16::MAX);
+        self.mode = mode;
+    }
+
     fn enter(&mut self) {
         match self.focus {
+            Focus::Findings
+                if self
+                    .selected_report()
+                    .is_some_and(|r| r.findings.len() > self.finding_cursor.selected) =>
+            {
+                self.open_popup(Mode::Finding { scroll: 0 });
+            }
             Focus::Domains if self.selected_report().is_some_and(|r| !r.mx.is_empty()) => {
                 self.focus = Focus::Hosts
             }
@@ -253,6 +321,12 @@ impl App {
     fn back(&mut self) {
         self.focus = match self.focus {
             Focus::Addresses => Focus::Hosts,
+            Focus::Domains if !self.filter.is_empty() => {
+                self.filter.clear();
+                self.refilter();
+                self.say("filter cleared: every domain shows", false);
+                Focus::Domains
+            }
             Focus::Domains => {
                 self.status = None;
                 Focus::Domains
@@ -262,19 +336,82 @@ impl App {
     }
 
     fn remove(&mut self) {
-        let i = self.domain_cursor.selected;
-        if i >= self.domains.len() {
-            self.say("no domain to remove", true);
+        if self.focus != Focus::Domains {
+            self.say(
+                "d removes the selected domain in the domains pane: Esc or Tab to get there",
+                true,
+            );
             return;
         }
+        let Some(i) = self.selected_index() else {
+            self.say("no domain to remove", true);
+            return;
+        };
+        let row = self.domain_cursor.selected;
         let gone = self.domains.remove(i);
-        self.say(format!("removed {}", gone.name), false);
-        self.select_domain(i.min(self.domains.len().saturating_sub(1)));
-        self.focus = Focus::Domains;
+        self.refilter();
+        self.say(format!("removed {} (u undoes)", esc(&gone.name)), false);
+        self.remember(Undo::Removed {
+            index: i,
+            entry: Box::new(gone),
+        });
+        self.select_domain(row.min(self.view.len().saturating_sub(1)));
+    }
+
+    /// Keeps an undo step; the oldest go beyond [`UNDO_DEPTH`].
+    fn remember(&mut self, step: Undo) {
+        if self.undo.len() == UNDO_DEPTH {
+            self.undo.remove(0);
+        }
+        self.undo.push(step);
+    }
+
+    /// `u`: puts back the last removed domain or cleared outages.
+    fn undo(&mut self) -> Vec<Cmd> {
+        match self.undo.pop() {
+            None => self.say("nothing to undo", true),
+            Some(Undo::Removed { index, entry }) => {
+                if self.domains.iter().any(|d| d.name == entry.name) {
+                    self.say(
+                        format!("{} is listed again already", esc(&entry.name)),
+                        false,
+                    );
+                    return Vec::new();
+                }
+                let i = index.min(self.domains.len());
+                let pending = entry.any_pending();
+                self.say(format!("{} is back", esc(&entry.name)), false);
+                self.domains.insert(i, *entry);
+                self.refilter();
+                self.focus = Focus::Domains;
+                match self.position_of(i) {
+                    Some(row) => self.select_domain(row),
+                    None => self.say("it is back, hidden by the filter (/ to change it)", false),
+                }
+                // An answer that came while it was gone was dropped.
+                if pending {
+                    return self.lookup(i);
+                }
+            }
+            Some(Undo::Cleared { domain, outages }) => {
+                match self.domains.iter_mut().find(|d| d.name == domain) {
+                    Some(d) => {
+                        let n = outage_count(&outages);
+                        d.outages = outages;
+                        let s = if n == 1 { "" } else { "s" };
+                        self.say(format!("{n} outage{s} of {} restored", esc(&domain)), false);
+                    }
+                    None => self.say(format!("{} is no longer listed", esc(&domain)), true),
+                }
+            }
+        }
+        Vec::new()
     }
 
     fn toggle_down(&mut self) {
-        let i = self.domain_cursor.selected;
+        let Some(i) = self.selected_index() else {
+            return;
+        };
         let (host, addr) = match (self.selected_host(), self.focus) {
             (Some(h), Focus::Hosts) => (Some(h.exchange.clone()), None),
             (Some(_), Focus::Addresses) => (None, self.selected_address().map(|a| a.ip)),

@@ -49,6 +49,55 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// Ctrl-Z: gives the terminal back to the shell and stops the process the
+/// way a shell's job control expects (SIGTSTP); when `fg` continues it,
+/// puts the terminal back in TUI mode. Unix only.
+#[cfg(unix)]
+pub fn suspend() -> io::Result<()> {
+    restore();
+    // No signal API without unsafe code: kill(1) sends it. Waiting for it
+    // returns only once the process has been stopped and continued.
+    // The stop itself lands a moment later; the runner comes back into TUI
+    // mode on SIGCONT ([`resume`]).
+    let stopped = std::process::Command::new("kill")
+        .args(["-TSTP", &std::process::id().to_string()])
+        .status();
+    match stopped {
+        Ok(s) if s.success() => Ok(()),
+        Ok(s) => {
+            resume()?;
+            Err(io::Error::other(format!("kill -TSTP failed ({s})")))
+        }
+        Err(e) => {
+            resume()?;
+            Err(e)
+        }
+    }
+}
+
+/// Back into TUI mode after [`suspend`] (on SIGCONT); a no-op when the
+/// terminal is in TUI mode already.
+pub fn resume() -> io::Result<()> {
+    if ACTIVE.load(Ordering::SeqCst) {
+        return Ok(());
+    }
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste,
+        cursor::Hide
+    )
+}
+
+/// Whether the terminal is in TUI mode (not while suspended): frames are
+/// drawn only then.
+pub fn active() -> bool {
+    ACTIVE.load(Ordering::SeqCst)
+}
+
 /// Takes the terminal out of TUI mode, once; safe to call any time.
 pub fn restore() {
     if !ACTIVE.swap(false, Ordering::SeqCst) {

@@ -12,7 +12,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::keymap::{Action, BINDINGS, Binding, Key};
 
 /// Every action, in the order of the help overlay.
-pub const ACTIONS: [Action; 28] = [
+pub const ACTIONS: [Action; 32] = [
     Action::Up,
     Action::Down,
     Action::PageUp,
@@ -25,6 +25,9 @@ pub const ACTIONS: [Action; 28] = [
     Action::Back,
     Action::Add,
     Action::Remove,
+    Action::Undo,
+    Action::Filter,
+    Action::Sort,
     Action::Requery,
     Action::RequeryAll,
     Action::Compare,
@@ -40,6 +43,7 @@ pub const ACTIONS: [Action; 28] = [
     Action::SaveSnapshot,
     Action::OpenSnapshot,
     Action::Help,
+    Action::Suspend,
     Action::Quit,
 ];
 
@@ -58,6 +62,9 @@ pub fn action_name(action: Action) -> &'static str {
         Action::Back => "back",
         Action::Add => "add",
         Action::Remove => "remove",
+        Action::Undo => "undo",
+        Action::Filter => "filter",
+        Action::Sort => "sort",
         Action::Requery => "requery",
         Action::RequeryAll => "requery-all",
         Action::Compare => "compare",
@@ -73,6 +80,7 @@ pub fn action_name(action: Action) -> &'static str {
         Action::SaveSnapshot => "save-snapshot",
         Action::OpenSnapshot => "open-snapshot",
         Action::Help => "help",
+        Action::Suspend => "suspend",
         Action::Quit => "quit",
     }
 }

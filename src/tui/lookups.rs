@@ -11,6 +11,7 @@ use super::keyspec::Keymap;
 use crossterm::event::KeyEvent;
 
 use super::keymap::Action;
+use super::nav::scroll_popup;
 use super::state::{App, Cmd, Mode, Side};
 use crate::mx::MxReport;
 use crate::mx::authority::AuthorityCheck;
@@ -112,7 +113,9 @@ impl App {
             );
             return Vec::new();
         }
-        let i = self.domain_cursor.selected;
+        let Some(i) = self.selected_index() else {
+            return Vec::new();
+        };
         let on = self.on_upstreams();
         self.say(
             format!("looking up {} again{on}", self.domains[i].name),
@@ -182,9 +185,10 @@ impl App {
                 true,
             );
         } else {
-            self.mode = Mode::Compare { scroll: 0 };
-            let i = self.domain_cursor.selected;
-            return self.ask_authorities(i);
+            self.open_popup(Mode::Compare { scroll: 0 });
+            if let Some(i) = self.selected_index() {
+                return self.ask_authorities(i);
+            }
         }
         Vec::new()
     }
@@ -200,14 +204,7 @@ impl App {
                 self.mode = Mode::Normal;
                 Vec::new()
             }
-            Some(Action::Down) => {
-                *scroll = scroll.saturating_add(1);
-                Vec::new()
-            }
-            Some(Action::Up) => {
-                *scroll = scroll.saturating_sub(1);
-                Vec::new()
-            }
+            Some(a) if scroll_popup(scroll, a, self.popup_max_scroll.get()) => Vec::new(),
             Some(Action::Requery) => self.requery(),
             Some(Action::RequeryAll) => self.requery_all(),
             Some(Action::Watch) => self.toggle_watch(),

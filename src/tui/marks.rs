@@ -12,7 +12,7 @@ use crate::mx::sidebyside::{SideBySide, align};
 impl App {
     /// `m`: marks or unmarks the selected domain.
     pub(super) fn toggle_mark(&mut self) {
-        let Some(d) = self.domains.get_mut(self.domain_cursor.selected) else {
+        let Some(d) = self.selected_index().and_then(|i| self.domains.get_mut(i)) else {
             let add = self.keymap.first_key(Action::Add);
             self.say(format!("no domain to mark: press {add} to add one"), true);
             return;

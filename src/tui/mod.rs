@@ -30,7 +30,10 @@ pub mod snapshots;
 pub mod state;
 pub mod theme;
 pub mod ui;
+pub mod view;
 pub mod watch;
+pub mod whatif;
+pub mod wrap;
 
 use std::future::Future;
 use std::io;
@@ -85,13 +88,17 @@ where
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     // At most LOOKUPS_AT_ONCE lookups run together (a long domain list must
     // not flood the resolver); the rest wait their turn, spinners showing.
+    // A waiting lookup is a few words: its future (a resolver's state is
+    // kilobytes) is made, boxed, only once it may run, so 10,000 domains
+    // waiting cost next to nothing.
     let limit = std::sync::Arc::new(tokio::sync::Semaphore::new(LOOKUPS_AT_ONCE));
+    let make = std::sync::Arc::new(lookup);
     let lookup = std::sync::Arc::new(move |upstream: usize, domain: String| {
-        let (limit, fut) = (limit.clone(), lookup(upstream, domain));
+        let (limit, make) = (limit.clone(), make.clone());
         async move {
             // The semaphore is never closed, so acquiring cannot fail.
             let _permit = limit.acquire_owned().await;
-            fut.await
+            Box::pin(make(upstream, domain)).await
         }
     });
     let first = app.start();
@@ -104,6 +111,12 @@ where
     let mut all_done_logged = false;
     let mut quit = run_cmds(first, &lookup, &authorities, &tx, &mut clipboard);
     let mut events = EventStream::new();
+    // `fg` after Ctrl-Z: back into TUI mode and a whole new frame.
+    #[cfg(not(unix))]
+    let mut continued = ();
+    #[cfg(unix)]
+    let mut continued =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::from_raw(libc::SIGCONT))?;
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     while !quit {
@@ -115,7 +128,17 @@ where
             },
             Some(m) = rx.recv() => Some(m),
             _ = tick.tick(), if animating => Some(Msg::Tick),
+            _ = continued_recv(&mut continued) => {
+                // A fresh terminal: its buffers are empty, so the next frame
+                // is drawn whole (Terminal::clear would ask the terminal
+                // for the cursor, racing the event reader for the answer).
+                guard::resume()?;
+                terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+                app.dirty = true;
+                None
+            }
         };
+        let received = Instant::now();
         let mut batch: Vec<Msg> = msg.into_iter().collect();
         // Drain whatever else is ready without waiting.
         for _ in 0..BATCH {
@@ -130,15 +153,27 @@ where
             };
             batch.extend(more);
         }
+        let keys = batch.iter().any(|m| matches!(m, Msg::Key(_)));
         for m in batch {
             let cmds = app.update(m);
+            if cmds.contains(&Cmd::Suspend) {
+                suspend(&mut app);
+            }
             quit |= run_cmds(cmds, &lookup, &authorities, &tx, &mut clipboard);
         }
         if quit {
             break;
         }
-        if app.dirty {
+        if app.dirty && guard::active() {
             draw(&mut terminal, &mut app)?;
+        }
+        if keys {
+            // Key to frame, for scripts/measure-tui (MXLENS_LOG).
+            tracing::info!(
+                us = received.elapsed().as_micros() as u64,
+                domains = app.domains.len(),
+                "key handled and drawn"
+            );
         }
         if !all_done_logged && !app.needs_tick() {
             all_done_logged = true;
@@ -252,9 +287,35 @@ where
                 });
             }
             Cmd::Quit => quit = true,
+            // Done by the loop, which owns the terminal.
+            Cmd::Suspend => {}
         }
     }
     quit
+}
+
+/// Ctrl-Z: back to the shell until `fg`, then a whole new frame.
+fn suspend(app: &mut App) {
+    #[cfg(unix)]
+    let result = guard::suspend();
+    #[cfg(not(unix))]
+    let result: io::Result<()> = Err(io::Error::other("not on this system"));
+    if let Err(e) = result {
+        app.notice(format!("could not suspend: {e}"));
+        app.dirty = true;
+    }
+}
+
+/// The next SIGCONT (the shell's `fg`).
+#[cfg(unix)]
+async fn continued_recv(s: &mut tokio::signal::unix::Signal) -> Option<()> {
+    s.recv().await
+}
+
+/// Never: without job control there is nothing to continue from.
+#[cfg(not(unix))]
+async fn continued_recv(_: &mut ()) -> Option<()> {
+    std::future::pending().await
 }
 
 /// One frame inside a synchronized update, so terminals never show half of it.

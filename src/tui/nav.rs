@@ -3,14 +3,38 @@
 
 use crossterm::event::MouseEvent;
 
+use super::keymap::Action;
 use super::layout;
 use super::state::{App, Cursor, Focus, Mode};
+use super::whatif;
+
+/// Scrolls a popup's text for a key, within `0..=max`; false when the
+/// action is not a scroll.
+pub(super) fn scroll_popup(scroll: &mut u16, action: Action, max: u16) -> bool {
+    const PAGE: u16 = 10;
+    *scroll = match action {
+        Action::Down => scroll.saturating_add(1),
+        Action::Up => scroll.saturating_sub(1),
+        Action::PageDown => scroll.saturating_add(PAGE),
+        Action::PageUp => scroll.saturating_sub(PAGE),
+        Action::Top => 0,
+        Action::Bottom => max,
+        _ => return false,
+    }
+    .min(max);
+    true
+}
+
+/// Rows a list pane shows at once in layout `l`.
+fn view_in(l: &layout::Layout, pane: Focus) -> usize {
+    usize::from(l.pane(pane).height.saturating_sub(layout::LIST_CHROME)).max(1)
+}
 
 impl App {
     /// Number of rows in a pane's list.
     pub(super) fn len(&self, pane: Focus) -> usize {
         match pane {
-            Focus::Domains => self.domains.len(),
+            Focus::Domains => self.view.len(),
             Focus::Hosts => self.selected_report().map_or(0, |r| r.mx.len()),
             Focus::Addresses => self.selected_host().map_or(0, |h| h.addresses.len()),
             Focus::Findings => self.selected_report().map_or(0, |r| r.findings.len()),
@@ -20,19 +44,24 @@ impl App {
 
     /// Rows a pane shows at once.
     pub(super) fn view(&self, pane: Focus) -> usize {
-        let rect = layout::layout(self.area).pane(pane);
-        usize::from(rect.height.saturating_sub(layout::LIST_CHROME)).max(1)
+        view_in(&layout::layout(self.area, self), pane)
+    }
+
+    /// The last scroll offset of the failover text that still fills the
+    /// pane: its wrapped rows less the rows the pane shows.
+    pub(super) fn failover_max_scroll(&self) -> usize {
+        let rect = layout::layout(self.area, self).failover;
+        let width = usize::from(rect.width.saturating_sub(2)).max(1);
+        let view = usize::from(rect.height.saturating_sub(2));
+        whatif::text(self, width).len().saturating_sub(view)
     }
 
     pub(super) fn step(&mut self, delta: isize) {
         match self.focus {
             Focus::Failover => {
-                self.failover_scroll = if delta < 0 {
-                    self.failover_scroll
-                        .saturating_sub(delta.unsigned_abs() as u16)
-                } else {
-                    self.failover_scroll.saturating_add(delta.min(200) as u16)
-                }
+                let max = self.failover_max_scroll();
+                let at = usize::from(self.failover_scroll).saturating_add_signed(delta);
+                self.failover_scroll = u16::try_from(at.min(max)).unwrap_or(u16::MAX);
             }
             pane => {
                 let (len, view) = (self.len(pane), self.view(pane));
@@ -84,13 +113,18 @@ impl App {
 
     /// Keeps every cursor inside its list after the data or the size changed.
     pub(super) fn refit(&mut self) {
+        let max = self.failover_max_scroll();
+        if usize::from(self.failover_scroll) > max {
+            self.failover_scroll = u16::try_from(max).unwrap_or(u16::MAX);
+        }
+        let l = layout::layout(self.area, self);
         for pane in [
             Focus::Domains,
             Focus::Hosts,
             Focus::Addresses,
             Focus::Findings,
         ] {
-            let (len, view) = (self.len(pane), self.view(pane));
+            let (len, view) = (self.len(pane), view_in(&l, pane));
             let c = match pane {
                 Focus::Domains => &mut self.domain_cursor,
                 Focus::Hosts => &mut self.host_cursor,
@@ -104,7 +138,7 @@ impl App {
 
     pub(super) fn mouse(&mut self, m: MouseEvent) {
         use crossterm::event::{MouseButton, MouseEventKind};
-        let layout = layout::layout(self.area);
+        let layout = layout::layout(self.area, self);
         let Some(pane) = layout.pane_at(m.column, m.row) else {
             return;
         };
@@ -115,6 +149,7 @@ impl App {
                         self.mode,
                         Mode::Help { .. }
                             | Mode::Compare { .. }
+                            | Mode::Finding { .. }
                             | Mode::SideBySide { .. }
                             | Mode::SnapshotDiff { .. }
                     ) {

@@ -8,6 +8,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::layout::Rect;
 
 use super::theme::Theme;
+use super::view::Sort;
 use crate::clipboard::CopyTarget;
 use crate::export::ExportFormat;
 use crate::mx::authority::AuthorityCheck;
@@ -93,6 +94,8 @@ pub enum Cmd {
         subject: String,
         summary: String,
     },
+    /// Give the terminal back and stop until the shell continues us (Ctrl-Z).
+    Suspend,
     /// Write `text` (a snapshot of `count` reports) to `path` atomically,
     /// replacing a file only with `overwrite`; answer with [`Msg::SnapshotSaved`].
     SaveSnapshot {
@@ -158,6 +161,14 @@ pub enum Mode {
     /// What each resolver answered for the selected domain (`=`).
     Compare {
         scroll: u16,
+    },
+    /// The selected finding in full (`Enter` in the findings pane).
+    Finding {
+        scroll: u16,
+    },
+    /// Typing the `/` filter; `before` comes back on Esc.
+    Filter {
+        before: String,
     },
     /// The marked domains side by side, aligned by tier (`C`); `column` is
     /// the first domain shown when they do not all fit.
@@ -240,6 +251,21 @@ pub(super) struct SimInputs {
     pub profile: Profile,
 }
 
+/// Wrapped text and what it was made from: (simulation run, width).
+pub(super) type WrappedText = ((u64, usize), Vec<ratatui::text::Line<'static>>);
+
+/// Something `u` puts back.
+#[derive(Debug, Clone)]
+pub(super) enum Undo {
+    /// `d` removed this domain from row `index`.
+    Removed {
+        index: usize,
+        entry: Box<DomainEntry>,
+    },
+    /// `x` cleared these outages of a domain.
+    Cleared { domain: String, outages: Outages },
+}
+
 /// A line for the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
@@ -251,6 +277,15 @@ pub struct Status {
 #[derive(Debug)]
 pub struct App {
     pub domains: Vec<DomainEntry>,
+    /// The rows of the domain list: indexes into `domains`, filtered and
+    /// sorted (see [`super::view`]); the domain cursor indexes this.
+    pub view: Vec<usize>,
+    /// The `/` filter (empty: none).
+    pub filter: String,
+    /// The `S` sort.
+    pub sort: Sort,
+    /// Reports arrived since the view was made (filtered or sorted only).
+    pub(super) view_stale: bool,
     pub focus: Focus,
     pub mode: Mode,
     pub domain_cursor: Cursor,
@@ -268,6 +303,13 @@ pub struct App {
     pub(super) simulated: Option<SimInputs>,
     /// How many times the simulation ran (the cache's witness in tests).
     pub simulation_runs: u64,
+    /// The last scroll offset of the open popup (help, compare, finding)
+    /// as it was last drawn: scrolling stops there.
+    pub popup_max_scroll: std::cell::Cell<u16>,
+    /// The failover text last wrapped, by simulation run and width.
+    pub(super) whatif_text: std::cell::RefCell<Option<WrappedText>>,
+    /// What `u` can undo, the latest last.
+    pub(super) undo: Vec<Undo>,
     /// Where lookups go, e.g. `demo` or `127.0.0.1:5354`; never empty.
     /// The first is the primary, whose reports the panes show; with
     /// several, every domain is looked up on each and they are compared.
@@ -321,6 +363,10 @@ impl App {
         upstreams.extend(others);
         let mut app = App {
             domains: Vec::new(),
+            view: Vec::new(),
+            filter: String::new(),
+            sort: Sort::Input,
+            view_stale: false,
             focus: Focus::Domains,
             mode: Mode::Normal,
             domain_cursor: Cursor::default(),
@@ -332,6 +378,9 @@ impl App {
             simulation: None,
             simulated: None,
             simulation_runs: 0,
+            popup_max_scroll: std::cell::Cell::new(u16::MAX),
+            undo: Vec::new(),
+            whatif_text: std::cell::RefCell::new(None),
             upstreams,
             status: None,
             spinner: 0,
@@ -349,11 +398,13 @@ impl App {
             next_generation: 1,
         };
         let n = app.upstreams.len();
+        let mut seen = std::collections::HashSet::new();
         for d in domains {
-            if !app.domains.iter().any(|e| e.name == d) {
+            if seen.insert(d.clone()) {
                 app.domains.push(DomainEntry::new(d, n));
             }
         }
+        app.view = (0..app.domains.len()).collect();
         app
     }
 
@@ -371,7 +422,8 @@ impl App {
     }
 
     pub fn selected_domain(&self) -> Option<&DomainEntry> {
-        self.domains.get(self.domain_cursor.selected)
+        self.domains
+            .get(*self.view.get(self.domain_cursor.selected)?)
     }
 
     pub fn selected_report(&self) -> Option<&MxReport> {

@@ -149,3 +149,95 @@ pub fn buffer_text(b: &ratatui::buffer::Buffer) -> String {
     }
     out
 }
+
+/// A Google Workspace-like setup: five exchanges of two addresses each in
+/// three tiers (preferences 1, 5, 10).
+pub fn workspace() -> MxReport {
+    let mut r = MxReport::new("workspace.test.", "127.0.0.1:5354");
+    r.outcome = Outcome::Mx;
+    let names = [
+        (1, "aspmx.l.google.test."),
+        (5, "alt1.aspmx.l.google.test."),
+        (5, "alt2.aspmx.l.google.test."),
+        (10, "alt3.aspmx.l.google.test."),
+        (10, "alt4.aspmx.l.google.test."),
+    ];
+    r.mx = names
+        .iter()
+        .enumerate()
+        .map(|(i, (p, n))| {
+            let v4 = format!("192.0.2.{}", 101 + i);
+            let v6 = format!("2001:db8:4::{}", 101 + i);
+            let mut h = host(*p, n, &[&v4, &v6]);
+            h.provider = Some("Google Workspace".into());
+            h
+        })
+        .collect();
+    r
+}
+
+/// One exchange listed twice (preferences 20 and 30), as shared.example.
+pub fn duplicated() -> MxReport {
+    let mut r = MxReport::new("shared.test.", "127.0.0.1:5354");
+    r.outcome = Outcome::Mx;
+    r.mx = vec![
+        host(10, "mx.shared.test.", &["192.0.2.120"]),
+        host(20, "backup1.shared.test.", &["198.51.100.121"]),
+        host(20, "backup2.shared.test.", &["198.51.100.122"]),
+        host(30, "backup1.shared.test.", &["198.51.100.121"]),
+    ];
+    r
+}
+
+/// Five findings, one with a message longer than any pane.
+pub fn many_findings() -> MxReport {
+    let mut r = two_tier();
+    r.domain = "findings.test.".into();
+    r.findings = (0..4)
+        .map(|i| {
+            finding(
+                &format!("code-{i}"),
+                Severity::Error,
+                "mx1.two.test.",
+                &format!("error number {i}"),
+                "RFC 5321 §5.1",
+            )
+        })
+        .collect();
+    r.findings.push(finding(
+        "long-message",
+        Severity::Warning,
+        "backup.two.test.",
+        "this message is far longer than the findings pane is wide, so the table cuts it and Enter shows the whole of it, ending with THE-END",
+        "RFC 7505 §3",
+    ));
+    r
+}
+
+/// The rows inside the frame of the pane whose title contains `title`.
+pub fn pane_text(screen: &str, title: &str) -> Vec<String> {
+    let lines: Vec<Vec<char>> = screen.lines().map(|l| l.chars().collect()).collect();
+    let title: Vec<char> = title.chars().collect();
+    let found = lines.iter().enumerate().find_map(|(y, l)| {
+        l.windows(title.len())
+            .position(|w| w == title.as_slice())
+            .map(|x| (y, x))
+    });
+    let Some((top, x)) = found else {
+        panic!("no pane titled {title:?}:\n{screen}");
+    };
+    let row = &lines[top];
+    let left = row[..x]
+        .iter()
+        .rposition(|c| matches!(c, '╭' | '┏'))
+        .unwrap();
+    let right = x + row[x..]
+        .iter()
+        .position(|c| matches!(c, '╮' | '┓'))
+        .unwrap();
+    lines[top + 1..]
+        .iter()
+        .take_while(|l| matches!(l.get(left), Some('│' | '┃')))
+        .map(|l| l[left + 1..right.min(l.len())].iter().collect::<String>())
+        .collect()
+}

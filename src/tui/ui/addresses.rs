@@ -4,7 +4,6 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row};
 
 use super::{block, esc, note, table};
 use crate::mx::{AddressStatus, Family};
@@ -17,7 +16,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         title.push(Span::raw(" · "));
         title.push(Span::raw(esc(&h.exchange).into_owned()));
     }
-    let b = block(title, Focus::Addresses, app);
+    let b = block(title, Focus::Addresses, app, area);
     let Some(h) = host else {
         note(frame, area, b, Line::from(""));
         return;
@@ -37,7 +36,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let show_family = area.width >= 52;
-    let rows = h.addresses.iter().map(|a| {
+    let row = |i: usize| {
+        let a = &h.addresses[i];
         let down = app.address_down(&h.exchange, a.ip);
         let (state, style) = if down {
             ("DOWN", app.theme.down)
@@ -48,17 +48,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             Family::Ipv4 => "IPv4",
             Family::Ipv6 => "IPv6",
         };
-        let mut cells = vec![Cell::from(Span::styled(
+        let mut cells = vec![Line::from(Span::styled(
             a.ip.to_string(),
             if down { app.theme.down } else { Style::new() },
         ))];
         if show_family {
-            cells.push(Cell::from(family));
+            cells.push(Line::from(family));
         }
-        cells.push(Cell::from(a.ttl.to_string()));
-        cells.push(Cell::from(Span::styled(state, style)));
-        Row::new(cells)
-    });
+        cells.push(Line::from(a.ttl.to_string()));
+        cells.push(Line::from(Span::styled(state, style)));
+        cells
+    };
     // The family is plain from the address itself: the first thing to go.
     let mut header = vec!["address"];
     let mut widths = vec![Constraint::Fill(1)];
@@ -68,15 +68,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     }
     header.extend(["ttl", "state"]);
     widths.extend([Constraint::Length(6), Constraint::Length(5)]);
-    let header = Row::new(header);
     table(
         frame,
         area,
         app,
         Focus::Addresses,
         b,
-        header,
-        rows.collect(),
+        &header,
+        (h.addresses.len(), &row),
         &widths,
         app.addr_cursor,
     );

@@ -39,18 +39,19 @@ fn verdict(app: &App, d: &DomainEntry) -> Line<'static> {
             ),
             t.pending,
         ),
+        Agreement::Agree if total == 2 => Line::styled("= both resolvers agree (TTLs aside)", t.ok),
         Agreement::Agree => {
             Line::styled(format!("= all {total} resolvers agree (TTLs aside)"), t.ok)
         }
         Agreement::Differ(n) => {
-            let verb = if n == 1 { "differs" } else { "differ" };
-            Line::styled(
-                format!(
-                    "≠ {n} of {} other resolvers {verb} from the primary (TTLs aside)",
-                    total - 1
-                ),
-                t.warning,
-            )
+            let others = total - 1;
+            let who = match (n, others) {
+                (_, 1) => "the other resolver differs".to_string(),
+                (n, o) if n == o => format!("all {o} other resolvers differ"),
+                (1, o) => format!("1 of {o} other resolvers differs"),
+                (n, o) => format!("{n} of {o} other resolvers differ"),
+            };
+            Line::styled(format!("≠ {who} from the primary (TTLs aside)"), t.warning)
         }
         Agreement::Unknown(n) => Line::styled(
             format!(
@@ -253,6 +254,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let width = usize::from(area.width.saturating_sub(4).min(110).saturating_sub(2));
     let text = lines_at(app, width);
     let (popup, scroll, scrolls) = crate::tui::layout::popup(area, 110, text.len(), scroll);
+    app.popup_max_scroll
+        .set(crate::tui::layout::popup_max_scroll(text.len(), popup));
     let k = &app.keymap;
     let closes = format!(
         " {} or {} closes · ",

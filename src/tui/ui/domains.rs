@@ -4,13 +4,13 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row};
 
 use super::{block, column_widths, esc, fit, note, spinner, table};
 use crate::mx::{MxReport, Outcome};
 use crate::text::report::outcome_words;
 use crate::tui::keymap::Action;
-use crate::tui::state::{Agreement, App, Focus, Standing, outage_count};
+use crate::tui::layout::LIST_CHROME;
+use crate::tui::state::{Agreement, App, DomainEntry, Focus, Standing, outage_count};
 
 /// Whether the resolvers agree on a domain, readable without colour: `=`,
 /// `≠`, or while some still look it up, how many answered (`1/2`; a
@@ -47,14 +47,21 @@ pub fn providers(r: &MxReport) -> String {
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let pending = app.domains.iter().filter(|d| d.any_pending()).count();
-    let mut title = vec![Span::raw(format!("Domains ({})", app.domains.len()))];
+    let count = if app.view.len() == app.domains.len() {
+        format!("Domains ({})", app.domains.len())
+    } else {
+        format!("Domains ({} of {})", app.view.len(), app.domains.len())
+    };
+    let mut title = vec![Span::raw(count)];
     if pending > 0 {
+        // Progress: looked up of all, e.g. "⠋ 412/5000".
+        let total = app.domains.len();
         title.push(Span::styled(
-            format!(" {} {pending} pending", spinner(app.spinner)),
+            format!(" {} {}/{total}", spinner(app.spinner), total - pending),
             app.theme.pending,
         ));
     }
-    let b = block(title, Focus::Domains, app);
+    let b = block(title, Focus::Domains, app, area);
     if app.domains.is_empty() {
         note(
             frame,
@@ -67,17 +74,48 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         );
         return;
     }
+    if app.view.is_empty() {
+        let text = format!(
+            "no domain matches \"{}\" (/ to change it)",
+            esc(&app.filter)
+        );
+        note(frame, area, b, Line::from(text));
+        return;
+    }
     let wide = area.width >= 56;
+    // Narrow: the names get the room of the host count, and the outcome
+    // column only the width of the words it shows.
+    let narrow = area.width < 48;
     let comparing = app.upstreams.len() > 1;
     // Room for "1/2" (answered of all) while pending; else one glyph.
     let wide_cmp = area.width >= 40;
-    let mut header = vec!["", "domain", "outcome", "mx"];
+    let view = usize::from(area.height.saturating_sub(LIST_CHROME));
+    let shown = app.domain_cursor.offset.min(app.view.len())
+        ..(app.domain_cursor.offset + view).min(app.view.len());
+    let outcome_of = |d: &DomainEntry| match &d.report {
+        Some(r) => outcome_words(r),
+        None => "looking up…".into(),
+    };
+    let outcome_w = if narrow {
+        app.view[shown.clone()]
+            .iter()
+            .map(|&i| outcome_of(&app.domains[i]).chars().count())
+            .max()
+            .unwrap_or(2)
+            .clamp(2, 8)
+    } else {
+        8
+    };
+    let mut header = vec!["", "domain", if outcome_w >= 7 { "outcome" } else { "" }];
     let mut widths = vec![
         Constraint::Length(1),
         Constraint::Fill(2),
-        Constraint::Length(8),
-        Constraint::Length(2),
+        Constraint::Length(u16::try_from(outcome_w).unwrap_or(8)),
     ];
+    if !narrow {
+        header.push("mx");
+        widths.push(Constraint::Length(2));
+    }
     if comparing {
         header.push(if wide_cmp { "cmp" } else { "" });
         // "? timeout": an upstream that gave no answer, with its error.
@@ -101,11 +139,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         widths.push(Constraint::Fill(1));
     }
     let name_w = column_widths(area, &widths).get(1).copied().unwrap_or(0);
-    let rows = app.domains.iter().map(|d| {
+    let row = |d: &DomainEntry| {
         let standing = Standing::of(d);
-        let (outcome, hosts, prov) = match &d.report {
-            Some(r) => (outcome_words(r), r.mx.len().to_string(), providers(r)),
-            None => ("looking up…".into(), String::new(), String::new()),
+        let (hosts, prov) = match &d.report {
+            Some(r) => (r.mx.len().to_string(), providers(r)),
+            None => (String::new(), String::new()),
         };
         let outcome_style = match d.report.as_ref().map(|r| r.outcome) {
             Some(Outcome::Error) => app.theme.error,
@@ -128,37 +166,38 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             name.push(Span::styled(outages, app.theme.warning));
         }
         let mut cells = vec![
-            Cell::from(Span::styled(
+            Line::from(Span::styled(
                 standing.mark(app.spinner),
                 standing.style(&app.theme),
             )),
-            Cell::from(Line::from(name)),
-            Cell::from(Span::styled(outcome, outcome_style)),
-            Cell::from(hosts),
+            Line::from(name),
+            Line::from(Span::styled(outcome_of(d), outcome_style)),
         ];
+        if !narrow {
+            cells.push(Line::from(hosts));
+        }
         if comparing {
             let a = d.agreement();
             match (a, d.unknown_error()) {
-                (Agreement::Unknown(_), Some(e)) if wide_cmp => cells.push(Cell::from(
+                (Agreement::Unknown(_), Some(e)) if wide_cmp => cells.push(Line::from(
                     Span::styled(format!("? {}", fit(&esc(e), 12)), app.theme.error),
                 )),
-                _ => cells.push(Cell::from(agreement_mark(a, wide_cmp, app))),
+                _ => cells.push(Line::from(agreement_mark(a, wide_cmp, app))),
             }
         }
         if wide {
-            cells.push(Cell::from(esc(&prov).into_owned()));
+            cells.push(Line::from(esc(&prov).into_owned()));
         }
-        Row::new(cells)
-    });
-    let header = Row::new(header);
+        cells
+    };
     table(
         frame,
         area,
         app,
         Focus::Domains,
         b,
-        header,
-        rows.collect(),
+        &header,
+        (app.view.len(), &|i| row(&app.domains[app.view[i]])),
         &widths,
         app.domain_cursor,
     );

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{block, esc, note, table};
 use crate::mx::Severity;
@@ -15,18 +15,25 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let mut title = vec![Span::raw("Findings")];
     if let Some(r) = report {
         let count = |s| r.findings.iter().filter(|f| f.severity == s).count();
-        title.push(Span::raw(format!(" ({})", r.findings.len())));
-        for (s, style) in [
-            (Severity::Error, app.theme.error),
-            (Severity::Warning, app.theme.warning),
+        let mut parts = Vec::new();
+        for (s, word, style) in [
+            (Severity::Error, "error", app.theme.error),
+            (Severity::Warning, "warning", app.theme.warning),
         ] {
             let n = count(s);
             if n > 0 {
-                title.push(Span::styled(format!(" {n} {}", s.as_str()), style));
+                let plural = if n == 1 { "" } else { "s" };
+                parts.push(Span::styled(format!("{n} {word}{plural}"), style));
             }
         }
+        title.push(Span::raw(format!(" ({}", r.findings.len())));
+        for (i, p) in parts.into_iter().enumerate() {
+            title.push(Span::raw(if i == 0 { ": " } else { ", " }));
+            title.push(p);
+        }
+        title.push(Span::raw(")"));
     }
-    let b = block(title, Focus::Findings, app);
+    let b = block(title, Focus::Findings, app, area);
     let Some(r) = report else {
         note(frame, area, b, Line::from(""));
         return;
@@ -43,7 +50,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     // Narrow panes drop the reference, then shorten the severity to its mark.
     let show_reference = area.width >= 90;
     let short = area.width < 60;
-    let rows = r.findings.iter().map(|f| {
+    let row = |i: usize| {
+        let f = &r.findings[i];
         let style = app.theme.severity(f.severity);
         let severity = if short {
             severity_mark(f.severity).to_string()
@@ -51,18 +59,18 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             format!("{} {}", severity_mark(f.severity), f.severity.as_str())
         };
         let mut cells = vec![
-            Cell::from(Span::styled(severity, style)),
-            Cell::from(esc(&f.code).into_owned()),
-            Cell::from(esc(&f.message).into_owned()),
+            Line::from(Span::styled(severity, style)),
+            Line::from(esc(&f.code).into_owned()),
+            Line::from(esc(&f.message).into_owned()),
         ];
         if show_reference {
-            cells.push(Cell::from(Span::styled(
+            cells.push(Line::from(Span::styled(
                 esc(&f.reference).into_owned(),
                 app.theme.dim,
             )));
         }
-        Row::new(cells)
-    });
+        cells
+    };
     let mut header = vec![if short { "" } else { "severity" }, "code", "message"];
     let mut widths = vec![
         Constraint::Length(if short { 1 } else { 9 }),
@@ -79,15 +87,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         header.push("reference");
         widths.push(Constraint::Length(15));
     }
-    let header = Row::new(header);
     table(
         frame,
         area,
         app,
         Focus::Findings,
         b,
-        header,
-        rows.collect(),
+        &header,
+        (r.findings.len(), &row),
         &widths,
         app.finding_cursor,
     );

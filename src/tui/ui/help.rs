@@ -88,6 +88,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let tall = left.len().max(right.len());
     let (popup, scroll, scrolls) =
         crate::tui::layout::popup(area, if two { 114 } else { 64 }, tall, scroll);
+    app.popup_max_scroll
+        .set(crate::tui::layout::popup_max_scroll(tall, popup));
     let k = &app.keymap;
     let closes = format!(
         " {} or {} closes ",

@@ -7,7 +7,6 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row};
 
 use super::{block, column_widths, esc, fit, note, spinner, table};
 use crate::mx::failover::{HostSim, HostState};
@@ -15,6 +14,7 @@ use crate::mx::name::unicode_form;
 use crate::mx::{AddressStatus, MxHost, MxReport, Outcome};
 use crate::tui::keymap::Action;
 use crate::tui::keyspec::Keymap;
+use crate::tui::layout::LIST_CHROME;
 use crate::tui::state::{App, Focus};
 use crate::tui::theme::Theme;
 
@@ -29,6 +29,19 @@ pub fn tier_glyph(mx: &[MxHost], i: usize) -> &'static str {
         (true, true) => "┤",
         (true, false) => "┘",
     }
+}
+
+/// When host `i` repeats an exchange listed before it: the preference it
+/// is first listed at (where senders try it).
+pub fn first_listing(mx: &[MxHost], i: usize) -> Option<u16> {
+    let h = mx.get(i)?;
+    if h.is_null() {
+        return None;
+    }
+    mx[..i]
+        .iter()
+        .find(|o| o.exchange.eq_ignore_ascii_case(&h.exchange))
+        .map(|o| o.preference)
 }
 
 /// Whether any tier holds more than one host.
@@ -84,7 +97,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         note(
             frame,
             area,
-            block(vec![Span::raw("MX hosts")], Focus::Hosts, app),
+            block(vec![Span::raw("MX hosts")], Focus::Hosts, app, area),
             Line::from(""),
         );
         return;
@@ -96,7 +109,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     if let Some(u) = unicode_form(&entry.name) {
         title.push(Span::styled(format!(" ({})", esc(&u)), app.theme.dim));
     }
-    let mut b = block(title, Focus::Hosts, app);
+    let mut b = block(title, Focus::Hosts, app, area);
     let Some(report) = &entry.report else {
         let text = format!("{} looking up {}…", spinner(app.spinner), esc(&entry.name));
         note(frame, area, b, Line::styled(text, app.theme.pending));
@@ -106,11 +119,20 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         note(frame, area, b, empty_line(report, &app.keymap));
         return;
     }
+    let mut notes = Vec::new();
     if has_shuffled_tier(&report.mx) {
-        b = b.title_bottom(Line::styled(
-            " ┐┘ same preference: senders pick at random ",
-            app.theme.dim,
-        ));
+        notes.push("┐┘ same pref: random order");
+    }
+    if (0..report.mx.len()).any(|i| first_listing(&report.mx, i).is_some()) {
+        notes.push("dup: tried at its first pref");
+    }
+    if !notes.is_empty() {
+        // Leave the right end to the list position (" 3/4 ▼ ").
+        let view = usize::from(area.height.saturating_sub(LIST_CHROME));
+        let at = super::list_position(app.host_cursor, view, report.mx.len());
+        let room = usize::from(area.width).saturating_sub(3 + at.chars().count());
+        let text = fit(&format!(" {} ", notes.join(" · ")), room).into_owned();
+        b = b.title_bottom(Line::styled(text, app.theme.dim));
     }
     let show_ttl = area.width >= 64;
     let show_share = area.width >= 40;
@@ -125,20 +147,31 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         header.push("provider");
         widths.push(Constraint::Fill(1));
     }
-    header.extend(["ips", "state"]);
-    widths.extend([Constraint::Length(3), Constraint::Length(8)]);
+    // The address count is in the addresses pane too: narrow, the names
+    // get its room.
+    let show_ips = area.width >= 56;
+    if show_ips {
+        header.push("ips");
+        widths.push(Constraint::Length(3));
+    }
+    header.push("state");
+    widths.push(Constraint::Length(8));
     if show_share {
         header.push("mail");
         widths.push(Constraint::Length(4));
     }
     let name_w = column_widths(area, &widths).get(1).copied().unwrap_or(0);
-    let rows = report.mx.iter().enumerate().map(|(i, h)| {
+    let row = |i: usize| {
+        let h = &report.mx[i];
         let exchange = if h.is_null() {
             ". (null MX: no mail)".to_string()
         } else {
             esc(&h.exchange).into_owned()
         };
-        let sim = app.host_sim(&h.exchange);
+        // A host listed again is tried at its first preference only: the
+        // simulation's share belongs to that row, not to this one too.
+        let dup_of = first_listing(&report.mx, i);
+        let sim = app.host_sim(&h.exchange).filter(|_| dup_of.is_none());
         let down = sim.is_some_and(|s| s.state == HostState::Down);
         let name_style = if down { app.theme.down } else { Style::new() };
         let alias = if h.cname.is_empty() { "" } else { " (alias)" };
@@ -148,33 +181,44 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             name.push(Span::styled(alias, app.theme.error));
         }
         let mut cells = vec![
-            Cell::from(format!("{:>5} {}", h.preference, tier_glyph(&report.mx, i))),
-            Cell::from(Line::from(name)),
+            Line::from(format!("{:>5} {}", h.preference, tier_glyph(&report.mx, i))),
+            Line::from(name),
         ];
         if show_ttl {
-            cells.push(Cell::from(h.ttl.to_string()));
+            cells.push(Line::from(h.ttl.to_string()));
         }
         if show_provider {
-            cells.push(Cell::from(
+            cells.push(Line::from(
                 esc(h.provider.as_deref().unwrap_or("")).into_owned(),
             ));
         }
-        cells.push(Cell::from(h.addresses.len().to_string()));
-        cells.push(Cell::from(state_cell(h, sim, &app.theme)));
-        if show_share {
-            cells.push(Cell::from(share_cell(sim, &app.theme)));
+        if show_ips {
+            cells.push(Line::from(h.addresses.len().to_string()));
         }
-        Row::new(cells)
-    });
-    let header = Row::new(header);
+        match dup_of {
+            Some(p) => {
+                cells.push(Line::styled(format!("dup ({p})"), app.theme.dim));
+                if show_share {
+                    cells.push(Line::styled("   —", app.theme.dim));
+                }
+            }
+            None => {
+                cells.push(Line::from(state_cell(h, sim, &app.theme)));
+                if show_share {
+                    cells.push(Line::from(share_cell(sim, &app.theme)));
+                }
+            }
+        }
+        cells
+    };
     table(
         frame,
         area,
         app,
         Focus::Hosts,
         b,
-        header,
-        rows.collect(),
+        &header,
+        (report.mx.len(), &row),
         &widths,
         app.host_cursor,
     );

@@ -23,6 +23,7 @@ pub mod addresses;
 pub mod compare;
 pub mod domains;
 pub mod failover;
+pub mod finding;
 pub mod findings;
 pub mod help;
 pub mod hosts;
@@ -39,18 +40,18 @@ use ratatui::layout::{Alignment, Constraint, Layout as RLayout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
-    Block, BorderType, Borders, HighlightSpacing, Paragraph, Row, Table, TableState, Wrap,
+    Block, BorderType, Borders, Cell, HighlightSpacing, Paragraph, Row, Table, TableState, Wrap,
 };
 
 use super::keymap::Action;
-use super::layout::{MIN_HEIGHT, MIN_WIDTH, layout};
+use super::layout::{LIST_CHROME, MIN_HEIGHT, MIN_WIDTH, layout};
 use super::state::{App, Cursor, Focus, Mode, Standing};
 use super::theme::Theme;
 
 /// Draws the whole screen.
 pub fn render(frame: &mut Frame, app: &App) {
     let area = frame.area();
-    let l = layout(area);
+    let l = layout(area, app);
     if l.too_small {
         too_small(frame, area, app);
         return;
@@ -65,12 +66,13 @@ pub fn render(frame: &mut Frame, app: &App) {
         Mode::Help { .. } => help::render(frame, area, app),
         Mode::Picker { .. } => picker::render(frame, area, app),
         Mode::Compare { .. } => compare::render(frame, area, app),
+        Mode::Finding { .. } => finding::render(frame, area, app),
         Mode::SideBySide { .. } => sidebyside::render(frame, area, app),
         Mode::SnapshotPath { .. } | Mode::Overwrite { .. } => {
             snapshot::render_prompt(frame, area, app)
         }
         Mode::SnapshotDiff { .. } => snapshot::render(frame, area, app),
-        Mode::Normal | Mode::Input { .. } => {}
+        Mode::Normal | Mode::Input { .. } | Mode::Filter { .. } => {}
     }
 }
 
@@ -135,16 +137,26 @@ pub fn esc(s: &str) -> Cow<'_, str> {
     crate::mx::escape::visible(s)
 }
 
-/// A pane's frame: title, focus emphasis.
-pub fn block<'a>(title: Vec<Span<'a>>, pane: Focus, app: &App) -> Block<'a> {
-    let focused = app.focus == pane && matches!(app.mode, Mode::Normal | Mode::Input { .. });
+/// A pane's frame for `area`: title (cut with `…` to fit), focus emphasis.
+pub fn block(title: Vec<Span<'_>>, pane: Focus, app: &App, area: Rect) -> Block<'static> {
+    let focused = app.focus == pane
+        && matches!(
+            app.mode,
+            Mode::Normal | Mode::Input { .. } | Mode::Filter { .. }
+        );
     let (style, kind) = if focused {
         (app.theme.border_focused, BorderType::Thick)
     } else {
         (app.theme.border, BorderType::Rounded)
     };
+    let title: Vec<Span<'static>> = title
+        .into_iter()
+        .map(|s| Span::styled(s.content.into_owned(), s.style))
+        .collect();
+    let room = usize::from(area.width.saturating_sub(4));
+    let title = fit_line(Line::from(title), room);
     let mut spans = vec![Span::raw(" ")];
-    spans.extend(title);
+    spans.extend(title.spans);
     spans.push(Span::raw(" "));
     Block::new()
         .borders(Borders::ALL)
@@ -169,6 +181,22 @@ pub fn note(frame: &mut Frame, area: Rect, block: Block, text: Line) {
             .wrap(Wrap { trim: true }),
         row,
     );
+}
+
+/// Where a list stands, for its bottom border: `3/13`, with `▲` and `▼`
+/// when rows are hidden above or below the `view` rows shown.
+pub fn list_position(c: Cursor, view: usize, len: usize) -> String {
+    let up = if c.offset > 0 { " ▲" } else { "" };
+    let down = if c.offset + view < len { " ▼" } else { "" };
+    format!(" {}/{len}{up}{down} ", (c.selected + 1).min(len))
+}
+
+/// Where a scrolled text stands: `1–12/20 ▼`.
+pub fn text_position(scroll: usize, view: usize, len: usize) -> String {
+    let up = if scroll > 0 { " ▲" } else { "" };
+    let last = (scroll + view).min(len);
+    let down = if last < len { " ▼" } else { "" };
+    format!(" {}–{last}/{len}{up}{down} ", scroll + 1)
 }
 
 /// The braille spinner frame for a tick count.
@@ -203,7 +231,42 @@ impl Standing {
 /// The selection marker column shared by every list.
 pub const MARKER: &str = "▶";
 
-/// Draws a list pane as a table with the pane's selection and scroll.
+/// `line` cut to `width` cells, ending in `…` when something was cut.
+pub fn fit_line(line: Line<'static>, width: usize) -> Line<'static> {
+    if line.width() <= width {
+        return line;
+    }
+    let mut room = width.saturating_sub(1);
+    let mut spans = Vec::new();
+    let mut last_style = line.style;
+    for span in line.spans {
+        if room == 0 {
+            break;
+        }
+        let mut kept = String::new();
+        for c in span.content.chars() {
+            let mut buf = [0u8; 4];
+            let w = Span::raw(&*c.encode_utf8(&mut buf)).width();
+            if w > room {
+                room = 0;
+                break;
+            }
+            room -= w;
+            kept.push(c);
+        }
+        last_style = span.style;
+        spans.push(Span::styled(kept, span.style));
+    }
+    if width > 0 {
+        spans.push(Span::styled("…", last_style));
+    }
+    Line::from(spans).style(line.style)
+}
+
+/// Draws a list pane of `len` rows (`row(i)` gives the cells of row `i`)
+/// as a table with the pane's selection and scroll. Every
+/// cell is cut to its column with `…`; the bottom border says where the
+/// selection is and whether rows are hidden (`3/13 ▼`).
 #[expect(
     clippy::too_many_arguments,
     reason = "one call shape shared by every list pane"
@@ -214,8 +277,8 @@ pub fn table(
     app: &App,
     pane: Focus,
     block: Block,
-    header: Row,
-    rows: Vec<Row>,
+    header: &[&'static str],
+    (len, row): (usize, &dyn Fn(usize) -> Vec<Line<'static>>),
     widths: &[Constraint],
     cursor: Cursor,
 ) {
@@ -225,6 +288,30 @@ pub fn table(
     } else {
         app.theme.selected_unfocused
     };
+    let cols = column_widths(area, widths);
+    let fitted = |cells: Vec<Line<'static>>| {
+        Row::new(
+            cells
+                .into_iter()
+                .zip(&cols)
+                .map(|(l, w)| Cell::from(fit_line(l, *w)))
+                .collect::<Vec<_>>(),
+        )
+    };
+    let view = usize::from(area.height.saturating_sub(LIST_CHROME));
+    let block = if len > 0 && (len > view || len > 1) {
+        block.title_bottom(
+            Line::styled(list_position(cursor, view, len), app.theme.dim).right_aligned(),
+        )
+    } else {
+        block
+    };
+    let header = fitted(header.iter().map(|h| Line::from(*h)).collect());
+    // Only the rows on screen are built: a list may hold 10,000 domains.
+    let first = cursor.offset.min(len);
+    let rows: Vec<Row> = (first..(first + view).min(len))
+        .map(|i| fitted(row(i)))
+        .collect();
     let table = Table::new(rows, widths.iter().copied())
         .header(header.style(app.theme.header))
         .block(block)
@@ -233,14 +320,37 @@ pub fn table(
         .highlight_symbol(MARKER)
         .highlight_spacing(HighlightSpacing::Always);
     let mut state = TableState::new()
-        .with_offset(cursor.offset)
-        .with_selected(Some(cursor.selected));
+        .with_offset(0)
+        .with_selected(cursor.selected.checked_sub(first));
     frame.render_stateful_widget(table, area, &mut state);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fit_line_cuts_styled_text_with_an_ellipsis() {
+        let l = Line::from(vec![Span::raw("Google "), Span::raw("Workspace")]);
+        assert_eq!(fit_line(l.clone(), 9).to_string(), "Google W…");
+        assert_eq!(fit_line(l.clone(), 16).to_string(), "Google Workspace");
+        assert_eq!(fit_line(l, 1).to_string(), "…");
+    }
+
+    #[test]
+    fn positions_say_what_is_hidden() {
+        let c = Cursor {
+            selected: 2,
+            offset: 0,
+        };
+        assert_eq!(list_position(c, 5, 13), " 3/13 ▼ ");
+        let c = Cursor {
+            selected: 12,
+            offset: 8,
+        };
+        assert_eq!(list_position(c, 5, 13), " 13/13 ▲ ");
+        assert_eq!(text_position(0, 10, 25), " 1–10/25 ▼ ");
+    }
 
     #[test]
     fn fit_marks_what_it_cuts() {

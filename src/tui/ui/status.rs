@@ -28,6 +28,10 @@ pub fn summary(app: &App) -> Line<'static> {
         ));
         spans.push(Span::styled(" │ ", t.dim));
     }
+    if let Some(v) = app.view_summary() {
+        spans.push(Span::styled(v, t.key));
+        spans.push(Span::styled(" │ ", t.dim));
+    }
     // Several resolvers make a long list: it goes last, after the counts.
     let comparing = app.upstreams.len() > 1;
     if !comparing {
@@ -68,10 +72,26 @@ pub fn summary(app: &App) -> Line<'static> {
         spans.push(Span::styled(" · ", t.dim));
         spans.push(Span::styled(format!("{unknown} unknown"), t.error));
     }
-    let count = |s: Standing| match s {
+    // One pass over the list (it may hold 10,000 domains).
+    let mut counts = [0usize; 4];
+    for d in &app.domains {
         // Pending until every resolver answered, whatever the primary said.
-        Standing::Pending => app.domains.iter().filter(|d| d.any_pending()).count(),
-        _ => app.domains.iter().filter(|d| Standing::of(d) == s).count(),
+        if d.any_pending() {
+            counts[0] += 1;
+        }
+        match Standing::of(d) {
+            Standing::Failed => counts[1] += 1,
+            Standing::Error => counts[2] += 1,
+            Standing::Warning => counts[3] += 1,
+            Standing::Pending | Standing::Ok => {}
+        }
+    }
+    let count = |s: Standing| match s {
+        Standing::Pending => counts[0],
+        Standing::Failed => counts[1],
+        Standing::Error => counts[2],
+        Standing::Warning => counts[3],
+        Standing::Ok => 0,
     };
     for (s, word, style) in [
         (Standing::Pending, "pending", t.pending),
@@ -157,17 +177,54 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             let first = match error {
                 Some(e) => Line::styled(format!(" ✗ {}", super::esc(e)), app.theme.error),
                 None => Line::styled(
-                    " Enter adds · Esc cancels · a name, user@domain or mailto: address",
+                    " Enter adds · Esc cancels · names, user@domain, mailto:, lists",
                     app.theme.dim,
                 ),
             };
+            let first = super::fit_line(first, usize::from(top.width));
             frame.render_widget(Paragraph::new(first), top);
-            let prompt = " Add domain: ";
-            let shown = super::esc(text).into_owned();
+            let prompt = " Add domains: ";
+            // A long (pasted) list shows its end, where the cursor is.
+            let all = super::esc(text);
+            let room = usize::from(bottom.width)
+                .saturating_sub(prompt.chars().count() + 1)
+                .max(2);
+            let n = all.chars().count();
+            let shown = if n > room {
+                let tail: String = all.chars().skip(n - (room - 1)).collect();
+                format!("…{tail}")
+            } else {
+                all.into_owned()
+            };
             let line = Line::from(vec![
                 Span::styled(prompt, app.theme.key),
                 Span::raw(shown.clone()),
             ]);
+            frame.render_widget(Paragraph::new(line), bottom);
+            let x = bottom.x
+                + u16::try_from(prompt.chars().count() + shown.chars().count()).unwrap_or(0);
+            if x < bottom.right() && bottom.height > 0 {
+                frame.set_cursor_position(Position { x, y: bottom.y });
+            }
+        }
+        Mode::Filter { .. } => {
+            let n = app.view.len();
+            let first = Line::styled(
+                format!(
+                    " {n} of {} shown · Enter keeps the filter · Esc puts back the last one",
+                    app.domains.len()
+                ),
+                app.theme.dim,
+            );
+            let first = super::fit_line(first, usize::from(top.width));
+            frame.render_widget(Paragraph::new(first), top);
+            let prompt = " Filter: ";
+            let shown = super::esc(&app.filter).into_owned();
+            let line = Line::from(vec![
+                Span::styled(prompt, app.theme.key),
+                Span::raw(shown.clone()),
+            ]);
+            let line = super::fit_line(line, usize::from(bottom.width));
             frame.render_widget(Paragraph::new(line), bottom);
             let x = bottom.x
                 + u16::try_from(prompt.chars().count() + shown.chars().count()).unwrap_or(0);
@@ -201,7 +258,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                     frame.render_widget(p, rows);
                 }
                 _ => {
-                    frame.render_widget(Paragraph::new(summary(app)), top);
+                    let line = super::fit_line(summary(app), usize::from(top.width));
+                    frame.render_widget(Paragraph::new(line), top);
                     frame.render_widget(Paragraph::new(hints(app, bottom.width)), bottom);
                 }
             }

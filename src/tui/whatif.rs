@@ -1,0 +1,255 @@
+//! The failover what-if's text: what senders do with the selected
+//! domain's mail while the marked hosts and addresses are down. Built and
+//! wrapped here, from the state, so the transition function can clamp its
+//! scrolling and the layout can give the pane the rows it needs;
+//! `ui::failover` draws it.
+//!
+//! ```text
+//! ✓ DELIVERED · 50 % deferred first  down: mx1.a.test.
+//! mx2.a.test.  ████████████████ 100.0 %
+//! Mail is delivered to mx2.a.test., after 2 failed connection attempts …
+//! tier    10 DOWN    mx1.a.test.
+//! tier    20 up      mx2.a.test.
+//! Why: …
+//! expected failed attempts 2 (1 min at 30 s per attempt)
+//! (deferred: the retry timeline)
+//! ```
+
+use ratatui::text::{Line, Span};
+
+use super::state::App;
+use super::theme::Theme;
+use super::wrap::wrap;
+use crate::mx::Outcome;
+use crate::mx::escape::visible as esc;
+use crate::mx::failover::{SimOutcome, Simulation, TierState};
+use crate::text::simulation::{duration, outcome_sentence};
+
+/// Widest share bar.
+const BAR: usize = 16;
+
+fn bar(share: f64, width: usize) -> String {
+    let filled = ((share * width as f64).round() as usize).min(width);
+    format!("{}{}", "█".repeat(filled), "·".repeat(width - filled))
+}
+
+fn number(x: f64) -> String {
+    let s = format!("{x:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// A probability as a percentage for people: `50`, `12.5`, `< 0.1`,
+/// never `3.08e-33`.
+pub fn percent(p: f64) -> String {
+    let x = p * 100.0;
+    if x > 0.0 && x < 0.05 {
+        return "< 0.1".into();
+    }
+    if x < 100.0 && x > 99.95 {
+        return "> 99.9".into();
+    }
+    let s = format!("{x:.1}");
+    s.strip_suffix(".0").map_or(s.clone(), str::to_string)
+}
+
+/// The headline: the outcome, and when it holds only for part of the
+/// attempts, what happens to the rest (`✓ DELIVERED · 50 % deferred
+/// first`), in the warning style.
+fn headline(sim: &Simulation, t: &Theme) -> (String, ratatui::style::Style) {
+    match sim.outcome {
+        SimOutcome::Delivered => {
+            // Below 0.05 % a share is noise of the arithmetic (1e-33), not
+            // something a sender will ever see.
+            const SEEN: f64 = 0.0005;
+            let mut rest = Vec::new();
+            if sim.deferral_probability >= SEEN {
+                rest.push(format!(
+                    "{} % deferred first",
+                    percent(sim.deferral_probability)
+                ));
+            }
+            if sim.bounce_probability >= SEEN {
+                rest.push(format!("{} % bounced", percent(sim.bounce_probability)));
+            }
+            if rest.is_empty() {
+                ("✓ DELIVERED".into(), t.ok)
+            } else {
+                (format!("✓ DELIVERED · {}", rest.join(" · ")), t.warning)
+            }
+        }
+        SimOutcome::Deferred => ("↻ DEFERRED".into(), t.warning),
+        SimOutcome::Bounced => ("✗ BOUNCED".into(), t.error),
+    }
+}
+
+/// The pane's text for one simulation, unwrapped, for a pane `width` cells
+/// wide inside; `implicit` when the domain has no MX and mail goes to its
+/// own address (the simulation's tier 0).
+pub fn lines(
+    sim: &Simulation,
+    t: &Theme,
+    width: usize,
+    implicit: bool,
+    mark: &str,
+) -> Vec<Line<'static>> {
+    let (badge, style) = headline(sim, t);
+    let down = if sim.down.is_empty() {
+        format!("nothing down ({mark} marks a host)")
+    } else {
+        format!(
+            "down: {}",
+            sim.down
+                .iter()
+                .map(|d| esc(d))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let mut out = vec![Line::from(vec![
+        Span::styled(badge, style.patch(t.title)),
+        Span::raw("  "),
+        Span::styled(down, t.dim),
+    ])];
+    if !sim.receivers.is_empty() {
+        let name_w = sim
+            .receivers
+            .iter()
+            .map(|r| esc(&r.exchange).chars().count())
+            .max()
+            .unwrap_or(0);
+        // name, space, bar, " 100.0 %": the bar takes what is left.
+        let bar_w = width.saturating_sub(name_w + 9).clamp(4, BAR);
+        for r in &sim.receivers {
+            out.push(Line::from(vec![
+                Span::raw(format!("{:<name_w$} ", esc(&r.exchange))),
+                Span::styled(bar(r.share, bar_w), t.ok),
+                Span::raw(format!(" {:>5.1} %", r.share * 100.0)),
+            ]));
+        }
+    }
+    out.push(Line::from(esc(&outcome_sentence(sim)).into_owned()));
+    for tier in &sim.tiers {
+        let (word, st) = match tier.state {
+            TierState::Up => ("up", t.ok),
+            TierState::Partial => ("partial", t.warning),
+            TierState::Down => ("DOWN", t.down),
+        };
+        let names: Vec<String> = tier.exchanges.iter().map(|e| esc(e).into_owned()).collect();
+        let shuffle = if tier.exchanges.len() > 1 {
+            " (random order)"
+        } else {
+            ""
+        };
+        let label = if implicit {
+            "implicit MX ".to_string()
+        } else {
+            format!("tier {:>5} ", tier.preference)
+        };
+        out.push(Line::from(vec![
+            Span::styled(label, t.dim),
+            Span::styled(format!("{word:<8}"), st),
+            Span::raw(names.join(", ")),
+            Span::styled(shuffle, t.dim),
+        ]));
+    }
+    let reason = if implicit {
+        "delivered to the domain's own address (no MX: implicit MX, RFC 5321 §5.1)".to_string()
+    } else {
+        esc(&sim.reason).into_owned()
+    };
+    out.push(Line::styled(format!("Why: {reason}"), t.dim));
+    if sim.outcome != SimOutcome::Bounced {
+        let per = if sim.outcome == SimOutcome::Deferred {
+            "failed attempts per try"
+        } else {
+            "expected failed attempts"
+        };
+        out.push(Line::from(vec![
+            Span::styled(format!("{per} "), t.dim),
+            Span::raw(number(sim.expected_failed_attempts)),
+            Span::styled(
+                format!(
+                    " ({} at {} per attempt)",
+                    duration(sim.expected_delay_s),
+                    duration(sim.settings.connect_timeout_s)
+                ),
+                t.dim,
+            ),
+        ]));
+    }
+    if sim.outcome == SimOutcome::Delivered && sim.deferral_probability > 0.0 {
+        out.push(Line::styled(
+            format!(
+                "{} % of delivery attempts end deferred (address limit)",
+                percent(sim.deferral_probability)
+            ),
+            t.warning,
+        ));
+    }
+    if let Some(r) = &sim.retry
+        && sim.outcome == SimOutcome::Deferred
+    {
+        let shown: Vec<String> = r.attempts_s.iter().take(6).map(|s| duration(*s)).collect();
+        let more = if r.attempts > shown.len() as u64 {
+            ", …"
+        } else {
+            ""
+        };
+        out.push(Line::from(""));
+        out.push(Line::styled("retry timeline (message age)", t.header));
+        out.push(Line::from(format!(
+            "{}{more} ({} attempts)",
+            shown.join(", "),
+            r.attempts
+        )));
+        out.push(Line::styled(
+            format!(
+                "bounces at {} if the last attempt fails too",
+                duration(r.bounce_at_s)
+            ),
+            t.error,
+        ));
+    }
+    for n in &sim.notes {
+        out.push(Line::styled(format!("note: {}", esc(n)), t.dim));
+    }
+    out
+}
+
+/// The failover pane's text for the selected domain, wrapped to `width`
+/// cells; empty while there is no simulation.
+///
+/// Layout, scrolling and drawing all ask for it, several times a frame:
+/// it is made once per simulation and width.
+pub fn text(app: &App, width: usize) -> Vec<Line<'static>> {
+    let Some(sim) = &app.simulation else {
+        return Vec::new();
+    };
+    let key = (app.simulation_runs, width);
+    if let Some((k, text)) = &*app.whatif_text.borrow()
+        && *k == key
+    {
+        return text.clone();
+    }
+    let implicit = app
+        .selected_report()
+        .is_some_and(|r| r.outcome == Outcome::Implicit);
+    let mark = app.keymap.first_key(super::keymap::Action::ToggleDown);
+    let text = wrap(&lines(sim, &app.theme, width, implicit, &mark), width);
+    *app.whatif_text.borrow_mut() = Some((key, text.clone()));
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent;
+
+    #[test]
+    fn percentages_read_as_people_write_them() {
+        assert_eq!(percent(0.5), "50");
+        assert_eq!(percent(0.125), "12.5");
+        assert_eq!(percent(3.08e-35), "< 0.1");
+        assert_eq!(percent(1.0 - 1e-9), "> 99.9");
+        assert_eq!(percent(1.0), "100");
+    }
+}
