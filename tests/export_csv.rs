@@ -2,7 +2,7 @@
 //! (names escaped as on screen), with RFC 4180 quoting, CRLF line ends and
 //! formula-injection guards.
 
-mod export_fixtures;
+mod support;
 
 use mxlens::export::{ExportFormat, Selection, render, render_many};
 use mxlens::mx::escape::visible;
@@ -67,7 +67,10 @@ fn expected_rows(r: &MxReport) -> Vec<Vec<String>> {
 
 #[test]
 fn reads_back_to_the_report_values() {
-    let reports: Vec<MxReport> = export_fixtures::all().into_iter().map(|(_, r)| r).collect();
+    let reports: Vec<MxReport> = support::fixtures::all()
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect();
     let text = render_many(&reports, ExportFormat::Csv);
     let (header, rows) = read(&text);
     assert_eq!(
@@ -89,11 +92,11 @@ fn reads_back_to_the_report_values() {
 
 #[test]
 fn rfc4180_line_ends_and_quoting() {
-    let r = export_fixtures::hostile();
+    let r = support::fixtures::hostile();
     let text = render(&Selection::Report(&r), ExportFormat::Csv).text;
     assert!(text.ends_with("\r\n"));
     assert_eq!(text.matches("\r\n").count(), text.matches('\n').count());
-    assert_eq!(export_fixtures::has_stray_control(&text, true), None);
+    assert_eq!(support::fixtures::has_stray_control(&text, true), None);
     assert!(text.contains(r#","Evil, ""Inc""""#), "{text}");
     // The hostile exchange is written visibly, never raw.
     assert!(text.contains(r"mx\027[31m\007.hostile.test."), "{text}");
@@ -101,7 +104,7 @@ fn rfc4180_line_ends_and_quoting() {
 
 #[test]
 fn formula_cells_are_neutralised() {
-    let r = export_fixtures::hostile();
+    let r = support::fixtures::hostile();
     let (_, rows) = read(&render(&Selection::Report(&r), ExportFormat::Csv).text);
     for row in &rows {
         for cell in row {
@@ -117,13 +120,13 @@ fn formula_cells_are_neutralised() {
 
 #[test]
 fn selections_give_their_rows() {
-    let r = export_fixtures::example();
+    let r = support::fixtures::example();
     let (_, host) = read(&render(&Selection::Host(&r, 0), ExportFormat::Csv).text);
     assert_eq!(host.len(), 2);
     let (_, one) = read(&render(&Selection::Address(&r, 0, 1), ExportFormat::Csv).text);
     assert_eq!(one.len(), 1);
     assert_eq!(one[0][4], "2001:db8::10");
-    let ipv6 = export_fixtures::ipv6();
+    let ipv6 = support::fixtures::ipv6();
     let (_, gone) = read(&render(&Selection::Host(&ipv6, 1), ExportFormat::Csv).text);
     assert_eq!(gone.len(), 1, "a host without addresses still has a row");
     assert_eq!(gone[0][4..7], ["", "", ""]);

@@ -3,16 +3,16 @@
 //! export, run with the real `dig` against that server, print exactly the
 //! records its `zone` export holds — hostile names included.
 
-mod export_fixtures;
+mod support;
 
 use std::collections::BTreeSet;
 use std::process::Command;
 
-use export_fixtures::decode_name;
 use mxlens::dns::demo::{DEMO_DOMAINS, DemoServer};
 use mxlens::dns::lookup::mx_report;
 use mxlens::dns::upstream::{LookupOptions, Upstream};
 use mxlens::export::{ExportFormat, Selection, render};
+use support::fixtures::decode_name;
 
 /// (owner octets, ttl, type, data with names decoded)
 type Rec = (Vec<Vec<u8>>, u32, String, String);

@@ -4,7 +4,7 @@
 //! escapes), type and server. Running the commands against a real server
 //! is the interop suite's part.
 
-mod export_fixtures;
+mod support;
 
 use std::process::Command;
 
@@ -34,10 +34,10 @@ fn bare(name: &str) -> String {
 
 #[test]
 fn hostile_names_reach_dig_as_one_escaped_argument() {
-    let r = export_fixtures::hostile();
+    let r = support::fixtures::hostile();
     let text = render(&Selection::Report(&r), ExportFormat::Dig).text;
     let argvs = dig_argvs(&text);
-    let evil = bare(export_fixtures::HOSTILE_EXCHANGE);
+    let evil = bare(support::fixtures::HOSTILE_EXCHANGE);
     assert_eq!(evil, r"mx\027\[31m\007.hostile.test");
     let server = ["@127.0.0.1", "-p", "5354"];
     assert_eq!(
@@ -85,7 +85,7 @@ fn hostile_names_reach_dig_as_one_escaped_argument() {
 
 #[test]
 fn upstreams_and_selections() {
-    let v6 = export_fixtures::ipv6();
+    let v6 = support::fixtures::ipv6();
     let argvs = dig_argvs(&render(&Selection::Address(&v6, 0, 0), ExportFormat::Dig).text);
     assert_eq!(
         argvs,
@@ -99,17 +99,17 @@ fn upstreams_and_selections() {
             "5354"
         ]]
     );
-    let broken = export_fixtures::broken();
+    let broken = support::fixtures::broken();
     let argvs = dig_argvs(&render(&Selection::Report(&broken), ExportFormat::Dig).text);
     assert_eq!(
         argvs,
         [["+noall", "+answer", "broken.test", "MX"]],
         "system resolver: no @"
     );
-    let null = export_fixtures::null_mx();
+    let null = support::fixtures::null_mx();
     let argvs = dig_argvs(&render(&Selection::Host(&null, 0), ExportFormat::Dig).text);
     assert_eq!(argvs[0][2..4], ["nullmx.test", "MX"]);
-    let mut demo = export_fixtures::example();
+    let mut demo = support::fixtures::example();
     demo.resolver = "demo".into();
     let text = render(&Selection::Host(&demo, 0), ExportFormat::Dig).text;
     assert!(
@@ -142,7 +142,7 @@ fn real_dig_sends_the_exact_octets_of_hostile_names() {
         eprintln!("skipped: dig is not installed (Debian package bind9-dnsutils)");
         return;
     }
-    let mut r = export_fixtures::hostile();
+    let mut r = support::fixtures::hostile();
     let cases = [
         (
             0,

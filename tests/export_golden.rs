@@ -2,13 +2,13 @@
 //! and `render_many`. Run with `MXLENS_BLESS=1` to rewrite the files after a
 //! deliberate change, then review the diff.
 
-mod export_fixtures;
+mod support;
 
 use std::path::PathBuf;
 
 use mxlens::export::{ExportFormat, Selection, render, render_many};
 
-use export_fixtures::has_stray_control;
+use support::fixtures::has_stray_control;
 
 fn extension(fmt: ExportFormat) -> &'static str {
     match fmt {
@@ -57,7 +57,7 @@ fn check_all(cases: Vec<(String, String)>) {
 #[test]
 fn whole_reports() {
     let mut cases = Vec::new();
-    for (name, report) in export_fixtures::all() {
+    for (name, report) in support::fixtures::all() {
         for &fmt in ExportFormat::all() {
             let out = render(&Selection::Report(&report), fmt);
             let crlf = fmt == ExportFormat::Csv;
@@ -76,7 +76,7 @@ fn whole_reports() {
 #[test]
 fn one_host_and_one_address() {
     let mut cases = Vec::new();
-    for (name, report) in export_fixtures::all() {
+    for (name, report) in support::fixtures::all() {
         if report.mx.is_empty() {
             continue;
         }
@@ -97,7 +97,10 @@ fn one_host_and_one_address() {
 
 #[test]
 fn many_reports() {
-    let reports: Vec<_> = export_fixtures::all().into_iter().map(|(_, r)| r).collect();
+    let reports: Vec<_> = support::fixtures::all()
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect();
     let mut cases = Vec::new();
     for &fmt in ExportFormat::all() {
         cases.push((
@@ -110,7 +113,10 @@ fn many_reports() {
 
 #[test]
 fn csv_has_one_header_for_many_reports() {
-    let reports: Vec<_> = export_fixtures::all().into_iter().map(|(_, r)| r).collect();
+    let reports: Vec<_> = support::fixtures::all()
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect();
     let csv = render_many(&reports, ExportFormat::Csv);
     assert_eq!(csv.matches("domain,preference,exchange").count(), 1);
     assert!(csv.starts_with("domain,preference,exchange,ttl,ip,family,address_ttl,provider\r\n"));
@@ -118,7 +124,10 @@ fn csv_has_one_header_for_many_reports() {
 
 #[test]
 fn json_lines_parse_back_to_the_reports() {
-    let reports: Vec<_> = export_fixtures::all().into_iter().map(|(_, r)| r).collect();
+    let reports: Vec<_> = support::fixtures::all()
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect();
     let text = render_many(&reports, ExportFormat::Json);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), reports.len());
@@ -132,22 +141,22 @@ fn json_lines_parse_back_to_the_reports() {
 
 #[test]
 fn json_sub_objects_are_the_contract_objects() {
-    let r = export_fixtures::example();
+    let r = support::fixtures::example();
     let host = render(&Selection::Host(&r, 0), ExportFormat::Json);
     let back: mxlens::mx::MxHost = serde_json::from_str(&host.text).unwrap();
     assert_eq!(back, r.mx[0]);
     let addr = render(&Selection::Address(&r, 0, 1), ExportFormat::Json);
     let back: mxlens::mx::Address = serde_json::from_str(&addr.text).unwrap();
     assert_eq!(back, r.mx[0].addresses[1]);
-    let hostile = export_fixtures::hostile();
+    let hostile = support::fixtures::hostile();
     let out = render(&Selection::Report(&hostile), ExportFormat::Json);
     let back: mxlens::mx::MxReport = serde_json::from_str(&out.text).unwrap();
-    assert_eq!(back.mx[0].exchange, export_fixtures::HOSTILE_EXCHANGE);
+    assert_eq!(back.mx[0].exchange, support::fixtures::HOSTILE_EXCHANGE);
 }
 
 #[test]
 fn summaries_count_what_the_text_holds_in_each_format() {
-    let r = export_fixtures::example();
+    let r = support::fixtures::example();
     let sum = |sel: Selection, fmt| render(&sel, fmt).summary;
     let zone = render(&Selection::Report(&r), ExportFormat::Zone);
     assert_eq!(zone.record_count, 5, "2 MX + 3 addresses");
@@ -193,13 +202,13 @@ fn summaries_count_what_the_text_holds_in_each_format() {
     assert_eq!(text.text.lines().count(), 5, "{}", text.text);
     assert_eq!(text.summary, "5 lines of text");
 
-    let implicit = export_fixtures::implicit();
+    let implicit = support::fixtures::implicit();
     let out = render(&Selection::Report(&implicit), ExportFormat::Zone);
     assert_eq!(out.record_count, 2, "no MX record, two addresses");
     assert_eq!(out.summary, "2 records as zone lines");
 
     // No record at all: the paste is a comment, and the summary says so.
-    for report in [export_fixtures::nxdomain(), export_fixtures::broken()] {
+    for report in [support::fixtures::nxdomain(), support::fixtures::broken()] {
         let out = render(&Selection::Report(&report), ExportFormat::Zone);
         assert!(out.text.starts_with("; "), "{}", out.text);
         assert_eq!(out.record_count, 0);

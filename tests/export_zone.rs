@@ -7,9 +7,9 @@
 //! labels, so those names are checked against NSD and against the
 //! RFC 1035 §5.1 decoder below.
 
-mod export_fixtures;
+mod support;
 
-use export_fixtures::decode_name;
+use support::fixtures::decode_name;
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -95,7 +95,7 @@ fn parse_with_hickory(text: &str) -> Vec<Rec> {
 
 #[test]
 fn hickory_reads_back_the_same_records() {
-    for (name, report) in export_fixtures::all() {
+    for (name, report) in support::fixtures::all() {
         if name == "hostile" {
             continue;
         }
@@ -171,7 +171,10 @@ fn nsd_checkzone_reads_back_every_report_hostile_names_included() {
         eprintln!("skipped: nsd-checkzone is not installed (Debian package nsd)");
         return;
     }
-    let reports: Vec<MxReport> = export_fixtures::all().into_iter().map(|(_, r)| r).collect();
+    let reports: Vec<MxReport> = support::fixtures::all()
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("root.zone");
     let zone = format!(
@@ -195,8 +198,8 @@ fn nsd_checkzone_reads_back_every_report_hostile_names_included() {
     want.sort();
     assert_eq!(parse_nsd_print(&printed), want, "NSD printed:\n{printed}");
     for name in [
-        export_fixtures::HOSTILE_EXCHANGE,
-        export_fixtures::ESCAPED_EXCHANGE,
+        support::fixtures::HOSTILE_EXCHANGE,
+        support::fixtures::ESCAPED_EXCHANGE,
     ] {
         let octets = report_name(name);
         assert!(
@@ -208,7 +211,7 @@ fn nsd_checkzone_reads_back_every_report_hostile_names_included() {
 
 #[test]
 fn hostile_names_use_decimal_escapes_and_decode_exactly() {
-    let report = export_fixtures::hostile();
+    let report = support::fixtures::hostile();
     let text = render(&Selection::Report(&report), ExportFormat::Zone).text;
     assert!(text.is_ascii() && !text.chars().any(|c| c.is_control() && c != '\n'));
     assert!(text.contains(r"mx\027\[31m\007.hostile.test."), "{text}");
@@ -220,7 +223,7 @@ fn hostile_names_use_decimal_escapes_and_decode_exactly() {
             got.push(decode_name(f[5], &[]));
         }
     }
-    let evil = report_name(export_fixtures::HOSTILE_EXCHANGE);
+    let evil = report_name(support::fixtures::HOSTILE_EXCHANGE);
     assert_eq!(evil[0], b"mx\x1b[31m\x07");
     assert_eq!(
         got.iter().filter(|n| **n == evil).count(),
@@ -231,7 +234,7 @@ fn hostile_names_use_decimal_escapes_and_decode_exactly() {
 
 #[test]
 fn comments_explain_what_has_no_record() {
-    let by_name: BTreeMap<_, _> = export_fixtures::all().into_iter().collect();
+    let by_name: BTreeMap<_, _> = support::fixtures::all().into_iter().collect();
     let zone = |n: &str| render(&Selection::Report(&by_name[n]), ExportFormat::Zone).text;
     assert!(zone("implicit").starts_with("; implicit.test. has no MX record"));
     assert_eq!(

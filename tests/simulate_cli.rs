@@ -297,11 +297,19 @@ fn seeded_walk_is_reproducible() {
     assert_eq!(a["walk"], b["walk"]);
     assert_eq!(a["walk"]["seed"], 12345);
     assert_eq!(a["walk"]["outcome"], "delivered");
+    // The tier's order cites RFC 5321's randomisation, the first address
+    // RFC 2181's unordered addresses: each rule where it applies.
+    assert!(
+        a["walk"]["tiers"][0]["rule"]
+            .as_str()
+            .unwrap()
+            .contains("RFC 5321 §5.1")
+    );
     assert!(
         a["walk"]["steps"][0]["rule"]
             .as_str()
             .unwrap()
-            .contains("RFC 5321")
+            .contains("RFC 2181 §5")
     );
 }
 

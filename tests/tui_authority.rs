@@ -3,14 +3,14 @@
 //! in the view as one column per address, stale answers are dropped, and
 //! the view reads at 80×24 and 120×40.
 
-mod tui_common;
+mod support;
 
 use mxlens::mx::authority::{
     AuthorityAddress, AuthorityAnswer, AuthorityCheck, AuthorityMx, AuthorityStatus,
 };
 use mxlens::tui::state::{App, Cmd, Mode, Msg};
 use mxlens::tui::theme::Theme;
-use tui_common::*;
+use support::tui::*;
 
 const A: &str = "127.0.0.1:5301";
 const B: &str = "127.0.0.1:5302";
@@ -294,7 +294,7 @@ fn w_watches_the_domain_and_lists_what_changed_when() {
         s.contains("+  60 s  resolver 127.0.0.1:5302 changed"),
         "{s}"
     );
-    assert!(s.contains("1 differs · watching two."), "{s}");
+    assert!(s.contains("1 differs · watching two"), "{s}");
 
     app.update(key('w'));
     assert!(app.watching.is_none());

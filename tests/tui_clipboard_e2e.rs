@@ -30,11 +30,10 @@ use mxlens::tui::ui;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-mod clipboard_e2e_support;
 mod support;
-mod tui_common;
-use clipboard_e2e_support::{Tmux, Xvfb, status_row, status_rows};
-use tui_common::buffer_text;
+use support::tmux::{Tmux, status_row, status_rows};
+use support::tui::buffer_text;
+use support::xvfb::Xvfb;
 
 /// Reports for `domains`, looked up like `mxlens --demo` does (label "demo").
 fn demo_reports(domains: &[&str]) -> Vec<MxReport> {
@@ -332,7 +331,7 @@ fn c_and_every_format_reach_tmux_through_osc52_escaped() {
 
     t.run("--demo --clipboard osc52 broken.example hostile.example");
     t.wait_for("both reports", |s| {
-        s.contains("Domains (2)") && !s.contains("pending") && s.contains("Findings (5)")
+        s.contains("Domains (2)") && !s.contains("pending") && s.contains("Findings (5:")
     });
     // Findings pane: Tab from domains, hosts, addresses, failover.
     t.keys(&["Tab", "Tab", "Tab", "Tab", "c"]);

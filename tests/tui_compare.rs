@@ -2,7 +2,7 @@
 //! terminal, no network), and the `≠` mark and the compare view rendered
 //! into ratatui's `TestBackend` (insta snapshots in tests/snapshots/).
 
-mod tui_common;
+mod support;
 
 use crossterm::event::KeyCode;
 use mxlens::tui::state::Agreement;
@@ -11,7 +11,7 @@ use mxlens::tui::theme::Theme;
 use mxlens::tui::ui;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use tui_common::*;
+use support::tui::*;
 
 const A: &str = "127.0.0.1:5301";
 const B: &str = "127.0.0.1:5302";

@@ -3,12 +3,12 @@
 //! (fits at 80×24 and 40×12, opens on the last format used), and the copy
 //! keys inside the compare view.
 
-mod tui_common;
+mod support;
 
 use crossterm::event::KeyCode;
 use mxlens::clipboard::CopyTarget;
 use mxlens::tui::state::{App, Cmd, Msg};
-use tui_common::*;
+use support::tui::*;
 
 /// Presses `k`, carries out the one copy it asks for as if it went to
 /// `target`, and returns the status text.

@@ -3,13 +3,13 @@
 //! findings readable in full, rows where the content is, cuts that show,
 //! removes that ask for the right pane and can be undone.
 
-mod tui_common;
+mod support;
 
 use crossterm::event::KeyCode;
 use mxlens::tui::layout::layout;
 use mxlens::tui::state::{App, Cmd, Focus, Mode, Msg};
 use mxlens::tui::theme::Theme;
-use tui_common::*;
+use support::tui::*;
 
 fn lookups(cmds: &[Cmd]) -> Vec<String> {
     cmds.iter()

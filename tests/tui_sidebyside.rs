@@ -1,7 +1,7 @@
 //! The side-by-side view (`m`, `C`) and snapshots (`s`, `o`) in the TUI:
 //! transitions through `App::update`, screens through `TestBackend`.
 
-mod tui_common;
+mod support;
 
 use crossterm::event::KeyCode;
 use mxlens::mx::changes::Change;
@@ -9,7 +9,7 @@ use mxlens::mx::snapshot::Snapshot;
 use mxlens::mx::{MxReport, Outcome, Severity};
 use mxlens::tui::snapshots::Against;
 use mxlens::tui::state::{App, Cmd, Mode, Msg, SaveFailure};
-use tui_common::*;
+use support::tui::*;
 
 /// A domain on the new provider's two hosts.
 fn new_layout(domain: &str) -> MxReport {

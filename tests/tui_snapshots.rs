@@ -2,7 +2,7 @@
 //! snapshots (tests/snapshots/): pending, resolved, error and hostile data,
 //! at 40×12 (one pane), 80×24 and 200×60 (whole screen), down to 1×1.
 
-mod tui_common;
+mod support;
 
 use crossterm::event::KeyCode;
 use mxlens::tui::state::{App, Focus, Msg};
@@ -11,7 +11,7 @@ use mxlens::tui::ui;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
-use tui_common::*;
+use support::tui::*;
 
 type PaneFn = fn(&mut ratatui::Frame, Rect, &App);
 

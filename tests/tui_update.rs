@@ -1,13 +1,13 @@
 //! `App::update` without a terminal: messages in, state and commands out.
 
-mod tui_common;
+mod support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use mxlens::clipboard::CopyTarget;
 use mxlens::mx::failover::{HostState, SimOutcome};
 use mxlens::tui::state::{App, Cmd, Focus, Mode, Msg};
 use mxlens::tui::theme::Theme;
-use tui_common::*;
+use support::tui::*;
 
 fn lookups(cmds: &[Cmd]) -> Vec<(u64, String)> {
     cmds.iter()

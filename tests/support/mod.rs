@@ -12,10 +12,12 @@
     reason = "each test binary uses a different part of the lab"
 )]
 
+pub mod fixtures;
 pub mod hostile;
 pub mod https;
 pub mod nsd;
 pub mod tmux;
+pub mod tui;
 pub mod xvfb;
 
 use std::net::SocketAddr;

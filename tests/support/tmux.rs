@@ -186,3 +186,20 @@ impl Drop for Tmux {
             .status();
     }
 }
+
+/// The status row (second to last line), trimmed.
+pub fn status_row(screen: &str) -> String {
+    let lines: Vec<&str> = screen.lines().collect();
+    lines[lines.len().saturating_sub(2)].trim().to_string()
+}
+
+/// The two status rows joined with single spaces, so a message wrapped over
+/// both reads as one line.
+pub fn status_rows(screen: &str) -> String {
+    let lines: Vec<&str> = screen.lines().collect();
+    lines[lines.len().saturating_sub(2)..]
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
