@@ -194,7 +194,7 @@ impl AuthorityCheck {
                 domain,
                 format!(
                     "The authoritative servers of {} disagree: {}. Resolvers get one answer or the other depending on the server they ask, until every server serves the same zone (check that the secondaries transferred the latest serial).",
-                    visible(domain),
+                    domain,
                     parts.join("; ")
                 ),
                 REF_INCONSISTENT,
@@ -210,7 +210,7 @@ impl AuthorityCheck {
                     format!(
                         "The authoritative server {} gave no answer for {} ({why}): resolvers that pick it wait, retry elsewhere, and may give up.",
                         s.name(),
-                        visible(domain)
+                        domain
                     ),
                     REF_UNREACHABLE,
                 )),
@@ -220,7 +220,7 @@ impl AuthorityCheck {
                     format!(
                         "The server {} is listed for {} but answered without authority ({}): a lame delegation. Load the zone on it or remove it from the NS set.",
                         s.name(),
-                        visible(domain),
+                        domain,
                         lame_words(why)
                     ),
                     REF_LAME,

@@ -6,7 +6,6 @@ use std::collections::BTreeSet;
 use std::net::IpAddr;
 
 use crate::mx::dnssec::{DnssecStatus, TlsaLookup};
-use crate::mx::escape::visible;
 use crate::mx::sts::{StsMode, StsStatus};
 use crate::mx::{AddressStatus, Finding, MxReport, Severity};
 
@@ -42,10 +41,6 @@ fn finding(code: &str, subject: &str, message: String, reference: &str) -> Findi
     }
 }
 
-fn show(s: &str) -> String {
-    visible(s).into_owned()
-}
-
 /// Every security check, in record order.
 pub fn run(report: &MxReport) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -59,7 +54,7 @@ pub fn run(report: &MxReport) -> Vec<Finding> {
 
 fn dnssec(report: &MxReport, out: &mut Vec<Finding>) {
     let Some(d) = &report.dnssec else { return };
-    let domain = show(&report.domain);
+    let domain = &report.domain;
     if d.mx == DnssecStatus::Bogus {
         out.push(finding(
             "dnssec-bogus",
@@ -85,7 +80,7 @@ fn dnssec(report: &MxReport, out: &mut Vec<Finding>) {
             format!(
                 "The {} RRset of {} fails DNSSEC validation: senders behind validating resolvers cannot find its address and skip it. Re-sign its zone or fix the DS at the parent.",
                 bad.join(" and "),
-                show(&e.exchange)
+                &e.exchange
             ),
             "RFC 4035 §5",
         ));
@@ -111,14 +106,14 @@ fn tlsa(report: &MxReport, out: &mut Vec<Finding>) {
         .map(|h| h.exchange.as_str())
         .collect();
     for h in hosts {
-        let exchange = show(&h.exchange);
+        let exchange = &h.exchange;
         match h.lookup {
             TlsaLookup::Failed if exchange_signed(report, &h.exchange) => out.push(finding(
                 "tlsa-lookup-failed",
                 &h.exchange,
                 format!(
                     "The TLSA query for _25._tcp.{exchange} failed ({}) although its zone is DNSSEC-signed: DANE senders cannot tell whether to authenticate it and defer mail to it.",
-                    h.error.as_deref().map(show).unwrap_or_else(|| "error".into())
+                    h.error.as_deref().unwrap_or("error")
                 ),
                 "RFC 7672 §2.2",
             )),
@@ -161,7 +156,7 @@ fn tlsa(report: &MxReport, out: &mut Vec<Finding>) {
                 &h.exchange,
                 format!(
                     "{exchange} has no TLSA record while {} of the domain do: DANE senders deliver to it without authentication, so an attacker who blocks the others gets the mail. Publish TLSA for {exchange} too.",
-                    dane_hosts.iter().map(|n| show(n)).collect::<Vec<_>>().join(", ")
+                    dane_hosts.join(", ")
                 ),
                 "RFC 7672 §2.2",
             )),
@@ -173,20 +168,19 @@ fn tlsa(report: &MxReport, out: &mut Vec<Finding>) {
 fn mta_sts(report: &MxReport, out: &mut Vec<Finding>) {
     let Some(sts) = &report.mta_sts else { return };
     let domain = report.domain.as_str();
-    let shown = show(domain);
-    let why = sts.error.as_deref().map(show).unwrap_or_default();
+    let why = sts.error.as_deref().unwrap_or_default();
     match sts.status {
         StsStatus::Invalid => out.push(finding(
             "mta-sts-invalid",
             domain,
-            format!("MTA-STS of {shown} is unusable: {why}. Senders apply no policy until it is fixed."),
+            format!("MTA-STS of {domain} is unusable: {why}. Senders apply no policy until it is fixed."),
             "RFC 8461 §3",
         )),
         StsStatus::Unreachable => out.push(finding(
             "mta-sts-policy-unreachable",
             domain,
             format!(
-                "{shown} publishes an MTA-STS record but its policy cannot be fetched: {why}. New senders apply no policy; senders holding a cached one keep it until max_age runs out."
+                "{domain} publishes an MTA-STS record but its policy cannot be fetched: {why}. New senders apply no policy; senders holding a cached one keep it until max_age runs out."
             ),
             "RFC 8461 §3.3",
         )),
@@ -197,7 +191,7 @@ fn mta_sts(report: &MxReport, out: &mut Vec<Finding>) {
             "mta-sts-id-missing",
             domain,
             format!(
-                "The _mta-sts record of {shown} has no id= field: senders cannot tell when the policy changes, and RFC 8461 requires it. Add id=<1 to 32 letters and digits> and change it with every policy update."
+                "The _mta-sts record of {domain} has no id= field: senders cannot tell when the policy changes, and RFC 8461 requires it. Add id=<1 to 32 letters and digits> and change it with every policy update."
             ),
             "RFC 8461 §3.1",
         ));
@@ -213,7 +207,7 @@ fn mta_sts(report: &MxReport, out: &mut Vec<Finding>) {
         if policy.covers(&host.exchange) || !seen.insert(host.exchange.as_str()) {
             continue;
         }
-        let exchange = show(&host.exchange);
+        let exchange = &host.exchange;
         let consequence = match policy.mode {
             StsMode::Enforce => format!(
                 "senders that enforce MTA-STS refuse to deliver to {exchange}; when it is the only host left, mail is deferred and bounces"
@@ -222,12 +216,12 @@ fn mta_sts(report: &MxReport, out: &mut Vec<Finding>) {
                 "in mode testing senders still deliver to {exchange} but report the failure; switching to enforce would make them refuse it"
             ),
         };
-        let patterns: Vec<String> = policy.mx.iter().map(|p| show(p)).collect();
+        let patterns: Vec<String> = policy.mx.clone();
         let mut f = finding(
             "mta-sts-mx-not-covered",
             &host.exchange,
             format!(
-                "{exchange} (preference {}) matches no mx: line of the MTA-STS policy of {shown} ({}): {consequence}. Add \"mx: {}\" to the policy and change the record's id.",
+                "{exchange} (preference {}) matches no mx: line of the MTA-STS policy of {domain} ({}): {consequence}. Add \"mx: {}\" to the policy and change the record's id.",
                 host.preference,
                 patterns.join(", "),
                 host.exchange.trim_end_matches('.')
@@ -259,8 +253,8 @@ fn tls_rpt(report: &MxReport, out: &mut Vec<Finding>) {
     };
     let domain = report.domain.as_str();
     let state = match (&rpt.record, &rpt.error) {
-        (Some(_), Some(e)) => format!("its _smtp._tls record is unusable ({})", show(e)),
-        (None, Some(e)) => format!("its _smtp._tls lookup failed ({})", show(e)),
+        (Some(_), Some(e)) => format!("its _smtp._tls record is unusable ({})", e),
+        (None, Some(e)) => format!("its _smtp._tls lookup failed ({})", e),
         _ => "it publishes no _smtp._tls TXT record".to_string(),
     };
     out.push(finding(
@@ -268,8 +262,8 @@ fn tls_rpt(report: &MxReport, out: &mut Vec<Finding>) {
         domain,
         format!(
             "{} uses {what} but {state}: senders that fail TLS to its exchanges cannot tell anyone. Publish \"v=TLSRPTv1; rua=mailto:<address>\" at _smtp._tls.{}",
-            show(domain),
-            show(domain)
+            domain,
+            domain
         ),
         "RFC 8460 §3",
     ));
@@ -286,7 +280,7 @@ fn reverse_dns(report: &MxReport, out: &mut Vec<Finding>) {
                 continue;
             }
             let ip = a.ip.to_string();
-            let exchange = show(&host.exchange);
+            let exchange = &host.exchange;
             match ptr.status {
                 AddressStatus::Nxdomain | AddressStatus::Nodata => out.push(finding(
                     "address-no-ptr",
@@ -298,7 +292,7 @@ fn reverse_dns(report: &MxReport, out: &mut Vec<Finding>) {
                     "RFC 1912 §2.1",
                 )),
                 AddressStatus::Ok if !ptr.confirmed => {
-                    let names: Vec<String> = ptr.names.iter().map(|n| show(n)).collect();
+                    let names: Vec<String> = ptr.names.clone();
                     out.push(finding(
                         "address-ptr-mismatch",
                         &ip,
