@@ -587,3 +587,35 @@ fn the_simulation_runs_on_new_inputs_not_on_ticks_resizes_or_moves() {
     });
     assert_eq!(app.simulation_runs, runs + 3, "and so is a fresh report");
 }
+
+/// `f` cycles the sender's address families; an IPv4-only sender cannot use
+/// the IPv6 address of a host, so with the IPv4 address down the host is
+/// down for it; the failover title names the model.
+#[test]
+fn f_cycles_the_sender_family_and_the_simulation_follows() {
+    let mut app = loaded(vec![two_tier()]);
+    // mx1 has 192.0.2.10 and 2001:db8::10; take its IPv4 address down.
+    app.domains[0]
+        .outages
+        .addresses
+        .insert("192.0.2.10".parse().unwrap());
+    app.update(key('j'));
+    app.update(key('k'));
+    let dual = app.simulation.clone().unwrap();
+    assert_eq!(dual.receivers[0].exchange, "mx1.two.test.", "{dual:?}");
+    app.update(key('f'));
+    let v4 = app.simulation.clone().unwrap();
+    assert_eq!(v4.receivers.len(), 1, "{v4:?}");
+    assert_eq!(v4.receivers[0].exchange, "backup.two.test.");
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("profile rfc · IPv4-only sender"), "{s}");
+    assert!(
+        s.contains("IPv4-only sender: IPv6 addresses count as down"),
+        "{s}"
+    );
+    app.update(key('f'));
+    app.update(key('f'));
+    assert!(!screen(&app, 120, 40).contains("-only sender"));
+    app.update(key('p'));
+    assert_eq!(app.profile.name, "postfix", "p keeps working beside f");
+}

@@ -12,6 +12,7 @@ use super::keymap::Action;
 use super::nav::scroll_popup;
 use super::state::{App, Cmd, Focus, Mode, Msg, SimInputs, Status, Undo, outage_count};
 use crate::export::ExportFormat;
+use crate::mx::failover::profile::SenderFamily;
 use crate::mx::failover::simulate;
 
 /// Undo steps kept.
@@ -264,6 +265,20 @@ impl App {
                 self.profile = self.profile.next();
                 let p = format!("sender profile: {}", self.profile.name);
                 self.say(p, false);
+            }
+            Action::CycleFamily => {
+                let family = self.profile.sender_family.next();
+                self.profile = self.profile.clone().with_sender_family(family);
+                let why = match family {
+                    SenderFamily::Dual => "IPv4 and IPv6 addresses are both usable",
+                    SenderFamily::Ipv4 => {
+                        "IPv6 addresses count as down: an AAAA-only exchange is unreachable"
+                    }
+                    SenderFamily::Ipv6 => {
+                        "IPv4 addresses count as down: an A-only exchange is unreachable"
+                    }
+                };
+                self.say(format!("{}: {why}", family.describe()), false);
             }
             Action::Copy => return self.copy(ExportFormat::default()),
             Action::CopyAs => {

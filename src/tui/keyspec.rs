@@ -12,7 +12,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::keymap::{Action, BINDINGS, Binding, Key};
 
 /// Every action, in the order of the help overlay.
-pub const ACTIONS: [Action; 32] = [
+pub const ACTIONS: [Action; 33] = [
     Action::Up,
     Action::Down,
     Action::PageUp,
@@ -35,6 +35,7 @@ pub const ACTIONS: [Action; 32] = [
     Action::ToggleDown,
     Action::ClearOutages,
     Action::CycleProfile,
+    Action::CycleFamily,
     Action::Copy,
     Action::CopyAs,
     Action::CopyFinding,
@@ -72,6 +73,7 @@ pub fn action_name(action: Action) -> &'static str {
         Action::ToggleDown => "toggle-down",
         Action::ClearOutages => "clear-outages",
         Action::CycleProfile => "cycle-profile",
+        Action::CycleFamily => "cycle-family",
         Action::Copy => "copy",
         Action::CopyAs => "copy-as",
         Action::CopyFinding => "copy-finding",

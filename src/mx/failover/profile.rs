@@ -61,6 +61,15 @@ pub enum SenderFamily {
 }
 
 impl SenderFamily {
+    /// How a sender of this family is described to people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SenderFamily::Dual => "dual-stack sender",
+            SenderFamily::Ipv4 => "IPv4-only sender",
+            SenderFamily::Ipv6 => "IPv6-only sender",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             SenderFamily::Dual => "dual",

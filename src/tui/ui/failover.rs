@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{block, note};
+use crate::mx::failover::profile::SenderFamily;
 use crate::tui::keymap::Action;
 use crate::tui::state::{App, Focus};
 use crate::tui::whatif;
@@ -18,10 +19,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Some(n) => format!(" · ≤{n} addresses"),
         None => String::new(),
     };
+    let family = match app.profile.sender_family {
+        SenderFamily::Dual => String::new(),
+        f => format!(" · {}", f.describe()),
+    };
     let title = vec![
         Span::raw("Failover · profile "),
         Span::styled(app.profile.name.clone(), app.theme.key),
         Span::styled(limit, Style::new()),
+        Span::styled(family, app.theme.key),
     ];
     let b = block(title, Focus::Failover, app, area);
     if app.simulation.is_none() {
