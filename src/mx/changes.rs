@@ -275,12 +275,7 @@ fn ttls(before: &MxReport, after: &MxReport, out: &mut Vec<Change>) {
 }
 
 fn addresses(before: &MxReport, after: &MxReport, out: &mut Vec<Change>) {
-    let set = |r: &MxReport| -> BTreeSet<(String, IpAddr)> {
-        r.mx.iter()
-            .flat_map(|h| h.addresses.iter().map(|x| (h.exchange.clone(), x.ip)))
-            .collect()
-    };
-    let (b, a) = (set(before), set(after));
+    let (b, a) = (before.exchange_addresses(), after.exchange_addresses());
     for (exchange, ip) in b.difference(&a) {
         out.push(Change::AddressRemoved {
             exchange: exchange.clone(),

@@ -118,12 +118,7 @@ pub fn diff(a: &MxReport, b: &MxReport, ttls: bool) -> ReportDiff {
             }
         }
     }
-    let addrs = |r: &MxReport| -> BTreeSet<(String, IpAddr)> {
-        r.mx.iter()
-            .flat_map(|h| h.addresses.iter().map(|x| (h.exchange.clone(), x.ip)))
-            .collect()
-    };
-    let (aa, ab) = (addrs(a), addrs(b));
+    let (aa, ab) = (a.exchange_addresses(), b.exchange_addresses());
     for (exchange, ip) in aa.difference(&ab) {
         changes.push(Change::AddressRemoved {
             exchange: exchange.clone(),

@@ -4,6 +4,7 @@
 //! `#[serde(skip)]` are extra detail for the front ends that the contract does
 //! not carry; a report read back from JSON has them at their defaults.
 
+use std::collections::BTreeSet;
 use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
@@ -316,7 +317,41 @@ impl Ptr {
     }
 }
 
+impl Finding {
+    /// A finding whose severity is read from `codes`, a checker's table of
+    /// the codes it produces.
+    pub fn listed(
+        codes: &[(&str, Severity)],
+        code: &str,
+        subject: &str,
+        message: String,
+        reference: &str,
+    ) -> Finding {
+        let severity = codes
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, s)| *s)
+            .expect("every code is listed in its checker's table");
+        Finding {
+            code: code.to_string(),
+            severity,
+            subject: subject.to_string(),
+            message,
+            reference: reference.to_string(),
+        }
+    }
+}
+
 impl MxReport {
+    /// Every (exchange, address) pair of the report, each once, for
+    /// comparing two reports address by address.
+    pub fn exchange_addresses(&self) -> BTreeSet<(String, IpAddr)> {
+        self.mx
+            .iter()
+            .flat_map(|h| h.addresses.iter().map(|x| (h.exchange.clone(), x.ip)))
+            .collect()
+    }
+
     /// An empty report for `domain`; the lookup fills it in.
     pub fn new(domain: impl Into<String>, resolver: impl Into<String>) -> Self {
         Self {

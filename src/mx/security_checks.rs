@@ -27,18 +27,7 @@ pub const CODES: &[(&str, Severity)] = &[
 ];
 
 fn finding(code: &str, subject: &str, message: String, reference: &str) -> Finding {
-    let severity = CODES
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, s)| *s)
-        .expect("every code is listed in CODES");
-    Finding {
-        code: code.to_string(),
-        severity,
-        subject: subject.to_string(),
-        message,
-        reference: reference.to_string(),
-    }
+    Finding::listed(CODES, code, subject, message, reference)
 }
 
 /// Every security check, in record order.
