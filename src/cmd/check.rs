@@ -94,7 +94,7 @@ pub async fn run(args: &CheckArgs, settings: &Settings) -> anyhow::Result<i32> {
     let concurrency = args.concurrency as usize;
     let source = args.authority.source(false).on_demo(demo.as_ref());
     let security = if args.security {
-        Some(Arc::new(super::security_options(settings)?))
+        Some(Arc::new(super::security_options(settings, demo.as_ref())?))
     } else {
         None
     };

@@ -37,9 +37,13 @@ pub mod exit {
 /// The security-lookup options the upstream flags ask for (`--ca-file`,
 /// `--trust-anchor`;
 /// `MXLENS_MTA_STS_PORT`, a lab setting, moves the policy fetch off port 443).
+/// The security lookups' options: `--ca-file`, `--trust-anchor`, and with
+/// `--demo` the demo's own CA, trust anchor and policy port (`demo`).
 pub fn security_options(
     settings: &crate::config::settings::Settings,
+    demo: Option<&crate::dns::demo::DemoServer>,
 ) -> anyhow::Result<crate::dns::security::SecurityOptions> {
+    let _ = demo;
     let mut opts = crate::dns::security::SecurityOptions::new(settings.ca_file.as_deref())?;
     if let Some(path) = &settings.trust_anchor {
         opts.trust_anchor = Some(std::sync::Arc::new(

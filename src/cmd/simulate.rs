@@ -176,7 +176,7 @@ async fn report(
         // Several configured resolvers: simulate asks the first.
         spec.resolvers.truncate(1);
     }
-    let (upstreams, _demo) = connect(&spec).await?;
+    let (upstreams, demo) = connect(&spec).await?;
     let up = upstreams
         .first()
         .context("no upstream to query; give --resolver ADDR or --demo")?;
@@ -189,7 +189,7 @@ async fn report(
         None => lookup::mx_report(up, domain).await,
     };
     if enforce != Enforce::None {
-        let opts = super::security_options(settings)?;
+        let opts = super::security_options(settings, demo.as_ref())?;
         add_security(up, &mut report, &opts).await;
     }
     Ok(report)
