@@ -34,22 +34,50 @@ pub mod exit {
     pub const USAGE_OR_LOOKUP: i32 = 2;
 }
 
-/// The security-lookup options the upstream flags ask for (`--ca-file`,
-/// `--trust-anchor`;
-/// `MXLENS_MTA_STS_PORT`, a lab setting, moves the policy fetch off port 443).
-/// The security lookups' options: `--ca-file`, `--trust-anchor`, and with
-/// `--demo` the demo's own CA, trust anchor and policy port (`demo`).
+/// The security lookups' options: `--ca-file` (added to the system roots),
+/// `--trust-anchor` (replacing the root key), and `MXLENS_MTA_STS_PORT`, a
+/// lab setting that moves the policy fetch off port 443.
+///
+/// With `--demo` (`demo` is the running demo), the demo's own CA and trust
+/// anchor are used instead of the system roots and the root key (with
+/// `--ca-file` and `--trust-anchor` added to them), and the policy fetch
+/// goes to the demo's policy host. The demo CA never enters another run.
 pub fn security_options(
     settings: &crate::config::settings::Settings,
     demo: Option<&crate::dns::demo::DemoServer>,
 ) -> anyhow::Result<crate::dns::security::SecurityOptions> {
-    let _ = demo;
-    let mut opts = crate::dns::security::SecurityOptions::new(settings.ca_file.as_deref())?;
-    if let Some(path) = &settings.trust_anchor {
-        opts.trust_anchor = Some(std::sync::Arc::new(
-            crate::dns::security::dnssec::read_anchor_file(path)?,
-        ));
+    use std::sync::Arc;
+
+    use crate::dns::security::{SecurityOptions, dnssec::read_anchor_file, read_pem};
+
+    let anchor_file = match &settings.trust_anchor {
+        Some(path) => Some(read_anchor_file(path)?),
+        None => None,
+    };
+    if let Some(demo) = demo {
+        let mut roots = demo.policy_roots();
+        if let Some(path) = &settings.ca_file {
+            for cert in read_pem(path)? {
+                roots.add(cert).map_err(|e| {
+                    anyhow::anyhow!(
+                        "the CA file \"{}\" has a certificate that cannot be used: {e}",
+                        path.display()
+                    )
+                })?;
+            }
+        }
+        let mut opts = SecurityOptions::with_roots(roots)?;
+        opts.https_port = demo.https_port();
+        let mut anchor = (*demo.anchor()).clone();
+        if let Some(file) = anchor_file {
+            anchor.keys.extend(file.keys);
+            anchor.ds.extend(file.ds);
+        }
+        opts.trust_anchor = Some(Arc::new(anchor));
+        return Ok(opts);
     }
+    let mut opts = SecurityOptions::new(settings.ca_file.as_deref())?;
+    opts.trust_anchor = anchor_file.map(Arc::new);
     if let Some(port) = std::env::var_os("MXLENS_MTA_STS_PORT") {
         let text = port.to_string_lossy();
         opts.https_port = text.parse().map_err(|_| {

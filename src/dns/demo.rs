@@ -7,12 +7,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hickory_server::Server;
-use hickory_server::proto::rr::LowerName;
-use hickory_server::store::in_memory::InMemoryZoneHandler;
-use hickory_server::zone_handler::{AxfrPolicy, Catalog, ZoneType};
 use tokio::net::{TcpListener, UdpSocket};
 
-use crate::dns::zone::parse_zone;
+use crate::dns::demo_dnssec::{ZoneRouter, plain_router, signed_router};
+use crate::dns::demo_sts::{PolicyHost, PolicyServer};
+use crate::dns::security::dnssec::AnchorFile;
 
 /// One zone: its origin and master-file text.
 #[derive(Debug, Clone)]
@@ -84,7 +83,29 @@ pub const DEMO_ZONES: &[(&str, &str)] = &[
         "demo.test.",
         include_str!("../../assets/demo/demo.test.zone"),
     ),
+    (
+        "dane.example.",
+        include_str!("../../assets/demo/dane.example.zone"),
+    ),
+    (
+        "sts.example.",
+        include_str!("../../assets/demo/sts.example.zone"),
+    ),
 ];
+
+/// The parent of the `.test` demo zones: served only for the chain of trust
+/// (its DNSKEY, the DS answers of its children), so a name under it that no
+/// demo zone holds is still refused (`unserved.test`).
+const TEST_PARENT: &str = include_str!("../../assets/demo/test.zone");
+/// The zones the demo signs when it starts: the two parents (their keys are
+/// the demo's trust anchor) and the DANE domain (DS in `example.`). The
+/// other demo zones are provably unsigned delegations: `insecure`.
+pub const DEMO_SIGNED: &[&str] = &["example.", "test.", "dane.example."];
+/// The demo's MTA-STS domain and its policy, served at
+/// `https://mta-sts.sts.example/.well-known/mta-sts.txt`: `enforce`, and
+/// the backup exchange is not covered.
+pub const DEMO_STS_DOMAIN: &str = "sts.example.";
+const DEMO_STS_POLICY: &str = include_str!("../../assets/demo/sts.example.policy");
 
 /// The migration in progress: the zone `ns-old` still serves, and what the
 /// lagging demo resolver has cached (see `assets/demo/README.md`).
@@ -107,6 +128,8 @@ pub const DEMO_DOMAINS: &[&str] = &[
     "m365.example.",
     "shared.example.",
     "migrating.example.",
+    "dane.example.",
+    "sts.example.",
     "implicit.example.",
     "nullmx.example.",
     "nomail.example.",
@@ -120,16 +143,20 @@ pub const DEMO_DOMAINS: &[&str] = &[
 /// A running authoritative server on UDP and TCP, same port. Stops when dropped.
 pub struct AuthServer {
     addr: SocketAddr,
-    server: Option<Server<Catalog>>,
+    server: Option<Server<ZoneRouter>>,
 }
 
 impl AuthServer {
-    /// Serves `zones` on `listen` (port 0: a free port on that address).
+    /// Serves `zones` (unsigned) on `listen` (port 0: a free port on that address).
     pub async fn start(zones: &[ZoneText], listen: SocketAddr) -> io::Result<Self> {
-        let catalog = build_catalog(zones)?;
+        Self::serve(plain_router(zones)?, listen).await
+    }
+
+    /// Serves what `router` holds on `listen`.
+    pub async fn serve(router: ZoneRouter, listen: SocketAddr) -> io::Result<Self> {
         let (udp, tcp) = bind_pair(listen).await?;
         let addr = udp.local_addr()?;
-        let mut server = Server::new(catalog);
+        let mut server = Server::new(router);
         server.register_socket(udp);
         server.register_listener(tcp, Duration::from_secs(5), 65_535);
         Ok(Self {
@@ -167,25 +194,36 @@ impl Drop for AuthServer {
 /// 127.0.0.2, `ns-new` on 127.0.0.3). Those two are best effort: where
 /// those loopback addresses cannot be bound, the demo runs without them and
 /// asking them says they do not answer.
+///
+/// The demo server signs [`DEMO_SIGNED`] when it starts ([`Self::anchor`]
+/// is their trust anchor) and runs the MTA-STS policy host of
+/// [`DEMO_STS_DOMAIN`] on 127.0.0.1 with a certificate from a CA generated
+/// at start ([`Self::policy_roots`]).
 pub struct DemoServer {
     main: AuthServer,
     authorities: Vec<AuthServer>,
     lagging: Option<AuthServer>,
+    anchor: Arc<AnchorFile>,
+    policy: PolicyServer,
 }
 
 impl DemoServer {
     /// Starts the demo on a random loopback port free on all three addresses.
     pub async fn start() -> io::Result<Self> {
         let any = SocketAddr::from(([127, 0, 0, 1], 0));
+        let (router, anchor) = demo_router()?;
+        let policy = start_policy().await?;
         let mut last = None;
         for _ in 0..32 {
-            let main = AuthServer::start(&demo_zones(), any).await?;
+            let main = AuthServer::serve(router.clone(), any).await?;
             match start_authorities(main.addr().port()).await {
                 Ok(authorities) => {
                     return Ok(Self {
                         main,
                         authorities,
                         lagging: None,
+                        anchor,
+                        policy,
                     });
                 }
                 Err(e) => last = Some(e),
@@ -193,15 +231,18 @@ impl DemoServer {
         }
         tracing::warn!(error = ?last, "the demo's authoritative servers could not start");
         Ok(Self {
-            main: AuthServer::start(&demo_zones(), any).await?,
+            main: AuthServer::serve(router, any).await?,
             authorities: Vec::new(),
             lagging: None,
+            anchor,
+            policy,
         })
     }
 
     /// Starts the demo on `listen` (the authoritative servers on its port).
     pub async fn listen(listen: SocketAddr) -> io::Result<Self> {
-        let main = AuthServer::start(&demo_zones(), listen).await?;
+        let (router, anchor) = demo_router()?;
+        let main = AuthServer::serve(router, listen).await?;
         let authorities = if listen.ip().is_loopback() && listen.is_ipv4() {
             start_authorities(main.addr().port())
                 .await
@@ -213,6 +254,8 @@ impl DemoServer {
             main,
             authorities,
             lagging: None,
+            anchor,
+            policy: start_policy().await?,
         })
     }
 
@@ -223,6 +266,27 @@ impl DemoServer {
     /// The port every demo server listens on (discovery asks there).
     pub fn port(&self) -> u16 {
         self.main.addr().port()
+    }
+
+    /// The trust anchor of the demo's signed zones: the keys of `example.`
+    /// and `test.`, generated when the demo started.
+    pub fn anchor(&self) -> Arc<AnchorFile> {
+        self.anchor.clone()
+    }
+
+    /// The demo's CA alone, which signed the policy host's certificate.
+    pub fn policy_roots(&self) -> rustls::RootCertStore {
+        self.policy.roots()
+    }
+
+    /// The demo CA's certificate, PEM.
+    pub fn ca_pem(&self) -> &str {
+        self.policy.ca_pem()
+    }
+
+    /// The port of the MTA-STS policy host (HTTPS on 127.0.0.1).
+    pub fn https_port(&self) -> u16 {
+        self.policy.addr().port()
     }
 
     /// The authoritative servers of [`MIGRATING`] that are running.
@@ -259,11 +323,32 @@ impl DemoServer {
             main,
             authorities,
             lagging,
+            anchor: _,
+            policy,
         } = self;
         let result = main.run_until_done().await;
-        drop((authorities, lagging));
+        drop((authorities, lagging, policy));
         result
     }
+}
+
+/// The demo zones, signed as [`DEMO_SIGNED`] says, and their trust anchor.
+fn demo_router() -> io::Result<(ZoneRouter, Arc<AnchorFile>)> {
+    let parent = ZoneText {
+        origin: "test.".into(),
+        text: TEST_PARENT.into(),
+    };
+    let (router, anchor) = signed_router(&demo_zones(), &[parent], DEMO_SIGNED)?;
+    Ok((router, Arc::new(anchor)))
+}
+
+/// The policy host of [`DEMO_STS_DOMAIN`] on 127.0.0.1, a free port.
+async fn start_policy() -> io::Result<PolicyServer> {
+    let host = PolicyHost {
+        host: format!("mta-sts.{}", DEMO_STS_DOMAIN.trim_end_matches('.')),
+        policy: DEMO_STS_POLICY.to_string(),
+    };
+    PolicyServer::start(vec![host], SocketAddr::from(([127, 0, 0, 1], 0))).await
 }
 
 /// `ns-old` and `ns-new` on 127.0.0.2 and 127.0.0.3, at `port`.
@@ -292,29 +377,6 @@ pub fn demo_zones() -> Vec<ZoneText> {
             text: (*text).to_string(),
         })
         .collect()
-}
-
-fn build_catalog(zones: &[ZoneText]) -> io::Result<Catalog> {
-    let mut catalog = Catalog::new();
-    for zone in zones {
-        let bad = |what: String| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("zone \"{}\": {what}", zone.origin),
-            )
-        };
-        let (origin, records) = parse_zone(&zone.origin, &zone.text).map_err(bad)?;
-        let handler =
-            InMemoryZoneHandler::<hickory_server::net::runtime::TokioRuntimeProvider>::new(
-                origin.clone(),
-                records,
-                ZoneType::Primary,
-                AxfrPolicy::Deny,
-            )
-            .map_err(bad)?;
-        catalog.upsert(LowerName::new(&origin), vec![Arc::new(handler)]);
-    }
-    Ok(catalog)
 }
 
 /// Binds UDP and TCP on the same port; with port 0, retries until a free

@@ -3,6 +3,8 @@
 pub mod addr;
 pub mod authority;
 pub mod demo;
+pub mod demo_dnssec;
+pub mod demo_sts;
 pub mod lookup;
 pub mod resolve;
 pub mod security;
