@@ -1,7 +1,12 @@
-//! `mxlens serve-demo`: the demo zones on their own, for dig and friends.
+//! `mxlens serve-demo`: the demo zones on their own, for dig and friends,
+//! with the MTA-STS policy host beside them.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
 
 use crate::cli::ServeDemoArgs;
-use crate::dns::demo::{DEMO_DOMAINS, DemoServer};
+use crate::dns::demo::{DEMO_DOMAINS, DEMO_STS_DOMAIN, DemoServer};
+use crate::dns::demo_dnssec::anchor_text;
 
 pub async fn run(args: &ServeDemoArgs) -> anyhow::Result<i32> {
     let server = DemoServer::listen(args.listen).await.map_err(|e| {
@@ -11,6 +16,10 @@ pub async fn run(args: &ServeDemoArgs) -> anyhow::Result<i32> {
         )
     })?;
     let addr = server.addr();
+    // The CA certificate and the trust anchor are public data; they are
+    // written to new files (never through an existing name) and removed
+    // when the server stops.
+    let files = DemoFiles::write(&server)?;
     eprintln!("mxlens demo DNS server on {addr} (UDP and TCP); Ctrl-C stops it. Try:");
     eprintln!(
         "  dig @{} -p {} {} MX",
@@ -37,9 +46,98 @@ pub async fn run(args: &ServeDemoArgs) -> anyhow::Result<i32> {
             authorities.join(", ")
         );
     }
+    let sts = DEMO_STS_DOMAIN.trim_end_matches('.');
+    eprintln!(
+        "MTA-STS policy host of {sts} (HTTPS) on 127.0.0.1:{}, its certificate from a CA made at start: {}",
+        server.https_port(),
+        files.ca.display()
+    );
+    eprintln!(
+        "DNSSEC trust anchor of the zones signed at start: {}",
+        files.anchor.display()
+    );
+    eprintln!("The security lookups with both (the policy host's address is 127.0.0.1):");
+    eprintln!(
+        "  MXLENS_MTA_STS_PORT={} mxlens check --resolver {addr} --security --ca-file {} --trust-anchor {} dane.example {sts}",
+        server.https_port(),
+        shell_word(&files.ca),
+        shell_word(&files.anchor)
+    );
     tokio::select! {
         r = server.run_until_done() => r?,
-        _ = tokio::signal::ctrl_c() => {}
+        _ = stop_signal() => {}
     }
+    drop(files);
     Ok(super::exit::OK)
+}
+
+/// Ctrl-C, or (Unix) SIGTERM: either stops the server and removes its files.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// The demo CA and the trust anchor in the temporary directory.
+struct DemoFiles {
+    ca: PathBuf,
+    anchor: PathBuf,
+}
+
+impl DemoFiles {
+    fn write(server: &DemoServer) -> anyhow::Result<Self> {
+        let dir = std::env::temp_dir();
+        let pid = std::process::id();
+        let ca = dir.join(format!("mxlens-demo-{pid}-ca.pem"));
+        write_new(&ca, server.ca_pem())?;
+        let anchor = dir.join(format!("mxlens-demo-{pid}-anchor.txt"));
+        let files = Self {
+            ca,
+            anchor: anchor.clone(),
+        };
+        if let Err(e) = write_new(&anchor, &anchor_text(&server.anchor())) {
+            let _ = std::fs::remove_file(&files.ca);
+            return Err(e);
+        }
+        Ok(files)
+    }
+}
+
+impl Drop for DemoFiles {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.ca);
+        let _ = std::fs::remove_file(&self.anchor);
+    }
+}
+
+fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| anyhow::anyhow!("cannot create \"{}\": {e}", path.display()))?;
+    f.write_all(text.as_bytes())
+        .map_err(|e| anyhow::anyhow!("cannot write \"{}\": {e}", path.display()))
+}
+
+/// `path` as one shell word: quoted when it holds anything but safe bytes.
+fn shell_word(path: &Path) -> String {
+    let text = path.display().to_string();
+    if text
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"/._-+:".contains(&b))
+    {
+        text
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
 }
