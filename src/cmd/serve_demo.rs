@@ -50,11 +50,11 @@ pub async fn run(args: &ServeDemoArgs) -> anyhow::Result<i32> {
     eprintln!(
         "MTA-STS policy host of {sts} (HTTPS) on 127.0.0.1:{}, its certificate from a CA made at start: {}",
         server.https_port(),
-        files.ca.display()
+        crate::mx::escape::visible(&files.ca.display().to_string())
     );
     eprintln!(
         "DNSSEC trust anchor of the zones signed at start: {}",
-        files.anchor.display()
+        crate::mx::escape::visible(&files.anchor.display().to_string())
     );
     eprintln!("The security lookups with both (the policy host's address is 127.0.0.1):");
     eprintln!(
@@ -131,7 +131,7 @@ fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
 
 /// `path` as one shell word: quoted when it holds anything but safe bytes.
 fn shell_word(path: &Path) -> String {
-    let text = path.display().to_string();
+    let text = crate::mx::escape::visible(&path.display().to_string()).into_owned();
     if text
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b"/._-+:".contains(&b))
