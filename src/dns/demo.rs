@@ -9,7 +9,8 @@ use std::time::Duration;
 use hickory_server::Server;
 use tokio::net::{TcpListener, UdpSocket};
 
-use crate::dns::demo_dnssec::{ZoneRouter, plain_router, signed_router};
+use crate::dns::demo_dnssec::{ZoneRouter, parse_all, plain_router, signed_router};
+use crate::dns::demo_reverse::reverse_zones;
 use crate::dns::demo_sts::{PolicyHost, PolicyServer};
 use crate::dns::security::dnssec::AnchorFile;
 
@@ -211,8 +212,7 @@ impl DemoServer {
     /// Starts the demo on a random loopback port free on all three addresses.
     pub async fn start() -> io::Result<Self> {
         let any = SocketAddr::from(([127, 0, 0, 1], 0));
-        let (router, anchor) = demo_router()?;
-        let policy = start_policy().await?;
+        let (router, anchor, policy) = prepare().await?;
         let mut last = None;
         for _ in 0..32 {
             let main = AuthServer::serve(router.clone(), any).await?;
@@ -241,7 +241,7 @@ impl DemoServer {
 
     /// Starts the demo on `listen` (the authoritative servers on its port).
     pub async fn listen(listen: SocketAddr) -> io::Result<Self> {
-        let (router, anchor) = demo_router()?;
+        let (router, anchor, policy) = prepare().await?;
         let main = AuthServer::serve(router, listen).await?;
         let authorities = if listen.ip().is_loopback() && listen.is_ipv4() {
             start_authorities(main.addr().port())
@@ -255,7 +255,7 @@ impl DemoServer {
             authorities,
             lagging: None,
             anchor,
-            policy: start_policy().await?,
+            policy,
         })
     }
 
@@ -332,13 +332,27 @@ impl DemoServer {
     }
 }
 
-/// The demo zones, signed as [`DEMO_SIGNED`] says, and their trust anchor.
+/// The signed zones and the policy host, made side by side: signing is
+/// the costly part of the demo's start (about 2 ms), so it runs on a
+/// blocking thread while the CA and certificate are generated.
+async fn prepare() -> io::Result<(ZoneRouter, Arc<AnchorFile>, PolicyServer)> {
+    let signing = tokio::task::spawn_blocking(demo_router);
+    let policy = start_policy().await?;
+    let (router, anchor) = signing.await.map_err(io::Error::other)??;
+    Ok((router, anchor, policy))
+}
+
+/// The demo zones and their reverse zones, signed as [`DEMO_SIGNED`] says,
+/// and their trust anchor.
 fn demo_router() -> io::Result<(ZoneRouter, Arc<AnchorFile>)> {
     let parent = ZoneText {
         origin: "test.".into(),
         text: TEST_PARENT.into(),
     };
-    let (router, anchor) = signed_router(&demo_zones(), &[parent], DEMO_SIGNED)?;
+    let mut zones = parse_all(&demo_zones())?;
+    let reverse = parse_all(&reverse_zones(&zones))?;
+    zones.extend(reverse);
+    let (router, anchor) = signed_router(zones, parse_all(&[parent])?, DEMO_SIGNED)?;
     Ok((router, Arc::new(anchor)))
 }
 

@@ -97,70 +97,83 @@ pub fn plain_router(zones: &[ZoneText]) -> io::Result<ZoneRouter> {
     })
 }
 
+/// A zone parsed into hickory's record map.
+pub struct ParsedZone {
+    pub origin: Name,
+    pub records: BTreeMap<RrKey, RecordSet>,
+}
+
+/// Parses every zone; the first that fails is the error, naming it.
+pub fn parse_all(zones: &[ZoneText]) -> io::Result<Vec<ParsedZone>> {
+    zones
+        .iter()
+        .map(|z| parse(z).map(|(origin, records)| ParsedZone { origin, records }))
+        .collect()
+}
+
 /// The signed demo: `zones` served, `parent_only` answering only for the
 /// chain of trust, every zone named in `signed` signed with a new key, each
 /// zone delegated from the nearest enclosing zone (NS copied from its apex,
 /// DS when both are signed). Returns the router and the trust anchor: the
 /// keys of the signed zones without a signed parent.
 pub fn signed_router(
-    zones: &[ZoneText],
-    parent_only: &[ZoneText],
+    zones: Vec<ParsedZone>,
+    parent_only: Vec<ParsedZone>,
     signed: &[&str],
 ) -> io::Result<(ZoneRouter, AnchorFile)> {
-    let mut parsed: Vec<(Name, BTreeMap<RrKey, RecordSet>, bool)> = Vec::new();
-    for (zone, only) in zones
+    let served = zones.len();
+    let mut parsed: Vec<ParsedZone> = zones;
+    parsed.extend(parent_only);
+    let parent: Vec<Option<usize>> = parsed
         .iter()
-        .map(|z| (z, false))
-        .chain(parent_only.iter().map(|z| (z, true)))
-    {
-        let (origin, records) = parse(zone)?;
-        parsed.push((origin, records, only));
-    }
-    let origins: Vec<Name> = parsed.iter().map(|(o, ..)| o.clone()).collect();
-    let parent_of = |child: &Name| -> Option<usize> {
-        origins
-            .iter()
-            .enumerate()
-            .filter(|(_, o)| *o != child && o.zone_of(child))
-            .max_by_key(|(_, o)| o.num_labels())
-            .map(|(i, _)| i)
-    };
-    let is_signed = |n: &Name| {
-        signed
-            .iter()
-            .any(|s| Name::from_ascii(s).ok().as_ref() == Some(n))
-    };
+        .map(|child| {
+            parsed
+                .iter()
+                .enumerate()
+                .filter(|(_, z)| z.origin != child.origin && z.origin.zone_of(&child.origin))
+                .max_by_key(|(_, z)| z.origin.num_labels())
+                .map(|(i, _)| i)
+        })
+        .collect();
+    let signed: Vec<bool> = parsed
+        .iter()
+        .map(|z| {
+            signed
+                .iter()
+                .any(|s| Name::from_ascii(s).is_ok_and(|n| n == z.origin))
+        })
+        .collect();
 
     // Delegations: the child's apex NS in the parent.
-    for i in 0..parsed.len() {
-        let child = parsed[i].0.clone();
-        let Some(p) = parent_of(&child) else { continue };
+    for (i, p) in parent.iter().enumerate() {
+        let Some(p) = *p else { continue };
+        let apex = RrKey::new(LowerName::new(&parsed[i].origin), RecordType::NS);
         let ns: Vec<Record> = parsed[i]
-            .1
-            .get(&RrKey::new(LowerName::new(&child), RecordType::NS))
+            .records
+            .get(&apex)
             .map(|set| set.records_without_rrsigs().cloned().collect())
             .unwrap_or_default();
         for record in ns {
-            insert(&mut parsed[p].1, record);
+            insert(&mut parsed[p].records, record);
         }
     }
 
     // Children before parents: a child's DS goes into its parent's records
     // before the parent is signed.
     let mut order: Vec<usize> = (0..parsed.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(parsed[i].0.num_labels()));
+    order.sort_by_key(|&i| std::cmp::Reverse(parsed[i].origin.num_labels()));
     let mut handlers: Vec<Option<Arc<InMemoryZoneHandler>>> = vec![None; parsed.len()];
     let mut anchor = AnchorFile::default();
     for i in order {
-        let origin = parsed[i].0.clone();
-        let records = std::mem::take(&mut parsed[i].1);
+        let origin = parsed[i].origin.clone();
+        let records = std::mem::take(&mut parsed[i].records);
         let zone_err = |e: String| {
             io::Error::new(
                 io::ErrorKind::InvalidData,
                 format!("zone \"{origin}\": {e}"),
             )
         };
-        if !is_signed(&origin) {
+        if !signed[i] {
             handlers[i] = Some(Arc::new(handler(&origin, records, None).map_err(zone_err)?));
             continue;
         }
@@ -170,12 +183,12 @@ pub fn signed_router(
             .map_err(|e| zone_err(e.to_string()))?;
         zone.secure_zone_mut()
             .map_err(|e| zone_err(e.to_string()))?;
-        match parent_of(&origin).filter(|&p| is_signed(&parsed[p].0)) {
+        match parent[i].filter(|&p| signed[p]) {
             Some(p) => {
                 let ds = ds_record(&origin, &dnskey).map_err(zone_err)?;
-                insert(&mut parsed[p].1, ds);
+                insert(&mut parsed[p].records, ds);
             }
-            None => anchor.keys.push((origin.clone(), dnskey)),
+            None => anchor.keys.push((origin, dnskey)),
         }
         handlers[i] = Some(Arc::new(zone));
     }
@@ -183,19 +196,16 @@ pub fn signed_router(
     let mut main = Catalog::new();
     let mut parents = Catalog::new();
     let mut only = Vec::new();
-    for (i, (origin, _, parent_only)) in parsed.iter().enumerate() {
+    for (i, zone) in parsed.iter().enumerate() {
         let Some(h) = handlers[i].clone() else {
             continue;
         };
-        let name = LowerName::new(origin);
+        let name = LowerName::new(&zone.origin);
         let h: Arc<dyn ZoneHandler> = h;
-        let has_children = origins
-            .iter()
-            .any(|o| o != origin && parent_of(o) == Some(i));
-        if has_children {
+        if parent.contains(&Some(i)) {
             parents.upsert(name.clone(), vec![h.clone()]);
         }
-        if *parent_only {
+        if i >= served {
             only.push(name);
         } else {
             main.upsert(name, vec![h]);

@@ -4,6 +4,7 @@ pub mod addr;
 pub mod authority;
 pub mod demo;
 pub mod demo_dnssec;
+pub mod demo_reverse;
 pub mod demo_sts;
 pub mod lookup;
 pub mod resolve;
