@@ -106,6 +106,30 @@ async fn security_findings_json_and_exit_code() {
         1,
         "the policy was fetched without --security"
     );
+
+    // The configuration can turn the lookups on, with the CA file named
+    // relative to it; --no-security turns them off for one run.
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "[security]\ncheck = true\nca_file = \"ca.pem\"\n").unwrap();
+    let run = |extra: &[&str]| {
+        let mut c = mxlens();
+        c.args(["check", "--format", "json", "--config"])
+            .arg(&config)
+            .args(extra)
+            .arg("--resolver")
+            .arg(dns.addr().to_string())
+            .arg("cli.test")
+            .env("MXLENS_MTA_STS_PORT", https.port().to_string());
+        c
+    };
+    let out = output(run(&[])).await;
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["mta_sts"]["status"], "ok", "{v}");
+    assert_eq!(https.requests(), 2);
+    let out = output(run(&["--no-security"])).await;
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v.get("mta_sts").is_none(), "{v}");
+    assert_eq!(https.requests(), 2, "--no-security fetched the policy");
 }
 
 #[tokio::test]
@@ -275,7 +299,10 @@ async fn an_enforcing_sender_defers_when_the_primary_fails_over_to_an_uncovered_
     assert_eq!(out.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["outcome"], "deferred", "{v}");
-    assert_eq!(v["enforce"]["refused"][0]["exchange"], "new-backup.cli.test.");
+    assert_eq!(
+        v["enforce"]["refused"][0]["exchange"],
+        "new-backup.cli.test."
+    );
     assert!(https.requests() > before, "the policy was fetched");
 }
 
@@ -326,5 +353,8 @@ async fn a_dns_outage_timeline_follows_the_ttls() {
     assert_eq!(v["dns_outage"]["bounce_after_s"], 432000.0);
     let v: Value = serde_json::from_slice(&output(json(false)).await.stdout).unwrap();
     let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
-    assert!(v.get("dns_outage").is_none() && v.get("enforce").is_none(), "{keys:?}");
+    assert!(
+        v.get("dns_outage").is_none() && v.get("enforce").is_none(),
+        "{keys:?}"
+    );
 }

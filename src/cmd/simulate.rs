@@ -98,7 +98,11 @@ fn enforce_text(e: &crate::mx::enforce::Enforcement) -> String {
         (refused, _) => {
             out.push_str("refuses (counted as down)\n");
             for r in refused {
-                out.push_str(&format!("  {}: {}\n", visible(&r.exchange), visible(&r.reason)));
+                out.push_str(&format!(
+                    "  {}: {}\n",
+                    visible(&r.exchange),
+                    visible(&r.reason)
+                ));
             }
         }
     }
