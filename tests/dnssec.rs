@@ -252,6 +252,35 @@ async fn dane_tlsa_statuses_and_findings() {
     );
 }
 
+/// RFC 7672 decides host by host: a DANE sender authenticates mx1 and
+/// gives the TLSA-less backup unauthenticated TLS; a mandatory-DANE sender
+/// (Postfix dane-only) refuses the backup.
+#[tokio::test]
+async fn dane_senders_decide_host_by_host_and_dane_only_refuses_the_rest() {
+    use mxlens::mx::enforce::{Enforce, refused};
+    let Some(lab) = lab() else { return };
+    let up = Upstream::server(lab.nsd.addr(), &support::quick());
+    let r = report(&up, &options(&lab), "sec.test.").await;
+    let (out, note) = refused(&r, Enforce::Dane);
+    assert!(out.is_empty(), "{out:?}");
+    let note = note.expect("a note on the unauthenticated backup");
+    assert!(
+        note.contains("mx.insec.sec.test.") && note.contains("unauthenticated TLS"),
+        "{note}"
+    );
+    let (out, _) = refused(&r, Enforce::DaneOnly);
+    assert_eq!(out.len(), 1, "{out:?}");
+    assert_eq!(out[0].0, "mx.insec.sec.test.");
+    assert!(out[0].1.contains("not DNSSEC-secure"), "{}", out[0].1);
+    // Without DNSSEC (no anchor) nothing is authenticated: DANE senders
+    // deliver everywhere, mandatory DANE refuses every exchange.
+    let plain = SecurityOptions::with_roots(TestCa::new("unused").roots()).unwrap();
+    let r = report(&up, &plain, "sec.test.").await;
+    let (out, note) = refused(&r, Enforce::Dane);
+    assert!(out.is_empty() && note.unwrap().contains("does not use DANE"));
+    assert_eq!(refused(&r, Enforce::DaneOnly).0.len(), 2);
+}
+
 #[tokio::test]
 async fn without_the_anchor_nothing_is_secure() {
     let Some(lab) = lab() else { return };

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
-use crate::mx::dnssec::{DnssecStatus, TlsaLookup};
+use crate::mx::dnssec::{DnssecStatus, TlsaLookup, exchange_signed};
 use crate::mx::sts::{StsMode, StsStatus};
 use crate::mx::{AddressStatus, Finding, MxReport, Severity};
 
@@ -74,17 +74,6 @@ fn dnssec(report: &MxReport, out: &mut Vec<Finding>) {
             "RFC 4035 §5",
         ));
     }
-}
-
-/// Whether the exchange's own address RRsets are signed (secure): its
-/// zone is DNSSEC-signed, so DANE senders look up its TLSA.
-fn exchange_signed(report: &MxReport, exchange: &str) -> bool {
-    report.dnssec.as_ref().is_some_and(|d| {
-        d.exchanges.iter().any(|e| {
-            e.exchange == exchange
-                && (e.a == DnssecStatus::Secure || e.aaaa == DnssecStatus::Secure)
-        })
-    })
 }
 
 fn tlsa(report: &MxReport, out: &mut Vec<Finding>) {
