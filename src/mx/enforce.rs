@@ -89,6 +89,15 @@ pub fn refused(report: &MxReport, enforce: Enforce) -> (Vec<(String, String)>, O
             let Some(sts) = &report.mta_sts else {
                 return (out, Some("MTA-STS was not looked up".into()));
             };
+            if sts.record.is_some() && sts.id.is_none() {
+                return (
+                    out,
+                    Some(
+                        "the _mta-sts record has no id, so it is invalid: senders apply no policy"
+                            .into(),
+                    ),
+                );
+            }
             let policy = match (&sts.status, &sts.policy) {
                 (StsStatus::Ok, Some(p)) => p,
                 (StsStatus::None, _) => {

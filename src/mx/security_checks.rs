@@ -169,10 +169,14 @@ fn mta_sts(report: &MxReport, out: &mut Vec<Finding>) {
             "mta-sts-id-missing",
             domain,
             format!(
-                "The _mta-sts record of {domain} has no id= field: senders cannot tell when the policy changes, and RFC 8461 requires it. Add id=<1 to 32 letters and digits> and change it with every policy update."
+                "The _mta-sts record of {domain} has no id= field, which RFC 8461 requires: the record is invalid, so senders apply no MTA-STS policy at all (the policy file is not enforced). Add id=<1 to 32 letters and digits> and change it with every policy update."
             ),
             "RFC 8461 §3.1",
         ));
+    }
+    // Without an id the record is invalid: senders never get to the policy.
+    if sts.id.is_none() {
+        return;
     }
     let Some(policy) = &sts.policy else { return };
     let severity = match policy.mode {
