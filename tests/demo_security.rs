@@ -159,8 +159,17 @@ fn simulate_demo_enforcing_senders_defer_when_the_primary_is_down() {
     let rfc = simulate("dane.example", "mx1.dane.example", "none");
     assert_eq!(rfc["outcome"], "delivered", "{rfc}");
     assert_eq!(rfc["receivers"][0]["exchange"], "mx2.dane.example.");
+    // Mandatory DANE refuses the TLSA-less backup; an RFC 7672 sender
+    // delivers to it without authentication.
+    let only = simulate("dane.example", "mx1.dane.example", "dane-only");
+    assert_eq!(only["outcome"], "deferred", "{only}");
+    assert_eq!(
+        only["enforce"]["refused"][0]["exchange"],
+        "mx2.dane.example."
+    );
     let dane = simulate("dane.example", "mx1.dane.example", "dane");
-    assert_eq!(dane["outcome"], "deferred", "{dane}");
+    assert_eq!(dane["outcome"], "delivered", "{dane}");
+    assert_eq!(dane["receivers"][0]["exchange"], "mx2.dane.example.");
     // An MTA-STS-enforcing sender does not care about TLSA.
     let other = simulate("dane.example", "mx1.dane.example", "mta-sts");
     assert_eq!(other["outcome"], "delivered", "{other}");
