@@ -121,6 +121,11 @@ fn check_demo_security_shows_dane_mta_sts_and_insecure_delegations() {
             "{v}"
         );
     }
+    // The demo's reverse zones: every plain exchange address forward-confirms.
+    for a in r[2]["mx"][0]["addresses"].as_array().unwrap() {
+        assert_eq!(a["ptr"]["names"][0], "mx1.healthy.example.", "{a}");
+        assert_eq!(a["ptr"]["confirmed"], true, "{a}");
+    }
     // A domain that does not exist gets no security lookups.
     assert_eq!(r[4]["outcome"], "nxdomain");
     assert!(r[4]["dnssec"].is_null(), "{}", r[4]);

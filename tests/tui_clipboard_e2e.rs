@@ -92,7 +92,8 @@ fn tmux_on_display(name: &str, x: &Xvfb) -> Option<Tmux> {
 
 fn wait_for_demo(t: &Tmux) -> String {
     t.wait_for("every demo report", |s| {
-        s.contains("Domains (14)") && !s.contains("pending")
+        let all = format!("Domains ({})", mxlens::dns::demo::DEMO_DOMAINS.len());
+        s.contains(&all) && !s.contains("pending")
     })
 }
 

@@ -21,6 +21,11 @@ fn row_of<'a>(screen: &'a str, name: &str) -> &'a str {
         .unwrap_or_else(|| panic!("{name} not on screen:\n{screen}"))
 }
 
+/// How many domains `--demo` lists.
+fn demo_n() -> usize {
+    mxlens::dns::demo::DEMO_DOMAINS.len()
+}
+
 #[test]
 fn demo_session_end_to_end() {
     let Some(t) = Tmux::start("demo", 120, 34, &[]) else {
@@ -29,11 +34,11 @@ fn demo_session_end_to_end() {
     t.run("--demo");
     // The first frame comes before the lookups finish, then every report.
     let s = t.wait_for("every demo report", |s| {
-        s.contains("Domains (14)") && !s.contains("pending")
+        s.contains(&format!("Domains ({})", demo_n())) && !s.contains("pending")
     });
     assert!(row_of(&s, "healthy.example.").contains('✓'), "{s}");
     assert!(
-        s.contains("14 domains · 1 failed"),
+        s.contains(&format!("{} domains · 1 failed", demo_n())),
         "unserved.test. fails: {s}"
     );
     assert!(s.contains("MX hosts · healthy.example."));
@@ -45,7 +50,8 @@ fn demo_session_end_to_end() {
     });
     assert!(row_of(&s, "gone.example.").contains("nxdomain"), "{s}");
     assert!(row_of(&s, "▶? unserved.test.").contains("refused"), "{s}");
-    assert!(s.contains(" 14/14 "), "the list says where it is: {s}");
+    let place = format!(" {0}/{0} ", demo_n());
+    assert!(s.contains(&place), "the list says where it is: {s}");
     t.keys(&["g"]);
 
     // Move down and back up.
@@ -110,7 +116,7 @@ fn demo_session_end_to_end() {
     t.type_text("mailto:x@added.example");
     t.keys(&["Enter"]);
     let s = t.wait_for("added domain reported", |s| {
-        s.contains("Domains (15)")
+        s.contains(&format!("Domains ({})", demo_n() + 1))
             && !s.contains("pending")
             && s.lines()
                 .any(|l| l.contains("added.example.") && l.contains("nxdomain"))
@@ -122,7 +128,9 @@ fn demo_session_end_to_end() {
     t.wait_for("too small", |s| s.contains("terminal too small"));
     t.tmux(&["resize-window", "-t", "e2e", "-x", "1", "-y", "1"]);
     t.tmux(&["resize-window", "-t", "e2e", "-x", "120", "-y", "34"]);
-    t.wait_for("full size again", |s| s.contains("Domains (15)"));
+    t.wait_for("full size again", |s| {
+        s.contains(&format!("Domains ({})", demo_n() + 1))
+    });
 
     // Help opens and closes.
     t.keys(&["?"]);
@@ -144,7 +152,7 @@ fn panes_at_80x24_scroll_warn_open_findings_and_take_lists() {
     };
     t.run("--demo");
     t.wait_for("every demo report", |s| {
-        s.contains("Domains (14)") && !s.contains("pending")
+        s.contains(&format!("Domains ({})", demo_n())) && !s.contains("pending")
     });
 
     // workspace.example with Postfix's address limit: aspmx, alt1 and the
@@ -194,7 +202,12 @@ fn panes_at_80x24_scroll_warn_open_findings_and_take_lists() {
 
     // broken.example.'s findings: Enter opens the selected one in full.
     t.escape_to_domains();
-    t.keys(&["j", "j", "j", "j", "j", "j", "j"]);
+    let from_workspace = mxlens::dns::demo::DEMO_DOMAINS
+        .iter()
+        .position(|d| *d == "broken.example.")
+        .unwrap()
+        - 2;
+    t.keys(&vec!["j"; from_workspace]);
     t.wait_for("broken.example.", |s| {
         s.contains("MX hosts · broken.example.")
     });
@@ -213,7 +226,7 @@ fn panes_at_80x24_scroll_warn_open_findings_and_take_lists() {
     t.type_text("x1.example, x2.example");
     t.keys(&["Enter"]);
     let s = t.wait_for("both added", |s| {
-        s.contains("Domains (16)") && !s.contains("pending")
+        s.contains(&format!("Domains ({})", demo_n() + 2)) && !s.contains("pending")
     });
     assert!(
         s.contains("x1.example.") || s.contains("added 2 domains"),
