@@ -299,7 +299,9 @@ $TTL 300
 ns IN A 127.0.0.1
 @ IN MX 10 mx.split.test.
 @ IN MX 20 mx.elsewhere.test.
+@ IN MX 30 alias.split.test.
 mx IN A 192.0.2.7
+alias IN CNAME mx
 _25._tcp.mx IN TLSA 3 1 1 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 ";
 
@@ -349,6 +351,18 @@ async fn a_ksk_anchor_vouches_for_the_zone_signing_key_and_names_outside_are_ind
             .unwrap();
         assert_eq!(
             (mx.a, mx.aaaa),
+            (DnssecStatus::Secure, DnssecStatus::Secure),
+            "{d:?}"
+        );
+        // Through a signed CNAME: the alias and the target's A are signed,
+        // and so is the proof that the target has no AAAA.
+        let alias = d
+            .exchanges
+            .iter()
+            .find(|e| e.exchange == "alias.split.test.")
+            .unwrap();
+        assert_eq!(
+            (alias.a, alias.aaaa),
             (DnssecStatus::Secure, DnssecStatus::Secure),
             "{d:?}"
         );

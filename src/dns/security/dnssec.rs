@@ -406,24 +406,47 @@ impl Validator<'_> {
 /// Validates the MX RRset and every exchange's A and AAAA RRsets.
 pub async fn validate(validator: &Validator<'_>, report: &MxReport) -> Option<Dnssec> {
     let domain = Name::from_ascii(&report.domain).ok()?;
-    let mut exchanges: Vec<&str> = Vec::new();
+    let mut exchanges: Vec<(&str, &[String])> = Vec::new();
     for h in report.mx.iter().filter(|h| !h.is_null()) {
-        if !exchanges.contains(&h.exchange.as_str()) {
-            exchanges.push(&h.exchange);
+        if !exchanges.iter().any(|(e, _)| *e == h.exchange) {
+            exchanges.push((&h.exchange, &h.cname));
         }
     }
-    let per_exchange = exchanges.iter().map(|ex| async move {
-        let Ok(name) = Name::from_ascii(ex) else {
-            return ExchangeDnssec {
-                exchange: ex.to_string(),
-                a: DnssecStatus::Indeterminate,
-                aaaa: DnssecStatus::Indeterminate,
-            };
+    let per_exchange = exchanges.iter().map(|&(ex, chain)| async move {
+        let unknown = || ExchangeDnssec {
+            exchange: ex.to_string(),
+            a: DnssecStatus::Indeterminate,
+            aaaa: DnssecStatus::Indeterminate,
         };
-        let (a, aaaa) = futures_util::join!(
-            rrset_status(validator, &name, RecordType::A),
-            rrset_status(validator, &name, RecordType::AAAA)
-        );
+        let Ok(name) = Name::from_ascii(ex) else {
+            return unknown();
+        };
+        let (a, aaaa) = if chain.is_empty() {
+            futures_util::join!(
+                rrset_status(validator, &name, RecordType::A),
+                rrset_status(validator, &name, RecordType::AAAA)
+            )
+        } else {
+            // An alias: each CNAME link and the canonical name's RRset are
+            // validated one by one (a denial for the canonical name would
+            // not match the question's name, and reads as bogus).
+            let Ok(links) = alias_links(&name, chain) else {
+                return unknown();
+            };
+            let target = links.last().cloned().unwrap_or_else(|| name.clone());
+            let cnames = join_all(
+                links[..links.len().saturating_sub(1)]
+                    .iter()
+                    .map(|n| rrset_status(validator, n, RecordType::CNAME)),
+            );
+            let (cnames, a, aaaa) = futures_util::join!(
+                cnames,
+                rrset_status(validator, &target, RecordType::A),
+                rrset_status(validator, &target, RecordType::AAAA)
+            );
+            let links = cnames.into_iter().fold(DnssecStatus::Secure, worse);
+            (worse(links, a), worse(links, aaaa))
+        };
         ExchangeDnssec {
             exchange: ex.to_string(),
             a,
@@ -435,6 +458,28 @@ pub async fn validate(validator: &Validator<'_>, report: &MxReport) -> Option<Dn
         join_all(per_exchange)
     );
     Some(Dnssec { mx, exchanges })
+}
+
+/// The names along an alias chain: the exchange, then each name it leads
+/// to, ending with the canonical name.
+fn alias_links(exchange: &Name, chain: &[String]) -> Result<Vec<Name>, ()> {
+    let mut out = vec![exchange.clone()];
+    for n in chain {
+        let name = Name::from_ascii(n).map_err(|_| ())?;
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    Ok(out)
+}
+
+/// The worse of two statuses, as [`combine`] ranks them.
+fn worse(a: DnssecStatus, b: DnssecStatus) -> DnssecStatus {
+    match (a, b) {
+        (DnssecStatus::Bogus, _) | (_, DnssecStatus::Bogus) => DnssecStatus::Bogus,
+        (DnssecStatus::Secure, s) | (s, DnssecStatus::Secure) => s,
+        (x, y) => x.max(y),
+    }
 }
 
 /// The status of one RRset; for a negative answer, of its denial proof.
