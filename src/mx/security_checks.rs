@@ -133,8 +133,9 @@ fn tlsa(report: &MxReport, out: &mut Vec<Finding>) {
                 "tlsa-partial",
                 &h.exchange,
                 format!(
-                    "{exchange} has no TLSA record while {} of the domain do: DANE senders deliver to it without authentication, so an attacker who blocks the others gets the mail. Publish TLSA for {exchange} too.",
-                    dane_hosts.join(", ")
+                    "{exchange} has no TLSA record while {} of the same domain {}: DANE senders deliver to it without authentication, so an attacker who blocks the others gets the mail. Publish TLSA for {exchange} too.",
+                    dane_hosts.join(", "),
+                    if dane_hosts.len() == 1 { "has one" } else { "have them" }
                 ),
                 "RFC 7672 §2.2",
             )),
