@@ -9,6 +9,7 @@ use crate::config::session;
 use crate::config::settings::Settings;
 use crate::dns::authority;
 use crate::dns::lookup::mx_report;
+use crate::dns::security::{SecurityError, add_security};
 use crate::dns::upstream::connect;
 use crate::mx::escape::visible;
 use crate::mx::failover::Profile;
@@ -76,6 +77,21 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
         _ => Ok(None),
     };
     let (upstreams, demo) = connect(&settings.upstream_spec()).await?;
+    // The selected domain's security lookups. A bad --ca-file,
+    // --trust-anchor or MXLENS_MTA_STS_PORT stops here, before the terminal
+    // is touched; a system without root certificates runs without them.
+    let security = match super::security_options(settings, demo.as_ref()) {
+        Ok(opts) => Ok(opts),
+        Err(e)
+            if matches!(
+                e.downcast_ref::<SecurityError>(),
+                Some(SecurityError::NoRoots)
+            ) =>
+        {
+            Err(e.to_string())
+        }
+        Err(e) => return Err(e),
+    };
     let Some(primary) = upstreams.first() else {
         anyhow::bail!("no upstream to query");
     };
@@ -96,6 +112,17 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
     // The compare view asks the selected domain's authoritative servers:
     // those given with --authority, else the ones its NS set names.
     app.authorities = true;
+    let security = match security {
+        Ok(opts) => {
+            app.security = true;
+            Some(std::sync::Arc::new(opts))
+        }
+        Err(why) => {
+            app.security_off = Some(why);
+            None
+        }
+    };
+    let sec_up = primary.clone();
     let source = cli.authority.source(true).on_demo(demo.as_ref());
     let auth_up = primary.clone();
     app.tmux = std::env::var_os("TMUX").is_some_and(|v| !v.is_empty());
@@ -126,10 +153,21 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
             let up = upstreams[i].clone();
             async move { mx_report(&up, &domain).await }
         },
-        move |domain: String| {
-            let (up, source) = (auth_up.clone(), source.clone());
-            async move { authority::check(&up, &domain, &source, up.options()).await }
-        },
+        (
+            move |domain: String| {
+                let (up, source) = (auth_up.clone(), source.clone());
+                async move { authority::check(&up, &domain, &source, up.options()).await }
+            },
+            move |mut report: crate::mx::MxReport| {
+                let (up, opts) = (sec_up.clone(), security.clone());
+                async move {
+                    if let Some(opts) = opts {
+                        add_security(&up, &mut report, &opts).await;
+                    }
+                    report
+                }
+            },
+        ),
     )
     .await?;
     drop(demo);

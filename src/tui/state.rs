@@ -13,6 +13,7 @@ use crate::clipboard::CopyTarget;
 use crate::export::ExportFormat;
 use crate::mx::authority::AuthorityCheck;
 use crate::mx::diff::Change;
+use crate::mx::enforce::Enforce;
 use crate::mx::failover::{HostSim, Outages, Simulation};
 use crate::mx::profile::Profile;
 use crate::mx::{Address, MxHost, MxReport, Outcome, Severity};
@@ -35,6 +36,13 @@ pub enum Msg {
     Authorities {
         generation: u64,
         check: Box<AuthorityCheck>,
+    },
+    /// The security lookups of a domain finished: its report with reverse
+    /// DNS, DNSSEC, TLSA, MTA-STS and TLS-RPT filled in and its findings
+    /// re-run; `generation` is the one its [`Cmd::Security`] carried.
+    Security {
+        generation: u64,
+        report: Box<MxReport>,
     },
     /// Text pasted into the terminal (bracketed paste).
     Paste(String),
@@ -70,7 +78,7 @@ pub enum SaveFailure {
 }
 
 /// Work for the runner.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Cmd {
     /// Look `domain` (parsed, FQDN) up on upstream number `upstream` (an
     /// index into [`App::upstreams`]) and answer with [`Msg::Report`].
@@ -84,6 +92,12 @@ pub enum Cmd {
     Authorities {
         generation: u64,
         domain: String,
+    },
+    /// Add the security lookups to `report` (the selected domain's, brought
+    /// by the lookup of `generation`) and answer with [`Msg::Security`].
+    Security {
+        generation: u64,
+        report: Box<MxReport>,
     },
     /// Put `text` on the clipboard and answer with [`Msg::Copied`];
     /// `subject` names what was selected (a domain, a host, an address, a
@@ -190,6 +204,10 @@ pub enum Mode {
     SnapshotDiff {
         scroll: u16,
     },
+    /// The selected domain's transport security in full (`i`).
+    Security {
+        scroll: u16,
+    },
 }
 
 /// A snapshot opened with `o`.
@@ -222,6 +240,11 @@ pub struct DomainEntry {
     pub authorities: Option<AuthorityCheck>,
     /// The generation of the authoritative check in flight, if any.
     pub authority_pending: Option<u64>,
+    /// The report generation whose report holds the security lookups
+    /// (reverse DNS, DNSSEC, TLSA, MTA-STS, TLS-RPT), if any.
+    pub security: Option<u64>,
+    /// The report generation whose security lookups are in flight, if any.
+    pub security_pending: Option<u64>,
 }
 
 impl DomainEntry {
@@ -237,6 +260,8 @@ impl DomainEntry {
             marked: false,
             authorities: None,
             authority_pending: None,
+            security: None,
+            security_pending: None,
         }
     }
 }
@@ -247,8 +272,12 @@ impl DomainEntry {
 pub(super) struct SimInputs {
     pub domain: String,
     pub generation: u64,
+    /// The report generation whose security lookups the report holds.
+    pub security: Option<u64>,
     pub outages: Outages,
     pub profile: Profile,
+    pub enforce: Enforce,
+    pub dns_down: bool,
 }
 
 /// Wrapped text and what it was made from: (simulation run, width).
@@ -295,6 +324,25 @@ pub struct App {
     pub failover_scroll: u16,
     /// The sender the failover pane models (`p` cycles).
     pub profile: Profile,
+    /// The transport security the sender enforces (`e` cycles): exchanges
+    /// it must refuse count as down in the simulation.
+    pub enforce: Enforce,
+    /// The domain's authoritative DNS is unreachable (`D` toggles): the
+    /// failover pane adds the outage timeline.
+    pub dns_down: bool,
+    /// What the enforcing sender refuses of the selected domain (exchange,
+    /// why) and, when it refuses nothing for a reason, that reason; kept
+    /// with [`App::simulation`].
+    pub refused: (Vec<(String, String)>, Option<String>),
+    /// The runner can run the security lookups; the selected domain's run
+    /// once its report is in (and again after each refresh).
+    pub security: bool,
+    /// Why the security lookups are off, when [`App::security`] is false
+    /// for a reason the user should know.
+    pub security_off: Option<String>,
+    /// The selected domain's security lookups, waiting for the cursor to
+    /// rest: (domain, report generation, ticks left).
+    pub(super) security_due: Option<(String, u64, u8)>,
     /// The failover simulation of the selected domain under its outages,
     /// kept in step with the state by [`App::update`].
     pub simulation: Option<Simulation>,
@@ -375,6 +423,12 @@ impl App {
             finding_cursor: Cursor::default(),
             failover_scroll: 0,
             profile: Profile::rfc(),
+            enforce: Enforce::None,
+            dns_down: false,
+            refused: (Vec::new(), None),
+            security: false,
+            security_off: None,
+            security_due: None,
             simulation: None,
             simulated: None,
             simulation_runs: 0,
@@ -411,11 +465,20 @@ impl App {
     /// Whether something animates (a spinner) or a watch counts down, so
     /// the runner must tick.
     pub fn needs_tick(&self) -> bool {
-        self.spinning() || self.watching.is_some()
+        self.spinning() || self.watching.is_some() || self.security_due.is_some()
     }
 
-    /// Whether a spinner shows: a lookup or an authoritative check in flight.
+    /// Whether a spinner shows: a lookup, an authoritative check or
+    /// security lookups in flight.
     pub fn spinning(&self) -> bool {
+        self.domains.iter().any(|d| {
+            d.any_pending() || d.authority_pending.is_some() || d.security_pending.is_some()
+        })
+    }
+
+    /// Whether a lookup or an authoritative check is in flight (security
+    /// lookups aside: they follow the selection).
+    pub fn lookups_pending(&self) -> bool {
         self.domains
             .iter()
             .any(|d| d.any_pending() || d.authority_pending.is_some())

@@ -17,12 +17,15 @@
 
 use ratatui::text::{Line, Span};
 
+use super::security::SecurityState;
 use super::state::App;
 use super::theme::Theme;
 use super::wrap::wrap;
-use crate::mx::Outcome;
+use crate::mx::dns_outage::timeline;
+use crate::mx::enforce::Enforce;
 use crate::mx::escape::visible as esc;
 use crate::mx::failover::{SimOutcome, Simulation, TierState};
+use crate::mx::{MxReport, Outcome};
 use crate::text::simulation::{duration, outcome_sentence};
 
 /// Widest share bar.
@@ -216,6 +219,97 @@ pub fn lines(
     out
 }
 
+/// What the enforcing sender refuses, above the simulation: each refused
+/// exchange with why (the simulation counts it as down), or why it refuses
+/// nothing; while the security lookups run, that they do.
+fn enforce_lines(app: &App) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    if app.enforce == Enforce::None {
+        return Vec::new();
+    }
+    let head = format!("sender enforces {}: ", app.enforce.name());
+    let line = |rest: String, style| {
+        Line::from(vec![
+            Span::styled(head.clone(), t.header),
+            Span::styled(rest, style),
+        ])
+    };
+    match app.security_state() {
+        SecurityState::LookingUp => {
+            return vec![line(
+                "security lookups running: nothing refused yet".into(),
+                t.pending,
+            )];
+        }
+        SecurityState::Off => {
+            return vec![line(
+                "security lookups are off: nothing to enforce".into(),
+                t.warning,
+            )];
+        }
+        SecurityState::NotApplicable | SecurityState::Done => {}
+    }
+    let (refused, note) = &app.refused;
+    if refused.is_empty() {
+        let why = note.as_deref().map_or_else(
+            || "every exchange passes".to_string(),
+            |n| esc(n).into_owned(),
+        );
+        return vec![line(why, t.dim)];
+    }
+    let mut out = vec![line("refuses (counted as down)".into(), t.warning)];
+    for (exchange, why) in refused {
+        out.push(Line::from(vec![
+            Span::styled(format!("  {}", esc(exchange)), t.down),
+            Span::styled(format!(": {}", esc(why)), t.dim),
+        ]));
+    }
+    out
+}
+
+/// The DNS-outage timeline below the simulation (`D`): how long cached
+/// senders deliver, when all defer, when mail bounces, and what long TTLs
+/// buy and cost.
+pub fn dns_down_lines(r: &MxReport, queue_lifetime_s: f64, t: &Theme) -> Vec<Line<'static>> {
+    let mut out = vec![
+        Line::from(""),
+        Line::styled(
+            "DNS down (the domain's authoritative servers unreachable)",
+            t.header,
+        ),
+    ];
+    let Some(o) = timeline(r, queue_lifetime_s) else {
+        out.push(Line::styled(
+            "no exchange has an address to cache: every delivery defers at once",
+            t.error,
+        ));
+        return out;
+    };
+    out.push(Line::from(vec![
+        Span::raw("cached senders deliver for "),
+        Span::styled(duration(f64::from(o.cached_min_s)), t.ok),
+        Span::raw(" more (the shortest TTL on their path: MX, then A/AAAA)"),
+    ]));
+    out.push(Line::from(vec![
+        Span::raw("all senders defer after "),
+        Span::styled(duration(f64::from(o.all_defer_after_s)), t.warning),
+        Span::raw(" (the longest), until DNS returns"),
+    ]));
+    out.push(Line::from(vec![
+        Span::raw("mail bounces if DNS is down "),
+        Span::styled(duration(o.bounce_after_s), t.error),
+        Span::raw(" (the queue lifetime)"),
+    ]));
+    out.push(Line::styled(
+        format!(
+            "Long TTLs buy time in a DNS outage and cost time in a migration: a changed record reaches every sender only {} after the change.",
+            duration(f64::from(o.all_defer_after_s))
+        ),
+        t.dim,
+    ));
+    out
+}
+
 /// The failover pane's text for the selected domain, wrapped to `width`
 /// cells; empty while there is no simulation.
 ///
@@ -235,7 +329,14 @@ pub fn text(app: &App, width: usize) -> Vec<Line<'static>> {
         .selected_report()
         .is_some_and(|r| r.outcome == Outcome::Implicit);
     let mark = app.keymap.first_key(super::keymap::Action::ToggleDown);
-    let text = wrap(&lines(sim, &app.theme, width, implicit, &mark), width);
+    let mut all = enforce_lines(app);
+    all.extend(lines(sim, &app.theme, width, implicit, &mark));
+    if app.dns_down
+        && let Some(r) = app.selected_report()
+    {
+        all.extend(dns_down_lines(r, app.profile.queue_lifetime_s, &app.theme));
+    }
+    let text = wrap(&all, width);
     *app.whatif_text.borrow_mut() = Some((key, text.clone()));
     text
 }

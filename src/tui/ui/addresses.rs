@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 
 use super::{block, esc, note, table};
 use crate::mx::{AddressStatus, Family};
+use crate::tui::security::SecurityState;
 use crate::tui::state::{App, Focus};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
@@ -36,6 +37,19 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let show_family = area.width >= 52;
+    // Reverse DNS, once the lookups run: the mark, and the name where
+    // there is room for it.
+    let show_ptr = matches!(
+        app.security_state(),
+        SecurityState::LookingUp | SecurityState::Done
+    );
+    let ptr_wide = area.width >= 60;
+    let ptr_w = if ptr_wide {
+        // What Fill(1) beside the address column leaves it.
+        usize::from(area.width.saturating_sub(2 + 1 + 6 + 6 + 5 + 4)) / 2
+    } else {
+        1
+    };
     let row = |i: usize| {
         let a = &h.addresses[i];
         let down = app.address_down(&h.exchange, a.ip);
@@ -55,6 +69,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         if show_family {
             cells.push(Line::from(family));
         }
+        if show_ptr {
+            cells.push(super::security::ptr_cell(app, a, ptr_wide, ptr_w));
+        }
         cells.push(Line::from(a.ttl.to_string()));
         cells.push(Line::from(Span::styled(state, style)));
         cells
@@ -65,6 +82,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     if show_family {
         header.push("family");
         widths.push(Constraint::Length(6));
+    }
+    if show_ptr {
+        header.push("ptr");
+        widths.push(if ptr_wide {
+            Constraint::Fill(1)
+        } else {
+            Constraint::Length(3)
+        });
     }
     header.extend(["ttl", "state"]);
     widths.extend([Constraint::Length(6), Constraint::Length(5)]);
