@@ -267,22 +267,20 @@ fn enforce_lines(app: &App) -> Vec<Line<'static>> {
     out
 }
 
-/// The DNS-outage timeline below the simulation (`D`): how long cached
+/// The DNS-outage timeline above the simulation (`D`): how long cached
 /// senders deliver, when all defer, when mail bounces, and what long TTLs
 /// buy and cost.
 pub fn dns_down_lines(r: &MxReport, queue_lifetime_s: f64, t: &Theme) -> Vec<Line<'static>> {
-    let mut out = vec![
-        Line::from(""),
-        Line::styled(
-            "DNS down (the domain's authoritative servers unreachable)",
-            t.header,
-        ),
-    ];
+    let mut out = vec![Line::styled(
+        "DNS down (the domain's authoritative servers unreachable):",
+        t.header,
+    )];
     let Some(o) = timeline(r, queue_lifetime_s) else {
         out.push(Line::styled(
             "no exchange has an address to cache: every delivery defers at once",
             t.error,
         ));
+        out.push(Line::from(""));
         return out;
     };
     out.push(Line::from(vec![
@@ -307,6 +305,7 @@ pub fn dns_down_lines(r: &MxReport, queue_lifetime_s: f64, t: &Theme) -> Vec<Lin
         ),
         t.dim,
     ));
+    out.push(Line::from(""));
     out
 }
 
@@ -329,13 +328,15 @@ pub fn text(app: &App, width: usize) -> Vec<Line<'static>> {
         .selected_report()
         .is_some_and(|r| r.outcome == Outcome::Implicit);
     let mark = app.keymap.first_key(super::keymap::Action::ToggleDown);
+    // What the sender enforces and the DNS outage come first: they are
+    // what the keys just changed, and a short pane shows its top.
     let mut all = enforce_lines(app);
-    all.extend(lines(sim, &app.theme, width, implicit, &mark));
     if app.dns_down
         && let Some(r) = app.selected_report()
     {
         all.extend(dns_down_lines(r, app.profile.queue_lifetime_s, &app.theme));
     }
+    all.extend(lines(sim, &app.theme, width, implicit, &mark));
     let text = wrap(&all, width);
     *app.whatif_text.borrow_mut() = Some((key, text.clone()));
     text

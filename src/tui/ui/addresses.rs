@@ -43,10 +43,42 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         app.security_state(),
         SecurityState::LookingUp | SecurityState::Done
     );
-    let ptr_wide = area.width >= 60;
+    // With room, the address column takes what its addresses need and the
+    // PTR name the rest.
+    let ptr_wide = show_ptr && area.width >= 44;
+    let addr_w = h
+        .addresses
+        .iter()
+        .map(|a| a.ip.to_string().len())
+        .max()
+        .unwrap_or(7)
+        .max(7);
+    let mut header = vec!["address"];
+    let mut widths = vec![if ptr_wide {
+        Constraint::Length(u16::try_from(addr_w).unwrap_or(39))
+    } else {
+        Constraint::Fill(1)
+    }];
+    if show_family {
+        header.push("family");
+        widths.push(Constraint::Length(6));
+    }
+    if show_ptr {
+        header.push("ptr");
+        widths.push(if ptr_wide {
+            Constraint::Fill(1)
+        } else {
+            Constraint::Length(3)
+        });
+    }
+    header.extend(["ttl", "state"]);
+    widths.extend([Constraint::Length(6), Constraint::Length(5)]);
     let ptr_w = if ptr_wide {
-        // What Fill(1) beside the address column leaves it.
-        usize::from(area.width.saturating_sub(2 + 1 + 6 + 6 + 5 + 4)) / 2
+        let i = if show_family { 2 } else { 1 };
+        super::column_widths(area, &widths)
+            .get(i)
+            .copied()
+            .unwrap_or(1)
     } else {
         1
     };
@@ -77,22 +109,6 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         cells
     };
     // The family is plain from the address itself: the first thing to go.
-    let mut header = vec!["address"];
-    let mut widths = vec![Constraint::Fill(1)];
-    if show_family {
-        header.push("family");
-        widths.push(Constraint::Length(6));
-    }
-    if show_ptr {
-        header.push("ptr");
-        widths.push(if ptr_wide {
-            Constraint::Fill(1)
-        } else {
-            Constraint::Length(3)
-        });
-    }
-    header.extend(["ttl", "state"]);
-    widths.extend([Constraint::Length(6), Constraint::Length(5)]);
     table(
         frame,
         area,

@@ -24,8 +24,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         SenderFamily::Dual => String::new(),
         f => format!(" · {}", f.describe()),
     };
+    // With an enforcing sender or DNS down, the word "profile" makes room.
+    let extra = app.enforce != Enforce::None || app.dns_down;
     let mut title = vec![
-        Span::raw("Failover · profile "),
+        Span::raw(if extra {
+            "Failover · "
+        } else {
+            "Failover · profile "
+        }),
         Span::styled(app.profile.name.clone(), app.theme.key),
         Span::styled(limit, Style::new()),
         Span::styled(family, app.theme.key),
