@@ -267,46 +267,55 @@ fn enforce_lines(app: &App) -> Vec<Line<'static>> {
     out
 }
 
-/// The DNS-outage timeline above the simulation (`D`): how long cached
-/// senders deliver, when all defer, when mail bounces, and what long TTLs
-/// buy and cost.
-pub fn dns_down_lines(r: &MxReport, queue_lifetime_s: f64, t: &Theme) -> Vec<Line<'static>> {
-    let mut out = vec![Line::styled(
-        "DNS down (the domain's authoritative servers unreachable):",
-        t.header,
-    )];
+/// The DNS-outage timeline (`D`): above the simulation, one sentence with
+/// how long cached senders deliver, when all defer and when mail bounces;
+/// below it, where those figures come from and what long TTLs buy and cost.
+pub fn dns_down_lines(
+    r: &MxReport,
+    queue_lifetime_s: f64,
+    t: &Theme,
+) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
+    let head = Span::styled("DNS down: ", t.down);
     let Some(o) = timeline(r, queue_lifetime_s) else {
-        out.push(Line::styled(
-            "no exchange has an address to cache: every delivery defers at once",
-            t.error,
-        ));
-        out.push(Line::from(""));
-        return out;
+        let top = vec![
+            Line::from(vec![
+                head,
+                Span::styled(
+                    "no exchange has an address to cache: every delivery defers at once",
+                    t.error,
+                ),
+            ]),
+            Line::from(""),
+        ];
+        return (top, Vec::new());
     };
-    out.push(Line::from(vec![
-        Span::raw("cached senders deliver for "),
-        Span::styled(duration(f64::from(o.cached_min_s)), t.ok),
-        Span::raw(" more (the shortest TTL on their path: MX, then A/AAAA)"),
-    ]));
-    out.push(Line::from(vec![
-        Span::raw("all senders defer after "),
-        Span::styled(duration(f64::from(o.all_defer_after_s)), t.warning),
-        Span::raw(" (the longest), until DNS returns"),
-    ]));
-    out.push(Line::from(vec![
-        Span::raw("mail bounces if DNS is down "),
-        Span::styled(duration(o.bounce_after_s), t.error),
-        Span::raw(" (the queue lifetime)"),
-    ]));
-    out.push(Line::styled(
-        format!(
-            "Long TTLs buy time in a DNS outage and cost time in a migration: a changed record reaches every sender only {} after the change.",
-            duration(f64::from(o.all_defer_after_s))
+    let top = vec![
+        Line::from(vec![
+            head,
+            Span::raw("cached senders deliver for "),
+            Span::styled(duration(f64::from(o.cached_min_s)), t.ok),
+            Span::raw(" more; all senders defer after "),
+            Span::styled(duration(f64::from(o.all_defer_after_s)), t.warning),
+            Span::raw("; mail bounces if DNS is down "),
+            Span::styled(duration(o.bounce_after_s), t.error),
+        ]),
+        Line::from(""),
+    ];
+    let bottom = vec![
+        Line::from(""),
+        Line::styled(
+            "DNS down: the domain's authoritative servers are unreachable. A sender that cached the MX and the exchange's A/AAAA keeps delivering until the shortest TTL on that path runs out; after the longest, no sender has a usable cache and every delivery defers until DNS returns; an outage longer than the queue lifetime bounces the mail.",
+            t.dim,
         ),
-        t.dim,
-    ));
-    out.push(Line::from(""));
-    out
+        Line::styled(
+            format!(
+                "Long TTLs buy time in a DNS outage and cost time in a migration: a changed record reaches every sender only {} after the change.",
+                duration(f64::from(o.all_defer_after_s))
+            ),
+            t.header,
+        ),
+    ];
+    (top, bottom)
 }
 
 /// The failover pane's text for the selected domain, wrapped to `width`
@@ -330,13 +339,14 @@ pub fn text(app: &App, width: usize) -> Vec<Line<'static>> {
     let mark = app.keymap.first_key(super::keymap::Action::ToggleDown);
     // What the sender enforces and the DNS outage come first: they are
     // what the keys just changed, and a short pane shows its top.
+    let (top, bottom) = match app.selected_report() {
+        Some(r) if app.dns_down => dns_down_lines(r, app.profile.queue_lifetime_s, &app.theme),
+        _ => (Vec::new(), Vec::new()),
+    };
     let mut all = enforce_lines(app);
-    if app.dns_down
-        && let Some(r) = app.selected_report()
-    {
-        all.extend(dns_down_lines(r, app.profile.queue_lifetime_s, &app.theme));
-    }
+    all.extend(top);
     all.extend(lines(sim, &app.theme, width, implicit, &mark));
+    all.extend(bottom);
     let text = wrap(&all, width);
     *app.whatif_text.borrow_mut() = Some((key, text.clone()));
     text
