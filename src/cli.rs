@@ -87,6 +87,13 @@ impl Cli {
             flags.max_backoff = s.max_backoff;
             flags.queue_lifetime = s.queue_lifetime;
         }
+        if let Some(Command::Check(c)) = &self.command {
+            flags.security = match (c.security, c.no_security) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
+            };
+        }
         flags
     }
 }
@@ -385,10 +392,15 @@ pub struct CheckArgs {
     pub baseline: Option<PathBuf>,
 
     /// Also look up transport security: reverse DNS of every address,
-    /// MTA-STS (with its HTTPS policy) and TLS-RPT. Off by default so a
-    /// bulk check keeps its query budget.
-    #[arg(long)]
+    /// DNSSEC, DANE (TLSA), MTA-STS (with its HTTPS policy) and TLS-RPT.
+    /// Off by default so a bulk check keeps its query budget; the
+    /// configuration's `[security] check = true` turns it on.
+    #[arg(long, overrides_with = "no_security")]
     pub security: bool,
+
+    /// Skip the security lookups even if the configuration turns them on.
+    #[arg(long, overrides_with = "security")]
+    pub no_security: bool,
 
     /// Check the domain list NAME from the configuration file ([lists]).
     #[arg(long, value_name = "NAME")]

@@ -106,6 +106,30 @@ async fn security_findings_json_and_exit_code() {
         1,
         "the policy was fetched without --security"
     );
+
+    // The configuration can turn the lookups on, with the CA file named
+    // relative to it; --no-security turns them off for one run.
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "[security]\ncheck = true\nca_file = \"ca.pem\"\n").unwrap();
+    let run = |extra: &[&str]| {
+        let mut c = mxlens();
+        c.args(["check", "--format", "json", "--config"])
+            .arg(&config)
+            .args(extra)
+            .arg("--resolver")
+            .arg(dns.addr().to_string())
+            .arg("cli.test")
+            .env("MXLENS_MTA_STS_PORT", https.port().to_string());
+        c
+    };
+    let out = output(run(&[])).await;
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["mta_sts"]["status"], "ok", "{v}");
+    assert_eq!(https.requests(), 2);
+    let out = output(run(&["--no-security"])).await;
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v.get("mta_sts").is_none(), "{v}");
+    assert_eq!(https.requests(), 2, "--no-security fetched the policy");
 }
 
 #[tokio::test]
@@ -227,6 +251,14 @@ async fn an_enforcing_sender_defers_when_the_primary_fails_over_to_an_uncovered_
     );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["outcome"], "deferred");
+    assert_eq!(v["enforce"]["policy"], "mta-sts");
+    assert_eq!(v["enforce"]["refused"][0]["exchange"], "backup.cli.test.");
+    assert_eq!(
+        v["enforce"]["refused"][0]["reason"],
+        "not covered by the MTA-STS policy"
+    );
+    assert_eq!(v["enforce"]["refused"].as_array().unwrap().len(), 1);
+    assert!(v["down"].to_string().contains("backup.cli.test."), "{v}");
     let text = output(run("mta-sts", "text")).await;
     let text = String::from_utf8(text.stdout).unwrap();
     assert!(
@@ -240,6 +272,38 @@ async fn an_enforcing_sender_defers_when_the_primary_fails_over_to_an_uncovered_
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("does not use DANE"), "{text}");
+
+    // A proposal with every address inline: the policy is still the
+    // domain's, so an enforcing sender looks it up and refuses the
+    // proposed exchange it does not cover.
+    let before = https.requests();
+    let mut c = mxlens();
+    c.args([
+        "simulate",
+        "cli.test",
+        "--mx",
+        "10 mx1.cli.test=192.0.2.10, 20 new-backup.cli.test=192.0.2.11",
+        "--down",
+        "mx1.cli.test",
+        "--enforce",
+        "mta-sts",
+        "--format",
+        "json",
+        "--resolver",
+    ])
+    .arg(dns.addr().to_string())
+    .arg("--ca-file")
+    .arg(&ca_file)
+    .env("MXLENS_MTA_STS_PORT", https.port().to_string());
+    let out = output(c).await;
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["outcome"], "deferred", "{v}");
+    assert_eq!(
+        v["enforce"]["refused"][0]["exchange"],
+        "new-backup.cli.test."
+    );
+    assert!(https.requests() > before, "the policy was fetched");
 }
 
 #[tokio::test]
@@ -271,4 +335,26 @@ async fn a_dns_outage_timeline_follows_the_ttls() {
     assert!(text.contains("deliver for 5 min more"), "{text}");
     assert!(text.contains("all senders defer after 1 h"), "{text}");
     assert!(text.contains("Long TTLs buy time"), "{text}");
+
+    // The same timeline in the simulation JSON; without --dns-down no
+    // `dns_outage` (and no `enforce` without --enforce).
+    let json = |dns_down: bool| {
+        let mut c = mxlens();
+        c.args(["simulate", "ttl.test", "--format", "json", "--resolver"])
+            .arg(dns.addr().to_string());
+        if dns_down {
+            c.arg("--dns-down");
+        }
+        c
+    };
+    let v: Value = serde_json::from_slice(&output(json(true)).await.stdout).unwrap();
+    assert_eq!(v["dns_outage"]["cached_min_s"], 300);
+    assert_eq!(v["dns_outage"]["all_defer_after_s"], 3600);
+    assert_eq!(v["dns_outage"]["bounce_after_s"], 432000.0);
+    let v: Value = serde_json::from_slice(&output(json(false)).await.stdout).unwrap();
+    let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+    assert!(
+        v.get("dns_outage").is_none() && v.get("enforce").is_none(),
+        "{keys:?}"
+    );
 }

@@ -93,7 +93,7 @@ pub async fn run(args: &CheckArgs, settings: &Settings) -> anyhow::Result<i32> {
     let format = args.format;
     let concurrency = args.concurrency as usize;
     let source = args.authority.source(false).on_demo(demo.as_ref());
-    let security = if args.security {
+    let security = if settings.security.value {
         Some(Arc::new(super::security_options(settings, demo.as_ref())?))
     } else {
         None
@@ -117,7 +117,8 @@ pub async fn run(args: &CheckArgs, settings: &Settings) -> anyhow::Result<i32> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut code = exit::OK;
-    let mut export = crate::export::ReportStream::new(format).with_ptr_columns(args.security);
+    let mut export =
+        crate::export::ReportStream::new(format).with_ptr_columns(settings.security.value);
     loop {
         // Flush only when the next report is not ready yet: output streams
         // without a write per report in a bulk run.

@@ -35,9 +35,9 @@ pub async fn run(args: &SimulateArgs, settings: &Settings) -> anyhow::Result<i32
     for value in &args.down {
         outages.add_arg(&report, value).map_err(shown)?;
     }
-    let (refused, note) = crate::mx::enforce::refused(&report, enforce);
-    for (exchange, _) in &refused {
-        outages.hosts.insert(exchange.clone());
+    let enforcement = crate::mx::enforce::enforcement(&report, enforce);
+    for r in enforcement.iter().flat_map(|e| &e.refused) {
+        outages.hosts.insert(r.exchange.clone());
     }
     let mut sim = simulate(&report, &outages, &profile);
     if proposal.is_some() {
@@ -46,19 +46,26 @@ pub async fn run(args: &SimulateArgs, settings: &Settings) -> anyhow::Result<i32
     if let Some(seed) = args.seed {
         sim.walk = Some(walk(&report, &outages, &profile, seed));
     }
+    sim.enforce = enforcement;
+    if args.dns_down {
+        sim.dns_outage = Some(crate::mx::dns_outage::outage(
+            &report,
+            profile.queue_lifetime_s,
+        ));
+    }
     let mut out = std::io::stdout().lock();
     match args.format {
         ExportFormat::Json => out.write_all(crate::export::json_line(&sim).as_bytes())?,
         _ => {
-            if enforce != Enforce::None {
-                out.write_all(enforce_text(enforce, &refused, note.as_deref()).as_bytes())?;
+            if let Some(e) = &sim.enforce {
+                out.write_all(enforce_text(e).as_bytes())?;
             }
             out.write_all(
                 text::simulation::render(&sim, Style::for_stdout_with(settings.color.value))
                     .as_bytes(),
             )?;
-            if args.dns_down {
-                out.write_all(dns_down_text(&report, profile.queue_lifetime_s).as_bytes())?;
+            if let Some(t) = &sim.dns_outage {
+                out.write_all(dns_down_text(t).as_bytes())?;
             }
         }
     }
@@ -67,12 +74,12 @@ pub async fn run(args: &SimulateArgs, settings: &Settings) -> anyhow::Result<i32
 }
 
 /// The DNS-outage timeline below the simulation.
-fn dns_down_text(report: &MxReport, queue_lifetime_s: f64) -> String {
+fn dns_down_text(t: &crate::mx::dns_outage::DnsOutage) -> String {
     use crate::text::simulation::duration;
-    let Some(t) = crate::mx::dns_outage::timeline(report, queue_lifetime_s) else {
+    if t.all_defer_after_s == 0 {
         return "\nDNS down: no exchange has an address to cache; every delivery defers at once.\n"
             .to_string();
-    };
+    }
     format!(
         "\nDNS down (the domain's authoritative servers unreachable):\n  senders with a fresh cache deliver for {} more (the shortest TTL on their path: MX, then the exchange's A/AAAA);\n  all senders defer after {} (the longest), until DNS returns;\n  mail bounces if DNS is down longer than {} (the queue lifetime).\n  Long TTLs buy time in a DNS outage and cost time in a migration: a changed record reaches every sender only {} after the change.\n",
         duration(f64::from(t.cached_min_s)),
@@ -83,15 +90,19 @@ fn dns_down_text(report: &MxReport, queue_lifetime_s: f64) -> String {
 }
 
 /// What the enforcing sender refuses, above the simulation.
-fn enforce_text(enforce: Enforce, refused: &[(String, String)], note: Option<&str>) -> String {
-    let mut out = format!("sender enforces {}: ", enforce.name());
-    match (refused, note) {
+fn enforce_text(e: &crate::mx::enforce::Enforcement) -> String {
+    let mut out = format!("sender enforces {}: ", e.policy);
+    match (e.refused.as_slice(), e.note.as_deref()) {
         ([], Some(note)) => out.push_str(&format!("{}\n", visible(note))),
         ([], None) => out.push_str("every exchange passes\n"),
-        _ => {
+        (refused, _) => {
             out.push_str("refuses (counted as down)\n");
-            for (exchange, why) in refused {
-                out.push_str(&format!("  {}: {}\n", visible(exchange), visible(why)));
+            for r in refused {
+                out.push_str(&format!(
+                    "  {}: {}\n",
+                    visible(&r.exchange),
+                    visible(&r.reason)
+                ));
             }
         }
     }
@@ -163,7 +174,9 @@ async fn report(
     settings: &Settings,
     enforce: Enforce,
 ) -> anyhow::Result<MxReport> {
-    if let Some(p) = proposal.filter(|p| !p.needs_lookup()) {
+    // A proposal with every address inline needs no lookup, unless the
+    // sender enforces a policy: that policy is the domain's, looked up.
+    if let Some(p) = proposal.filter(|p| !p.needs_lookup() && enforce == Enforce::None) {
         return Ok(p.offline_report(domain));
     }
     let mut spec = settings.upstream_spec();
@@ -181,6 +194,7 @@ async fn report(
         .first()
         .context("no upstream to query; give --resolver ADDR or --demo")?;
     let mut report = match proposal {
+        Some(p) if !p.needs_lookup() => p.offline_report(domain),
         Some(p) => {
             let mut r = lookup::report_for_mx_set(up, domain, p.mx_set()).await;
             p.apply_inline(&mut r);

@@ -18,6 +18,11 @@
 //! profile = "postfix"        # rfc | postfix
 //! address_limit = 3
 //!
+//! [security]
+//! check = true               # check runs the security lookups (--security)
+//! trust_anchor = "anchors.txt"   # relative to this file's directory
+//! ca_file = "/etc/ssl/corp-root.pem"
+//!
 //! [keys]
 //! quit = ["q", "ctrl-c"]
 //! add = "n"
@@ -58,6 +63,7 @@ pub struct FileConfig {
     pub theme: Option<At<ThemeName>>,
     pub color: Option<At<ColorChoice>>,
     pub sender: SenderConfig,
+    pub security: SecurityConfig,
     /// Actions whose keys the file replaces, in file order.
     pub keys: Vec<At<(Action, Vec<Key>)>>,
     /// Named domain lists (`--list NAME`), domains parsed to FQDNs.
@@ -73,6 +79,16 @@ pub struct SenderConfig {
     pub min_backoff: Option<At<f64>>,
     pub max_backoff: Option<At<f64>>,
     pub queue_lifetime: Option<At<f64>>,
+}
+
+/// `[security]`: whether `check` runs the security lookups, and the files
+/// `--trust-anchor` and `--ca-file` would name (as written: a relative path
+/// is taken from the configuration file's directory when merged).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SecurityConfig {
+    pub check: Option<At<bool>>,
+    pub trust_anchor: Option<At<PathBuf>>,
+    pub ca_file: Option<At<PathBuf>>,
 }
 
 /// A configuration file that cannot be used.

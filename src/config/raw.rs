@@ -6,7 +6,7 @@ use std::ops::Range;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{At, FileConfig, SenderConfig};
+use super::{At, FileConfig, SecurityConfig, SenderConfig};
 use crate::mx::failover::Profile;
 use crate::mx::input::parse_domain;
 use crate::text::ColorChoice;
@@ -36,6 +36,7 @@ struct Raw {
     theme: Option<Spanned<String>>,
     color: Option<Spanned<String>>,
     sender: Option<RawSender>,
+    security: Option<RawSecurity>,
     keys: Option<BTreeMap<Spanned<String>, Spanned<KeyList>>>,
     lists: Option<BTreeMap<Spanned<String>, Spanned<DomainList>>>,
 }
@@ -55,6 +56,14 @@ struct RawSender {
     min_backoff: Option<Spanned<f64>>,
     max_backoff: Option<Spanned<f64>>,
     queue_lifetime: Option<Spanned<f64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSecurity {
+    check: Option<Spanned<bool>>,
+    trust_anchor: Option<Spanned<String>>,
+    ca_file: Option<Spanned<String>>,
 }
 
 /// `add = "n"` or `quit = ["q", "ctrl-c"]`.
@@ -142,6 +151,9 @@ pub fn parse(text: &str) -> Result<FileConfig, RawError> {
     if let Some(s) = raw.sender {
         cfg.sender = sender(s, &lines)?;
     }
+    if let Some(sec) = raw.security {
+        cfg.security = security(sec, &lines)?;
+    }
     if let Some(keys) = raw.keys {
         cfg.keys = key_overrides(keys, &lines)?;
     }
@@ -166,6 +178,27 @@ pub fn parse(text: &str) -> Result<FileConfig, RawError> {
         cfg.lists.insert(name.into_inner(), lines.at(domains, span));
     }
     Ok(cfg)
+}
+
+fn security(s: RawSecurity, lines: &Lines) -> Result<SecurityConfig, RawError> {
+    let path = |name: &str, v: Option<Spanned<String>>| -> Result<_, RawError> {
+        let Some(v) = v else { return Ok(None) };
+        if v.get_ref().trim().is_empty() {
+            return err(
+                v.span(),
+                format!("security.{name} is empty; give the path of a file"),
+            );
+        }
+        let span = v.span();
+        Ok(Some(
+            lines.at(std::path::PathBuf::from(v.into_inner()), span),
+        ))
+    };
+    Ok(SecurityConfig {
+        check: s.check.map(|v| lines.at(*v.get_ref(), v.span())),
+        trust_anchor: path("trust_anchor", s.trust_anchor)?,
+        ca_file: path("ca_file", s.ca_file)?,
+    })
 }
 
 fn sender(s: RawSender, lines: &Lines) -> Result<SenderConfig, RawError> {

@@ -42,6 +42,8 @@ pub struct Flags {
     /// `--trust-anchor` and `--ca-file` (the security lookups).
     pub trust_anchor: Option<PathBuf>,
     pub ca_file: Option<PathBuf>,
+    /// `check --security` (`Some(true)`) or `--no-security` (`Some(false)`).
+    pub security: Option<bool>,
 }
 
 /// Where a setting's value comes from.
@@ -120,6 +122,11 @@ pub struct Settings {
     pub trust_anchor: Option<PathBuf>,
     /// `--ca-file`: roots trusted for the MTA-STS fetch besides the system's.
     pub ca_file: Option<PathBuf>,
+    /// Whether `check` runs the security lookups (`--security`, `[security]
+    /// check`).
+    pub security: Sourced<bool>,
+    /// Sources of `trust_anchor` and `ca_file`, in that order.
+    pub security_sources: [Source; 2],
 }
 
 /// The `[sender]` keys, in file order.
@@ -229,6 +236,34 @@ impl Settings {
                 },
             )
             .collect();
+        let sec = &file.security;
+        let security = pick(flags.security, "--security", sec.check.as_ref(), false);
+        // A relative path in the file is taken from the file's directory.
+        let dir = config
+            .path
+            .as_ref()
+            .and_then(|p| p.path.parent().map(std::path::Path::to_path_buf));
+        let from_file = |at: Option<&At<PathBuf>>| {
+            at.map(|at| At {
+                value: Some(match &dir {
+                    Some(d) if at.value.is_relative() => d.join(&at.value),
+                    _ => at.value.clone(),
+                }),
+                line: at.line,
+            })
+        };
+        let anchor = pick(
+            flags.trust_anchor.clone().map(Some),
+            "--trust-anchor",
+            from_file(sec.trust_anchor.as_ref()).as_ref(),
+            None,
+        );
+        let ca = pick(
+            flags.ca_file.clone().map(Some),
+            "--ca-file",
+            from_file(sec.ca_file.as_ref()).as_ref(),
+            None,
+        );
         Ok(Self {
             demo: flags.demo,
             demo_resolvers: flags.demo_resolvers,
@@ -246,8 +281,10 @@ impl Settings {
                 life.source,
             ],
             keys,
-            trust_anchor: flags.trust_anchor.clone(),
-            ca_file: flags.ca_file.clone(),
+            trust_anchor: anchor.value,
+            ca_file: ca.value,
+            security,
+            security_sources: [anchor.source, ca.source],
             config,
         })
     }
@@ -450,6 +487,33 @@ impl Settings {
                 format!("{} = {}", PROFILE_FIELDS[i + 2], toml_float(v)),
                 base(&s[i + 2]),
             );
+        }
+
+        let _ = writeln!(out, "\n[security]");
+        line(
+            &mut out,
+            format!("check = {}", self.security.value),
+            src(&self.security.source),
+        );
+        let paths = [
+            (
+                "trust_anchor",
+                &self.trust_anchor,
+                "the built-in root anchor",
+            ),
+            ("ca_file", &self.ca_file, "the system's roots only"),
+        ];
+        for (i, (key, value, unset)) in paths.into_iter().enumerate() {
+            match value {
+                Some(p) => line(
+                    &mut out,
+                    format!("{key} = {}", toml_string(&p.display().to_string())),
+                    src(&self.security_sources[i]),
+                ),
+                None => {
+                    let _ = writeln!(out, "# {key} is not set: {unset}");
+                }
+            }
         }
 
         let _ = writeln!(out, "\n[keys]");

@@ -242,6 +242,59 @@ fn the_printed_configuration_reads_back_the_same() {
     assert_eq!(key_names(&back), key_names(&d));
 }
 
+#[test]
+fn security_settings_come_from_the_file_or_the_flags() {
+    let text =
+        "[security]\ncheck = true\ntrust_anchor = \"anchors.txt\"\nca_file = \"/etc/ca.pem\"\n";
+    let mut c = config(text);
+    c.path = Some(ConfigPath {
+        path: "/home/u/.config/mxlens/config.toml".into(),
+        origin: PathOrigin::Default,
+    });
+    let s = Settings::merge(c.clone(), &Flags::default()).unwrap();
+    assert!(s.security.value);
+    assert_eq!(s.security.source, Source::File(2));
+    // A relative path is the file's directory's; an absolute one stays.
+    assert_eq!(
+        s.trust_anchor.as_deref(),
+        Some(Path::new("/home/u/.config/mxlens/anchors.txt"))
+    );
+    assert_eq!(s.ca_file.as_deref(), Some(Path::new("/etc/ca.pem")));
+    assert_eq!(s.security_sources[0], Source::File(3));
+    // The flags win: --no-security, --ca-file.
+    let flags = Flags {
+        security: Some(false),
+        ca_file: Some("/tmp/other.pem".into()),
+        ..Flags::default()
+    };
+    let s2 = Settings::merge(c, &flags).unwrap();
+    assert!(!s2.security.value);
+    assert_eq!(s2.security.source, Source::Flag("--security"));
+    assert_eq!(s2.ca_file.as_deref(), Some(Path::new("/tmp/other.pem")));
+    assert_eq!(s2.security_sources[1], Source::Flag("--ca-file"));
+    // Printed and read back; unset paths print as comments.
+    let printed = s.to_toml();
+    assert!(printed.contains("[security]\ncheck = true"), "{printed}");
+    let back = Settings::merge(config(&printed), &Flags::default()).unwrap();
+    assert!(back.security.value);
+    assert_eq!(back.trust_anchor, s.trust_anchor);
+    let d = Settings::merge(config(""), &Flags::default()).unwrap();
+    assert!(!d.security.value);
+    assert!(
+        d.to_toml().contains("# trust_anchor is not set"),
+        "{}",
+        d.to_toml()
+    );
+    // Wrong kinds and unknown keys are errors with their line.
+    let (line, _, msg) = invalid("[security]\ncheck = \"yes\"\n");
+    assert_eq!(line, 2, "{msg}");
+    let (line, _, msg) = invalid("[security]\nca_file = \"\"\n");
+    assert_eq!(line, 2);
+    assert!(msg.contains("security.ca_file is empty"), "{msg}");
+    let (_, _, msg) = invalid("[security]\nverify = true\n");
+    assert!(msg.contains("unknown key"), "{msg}");
+}
+
 fn key_names(s: &Settings) -> Vec<(Action, Vec<String>)> {
     use crate::tui::keyspec::key_name;
     s.key_table()

@@ -8,10 +8,13 @@
 //! new delivery defers until DNS returns, and a message bounces when the
 //! outage outlasts the queue lifetime.
 
+use serde::Serialize;
+
 use crate::mx::MxReport;
 
-/// The outage timeline, in seconds from the moment DNS goes down.
-#[derive(Debug, Clone, PartialEq)]
+/// The outage timeline, in seconds from the moment DNS goes down: the
+/// simulation's `dns_outage` object.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DnsOutage {
     /// The shortest path TTL: every sender that had a fresh cache still
     /// delivers at least this long.
@@ -21,6 +24,16 @@ pub struct DnsOutage {
     pub all_defer_after_s: u32,
     /// The queue lifetime: an outage longer than this bounces the mail.
     pub bounce_after_s: f64,
+}
+
+/// The timeline for `report`; with no exchange that has an address there is
+/// nothing to cache, and every delivery defers at once (both times 0).
+pub fn outage(report: &MxReport, queue_lifetime_s: f64) -> DnsOutage {
+    timeline(report, queue_lifetime_s).unwrap_or(DnsOutage {
+        cached_min_s: 0,
+        all_defer_after_s: 0,
+        bounce_after_s: queue_lifetime_s,
+    })
 }
 
 /// The timeline for `report`; `None` when no exchange has an address
@@ -66,5 +79,8 @@ mod tests {
         assert_eq!(t.bounce_after_s, 432000.0);
         r.mx.truncate(0);
         assert!(timeline(&r, 1.0).is_none());
+        let none = outage(&r, 7.0);
+        assert_eq!((none.cached_min_s, none.all_defer_after_s), (0, 0));
+        assert_eq!(none.bounce_after_s, 7.0);
     }
 }

@@ -1,6 +1,8 @@
 //! What a security-enforcing sender refuses: exchanges it will not deliver
 //! to, which the simulator then counts as down for that sender.
 
+use serde::Serialize;
+
 use crate::mx::MxReport;
 use crate::mx::dnssec::TlsaLookup;
 use crate::mx::sts::{StsMode, StsStatus};
@@ -28,6 +30,41 @@ impl Enforce {
             Enforce::Dane => "dane",
         }
     }
+}
+
+/// What an enforcing sender made of the domain's policy: the simulation's
+/// `enforce` object.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Enforcement {
+    /// `mta-sts` or `dane`.
+    pub policy: &'static str,
+    /// The exchanges it refuses (counted as down), in MX order.
+    pub refused: Vec<Refusal>,
+    /// Why nothing is refused, when the policy gives it nothing to enforce.
+    pub note: Option<String>,
+}
+
+/// One refused exchange and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Refusal {
+    pub exchange: String,
+    pub reason: String,
+}
+
+/// [`refused`] as the simulation reports it; `None` for an ordinary sender.
+pub fn enforcement(report: &MxReport, enforce: Enforce) -> Option<Enforcement> {
+    if enforce == Enforce::None {
+        return None;
+    }
+    let (refused, note) = refused(report, enforce);
+    Some(Enforcement {
+        policy: enforce.name(),
+        refused: refused
+            .into_iter()
+            .map(|(exchange, reason)| Refusal { exchange, reason })
+            .collect(),
+        note,
+    })
 }
 
 /// The exchanges an enforcing sender refuses, each with the reason, in MX

@@ -433,5 +433,7 @@ fn skeleton(
         error_bound: 0.0,
         settings: profile.clone(),
         walk: None,
+        enforce: None,
+        dns_outage: None,
     }
 }

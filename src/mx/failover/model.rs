@@ -110,4 +110,10 @@ pub struct Simulation {
     /// One concrete attempt sequence, when a seed was given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub walk: Option<Walk>,
+    /// A security-enforcing sender (`--enforce`): what it refuses and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enforce: Option<crate::mx::enforce::Enforcement>,
+    /// The domain's DNS down (`--dns-down`): how long caches carry the mail.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dns_outage: Option<crate::mx::dns_outage::DnsOutage>,
 }
