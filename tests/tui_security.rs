@@ -91,7 +91,10 @@ fn secured(mut r: MxReport, backup_ptr: &str) -> MxReport {
 
 /// Wrapped rows as one line of words.
 fn words(rows: &[String]) -> String {
-    rows.join(" ").split_whitespace().collect::<Vec<_>>().join(" ")
+    rows.join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn security_cmds(cmds: &[Cmd]) -> Vec<(u64, String)> {
@@ -348,7 +351,10 @@ fn the_dns_outage_timeline_reads_the_ttls() {
         "{failover}"
     );
     assert!(failover.contains("cost time in a migration"), "{failover}");
-    assert!(failover.contains("mail bounces if DNS is down 5 d"), "{failover}");
+    assert!(
+        failover.contains("mail bounces if DNS is down 5 d"),
+        "{failover}"
+    );
     // The figures come first, above the simulation's headline.
     let at = |what: &str| failover.find(what).unwrap();
     assert!(at("cached senders deliver") < at("DELIVERED"), "{failover}");

@@ -12,7 +12,8 @@ use super::keymap::Action;
 use super::nav::scroll_popup;
 use super::state::{App, Cmd, Focus, Mode, Msg, SimInputs, Status, Undo, outage_count};
 use crate::export::ExportFormat;
-use crate::mx::enforce::refused;
+use crate::mx::dns_outage::outage;
+use crate::mx::enforce::enforcement;
 use crate::mx::failover::profile::SenderFamily;
 use crate::mx::failover::simulate;
 
@@ -55,7 +56,6 @@ impl App {
         else {
             self.simulation = None;
             self.simulated = None;
-            self.refused = (Vec::new(), None);
             return;
         };
         let same = self.simulated.as_ref().is_some_and(|s| {
@@ -71,12 +71,16 @@ impl App {
             return;
         }
         // An enforcing sender counts the exchanges it must refuse as down.
-        let refused = refused(report, self.enforce);
+        let enforcement = enforcement(report, self.enforce);
         let mut outages = d.outages.clone();
-        for (exchange, _) in &refused.0 {
-            outages.hosts.insert(exchange.clone());
+        for r in enforcement.iter().flat_map(|e| &e.refused) {
+            outages.hosts.insert(r.exchange.clone());
         }
-        let sim = simulate(report, &outages, &self.profile);
+        let mut sim = simulate(report, &outages, &self.profile);
+        sim.enforce = enforcement;
+        sim.dns_outage = self
+            .dns_down
+            .then(|| outage(report, self.profile.queue_lifetime_s));
         let inputs = SimInputs {
             domain: d.name.clone(),
             generation: d.report_generation,
@@ -86,7 +90,6 @@ impl App {
             enforce: self.enforce,
             dns_down: self.dns_down,
         };
-        self.refused = refused;
         self.simulation = Some(sim);
         self.simulated = Some(inputs);
         self.simulation_runs += 1;

@@ -330,10 +330,6 @@ pub struct App {
     /// The domain's authoritative DNS is unreachable (`D` toggles): the
     /// failover pane adds the outage timeline.
     pub dns_down: bool,
-    /// What the enforcing sender refuses of the selected domain (exchange,
-    /// why) and, when it refuses nothing for a reason, that reason; kept
-    /// with [`App::simulation`].
-    pub refused: (Vec<(String, String)>, Option<String>),
     /// The runner can run the security lookups; the selected domain's run
     /// once its report is in (and again after each refresh).
     pub security: bool,
@@ -343,8 +339,10 @@ pub struct App {
     /// The selected domain's security lookups, waiting for the cursor to
     /// rest: (domain, report generation, ticks left).
     pub(super) security_due: Option<(String, u64, u8)>,
-    /// The failover simulation of the selected domain under its outages,
-    /// kept in step with the state by [`App::update`].
+    /// The failover simulation of the selected domain under its outages
+    /// (with what the enforcing sender refuses, and the DNS outage, as
+    /// `mxlens simulate` gives them), kept in step with the state by
+    /// [`App::update`].
     pub simulation: Option<Simulation>,
     /// What [`App::simulation`] was computed from: it is recomputed only
     /// when this changes, not on every redraw.
@@ -425,7 +423,6 @@ impl App {
             profile: Profile::rfc(),
             enforce: Enforce::None,
             dns_down: false,
-            refused: (Vec::new(), None),
             security: false,
             security_off: None,
             security_due: None,

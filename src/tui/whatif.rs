@@ -21,11 +21,10 @@ use super::security::SecurityState;
 use super::state::App;
 use super::theme::Theme;
 use super::wrap::wrap;
-use crate::mx::dns_outage::timeline;
-use crate::mx::enforce::Enforce;
+use crate::mx::Outcome;
+use crate::mx::dns_outage::DnsOutage;
 use crate::mx::escape::visible as esc;
 use crate::mx::failover::{SimOutcome, Simulation, TierState};
-use crate::mx::{MxReport, Outcome};
 use crate::text::simulation::{duration, outcome_sentence};
 
 /// Widest share bar.
@@ -222,12 +221,12 @@ pub fn lines(
 /// What the enforcing sender refuses, above the simulation: each refused
 /// exchange with why (the simulation counts it as down), or why it refuses
 /// nothing; while the security lookups run, that they do.
-fn enforce_lines(app: &App) -> Vec<Line<'static>> {
+fn enforce_lines(app: &App, sim: &Simulation) -> Vec<Line<'static>> {
     let t = &app.theme;
-    if app.enforce == Enforce::None {
+    let Some(e) = &sim.enforce else {
         return Vec::new();
-    }
-    let head = format!("sender enforces {}: ", app.enforce.name());
+    };
+    let head = format!("sender enforces {}: ", e.policy);
     let line = |rest: String, style| {
         Line::from(vec![
             Span::styled(head.clone(), t.header),
@@ -249,19 +248,18 @@ fn enforce_lines(app: &App) -> Vec<Line<'static>> {
         }
         SecurityState::NotApplicable | SecurityState::Done => {}
     }
-    let (refused, note) = &app.refused;
-    if refused.is_empty() {
-        let why = note.as_deref().map_or_else(
+    if e.refused.is_empty() {
+        let why = e.note.as_deref().map_or_else(
             || "every exchange passes".to_string(),
             |n| esc(n).into_owned(),
         );
         return vec![line(why, t.dim)];
     }
     let mut out = vec![line("refuses (counted as down)".into(), t.warning)];
-    for (exchange, why) in refused {
+    for r in &e.refused {
         out.push(Line::from(vec![
-            Span::styled(format!("  {}", esc(exchange)), t.down),
-            Span::styled(format!(": {}", esc(why)), t.dim),
+            Span::styled(format!("  {}", esc(&r.exchange)), t.down),
+            Span::styled(format!(": {}", esc(&r.reason)), t.dim),
         ]));
     }
     out
@@ -270,13 +268,9 @@ fn enforce_lines(app: &App) -> Vec<Line<'static>> {
 /// The DNS-outage timeline (`D`): above the simulation, one sentence with
 /// how long cached senders deliver, when all defer and when mail bounces;
 /// below it, where those figures come from and what long TTLs buy and cost.
-pub fn dns_down_lines(
-    r: &MxReport,
-    queue_lifetime_s: f64,
-    t: &Theme,
-) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
+pub fn dns_down_lines(o: &DnsOutage, t: &Theme) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
     let head = Span::styled("DNS down: ", t.down);
-    let Some(o) = timeline(r, queue_lifetime_s) else {
+    if o.all_defer_after_s == 0 {
         let top = vec![
             Line::from(vec![
                 head,
@@ -288,7 +282,7 @@ pub fn dns_down_lines(
             Line::from(""),
         ];
         return (top, Vec::new());
-    };
+    }
     let top = vec![
         Line::from(vec![
             head,
@@ -339,11 +333,11 @@ pub fn text(app: &App, width: usize) -> Vec<Line<'static>> {
     let mark = app.keymap.first_key(super::keymap::Action::ToggleDown);
     // What the sender enforces and the DNS outage come first: they are
     // what the keys just changed, and a short pane shows its top.
-    let (top, bottom) = match app.selected_report() {
-        Some(r) if app.dns_down => dns_down_lines(r, app.profile.queue_lifetime_s, &app.theme),
-        _ => (Vec::new(), Vec::new()),
+    let (top, bottom) = match &sim.dns_outage {
+        Some(o) => dns_down_lines(o, &app.theme),
+        None => (Vec::new(), Vec::new()),
     };
-    let mut all = enforce_lines(app);
+    let mut all = enforce_lines(app, sim);
     all.extend(top);
     all.extend(lines(sim, &app.theme, width, implicit, &mark));
     all.extend(bottom);

@@ -217,7 +217,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         // An exchange the enforcing sender refuses (and nobody marked
         // down) reads "refused": down for that sender only.
         let refused = !h.is_null()
-            && app.refused.0.iter().any(|(e, _)| *e == h.exchange)
+            && app
+                .simulation
+                .as_ref()
+                .and_then(|s| s.enforce.as_ref())
+                .is_some_and(|e| e.refused.iter().any(|r| r.exchange == h.exchange))
             && !entry.outages.host_down(h);
         match dup_of {
             None if refused => {
