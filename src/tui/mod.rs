@@ -28,6 +28,7 @@ mod nav;
 mod prompt;
 pub mod security;
 pub mod snapshots;
+mod standing;
 pub mod state;
 pub mod theme;
 pub mod ui;
