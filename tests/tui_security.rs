@@ -134,7 +134,7 @@ fn secured_app(backup_ptr: &str) -> App {
     assert_eq!(asked.len(), 1, "{asked:?}");
     app.update(Msg::Security {
         generation: asked[0].0,
-        report: Box::new(secured(two_tier(), backup_ptr)),
+        report: Ok(Box::new(secured(two_tier(), backup_ptr))),
     });
     app
 }
@@ -158,7 +158,7 @@ fn the_lookups_run_for_the_selected_domain_once_the_cursor_rests_and_once_per_re
     // Their answer merges into the report: findings included.
     app.update(Msg::Security {
         generation: asked[0].0,
-        report: Box::new(secured(two_tier(), "backup.two.test.")),
+        report: Ok(Box::new(secured(two_tier(), "backup.two.test."))),
     });
     let r = app.selected_report().unwrap();
     assert!(r.mta_sts.is_some());
@@ -189,7 +189,7 @@ fn the_lookups_run_for_the_selected_domain_once_the_cursor_rests_and_once_per_re
     assert!(app.selected_report().unwrap().mta_sts.is_none());
     app.update(Msg::Security {
         generation: asked[0].0,
-        report: Box::new(secured(two_tier(), "stale.two.test.")),
+        report: Ok(Box::new(secured(two_tier(), "stale.two.test."))),
     });
     assert!(app.selected_report().unwrap().mta_sts.is_none(), "stale");
     let again = settle(&mut app);
@@ -358,4 +358,30 @@ fn the_dns_outage_timeline_reads_the_ttls() {
     // The figures come first, above the simulation's headline.
     let at = |what: &str| failover.find(what).unwrap();
     assert!(at("cached senders deliver") < at("DELIVERED"), "{failover}");
+}
+
+#[test]
+fn security_lookups_that_cannot_run_stop_and_say_why() {
+    let mut app = app_with_security();
+    let asked = settle(&mut app);
+    app.update(Msg::Security {
+        generation: asked[0].0,
+        report: Err("no trusted root certificates".into()),
+    });
+    let status = app.status.clone().unwrap();
+    assert!(status.error, "{status:?}");
+    assert!(
+        status
+            .text
+            .contains("security lookups are off: no trusted root"),
+        "{status:?}"
+    );
+    assert!(!app.spinning() && !app.needs_tick());
+    // Another domain asks for nothing.
+    app.update(key('j'));
+    for _ in 0..3 * SETTLE_TICKS {
+        assert!(security_cmds(&app.update(Msg::Tick)).is_empty());
+    }
+    let s = screen(&app, 80, 24);
+    assert!(!s.contains("looking up…"), "{s}");
 }

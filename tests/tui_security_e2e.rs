@@ -38,6 +38,17 @@ fn an_enforcing_sender_defers_where_an_ordinary_one_fails_over() {
     let Some(t) = Tmux::start("security", 100, 30, &[]) else {
         return;
     };
+    // A CA file that cannot be read stops the UI before the screen changes.
+    t.run(&format!(
+        "--resolver {} --ca-file {} sts.test",
+        dns.addr(),
+        t.path("missing.pem").display()
+    ));
+    let s = t.wait_for("the CA file error", |s| {
+        s.contains("cannot read the CA file")
+    });
+    assert!(s.contains("missing.pem"), "{s}");
+    t.assert_terminal_sane();
     let ca_file = t.path("ca.pem");
     std::fs::write(&ca_file, ca.pem()).unwrap();
     t.run_env(

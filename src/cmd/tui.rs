@@ -9,7 +9,8 @@ use crate::config::session;
 use crate::config::settings::Settings;
 use crate::dns::authority;
 use crate::dns::lookup::mx_report;
-use crate::dns::security::{SecurityError, add_security};
+use crate::dns::security::dnssec::read_anchor_file;
+use crate::dns::security::{add_security, read_pem};
 use crate::dns::upstream::connect;
 use crate::mx::escape::visible;
 use crate::mx::failover::Profile;
@@ -18,6 +19,7 @@ use crate::tui::keyspec::Keymap;
 use crate::tui::state::{DomainEntry, Status};
 use crate::tui::theme::Theme;
 use crate::tui::{App, run_app};
+use futures_util::FutureExt;
 
 /// The TUI entry point: `mxlens [--demo] [--resolver ADDR]... [--list NAME] [DOMAIN]...`.
 ///
@@ -77,20 +79,30 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
         _ => Ok(None),
     };
     let (upstreams, demo) = connect(&settings.upstream_spec()).await?;
-    // The selected domain's security lookups. A bad --ca-file,
-    // --trust-anchor or MXLENS_MTA_STS_PORT stops here, before the terminal
-    // is touched; a system without root certificates runs without them.
-    let security = match super::security_options(settings, demo.as_ref()) {
-        Ok(opts) => Ok(opts),
-        Err(e)
-            if matches!(
-                e.downcast_ref::<SecurityError>(),
-                Some(SecurityError::NoRoots)
-            ) =>
-        {
-            Err(e.to_string())
+    // The selected domain's security lookups. The user's own --ca-file and
+    // --trust-anchor are read now, so a bad one stops here, before the
+    // terminal is touched; the rest (the system's root certificates, tens
+    // of milliseconds) loads beside the first frame.
+    if let Some(path) = &settings.ca_file {
+        read_pem(path)?;
+    }
+    if let Some(path) = &settings.trust_anchor {
+        read_anchor_file(path)?;
+    }
+    let demo = demo.map(std::sync::Arc::new);
+    let security = {
+        let (settings, demo) = (settings.clone(), demo.clone());
+        let loading = tokio::task::spawn_blocking(move || {
+            super::security_options(&settings, demo.as_deref())
+                .map(std::sync::Arc::new)
+                .map_err(|e| visible(&e.to_string()).into_owned())
+        });
+        async move {
+            loading
+                .await
+                .unwrap_or_else(|e| Err(format!("could not load the security options: {e}")))
         }
-        Err(e) => return Err(e),
+        .shared()
     };
     let Some(primary) = upstreams.first() else {
         anyhow::bail!("no upstream to query");
@@ -112,18 +124,9 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
     // The compare view asks the selected domain's authoritative servers:
     // those given with --authority, else the ones its NS set names.
     app.authorities = true;
-    let security = match security {
-        Ok(opts) => {
-            app.security = true;
-            Some(std::sync::Arc::new(opts))
-        }
-        Err(why) => {
-            app.security_off = Some(why);
-            None
-        }
-    };
+    app.security = true;
     let sec_up = primary.clone();
-    let source = cli.authority.source(true).on_demo(demo.as_ref());
+    let source = cli.authority.source(true).on_demo(demo.as_deref());
     let auth_up = primary.clone();
     app.tmux = std::env::var_os("TMUX").is_some_and(|v| !v.is_empty());
     app.keymap = Keymap::with_overrides(&settings.key_table());
@@ -161,10 +164,9 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
             move |mut report: crate::mx::MxReport| {
                 let (up, opts) = (sec_up.clone(), security.clone());
                 async move {
-                    if let Some(opts) = opts {
-                        add_security(&up, &mut report, &opts).await;
-                    }
-                    report
+                    let opts = opts.await?;
+                    add_security(&up, &mut report, &opts).await;
+                    Ok(report)
                 }
             },
         ),

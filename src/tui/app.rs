@@ -123,7 +123,10 @@ impl App {
                 Vec::new()
             }
             Msg::Security { generation, report } => {
-                self.security_in(generation, *report);
+                match report {
+                    Ok(report) => self.security_in(generation, *report),
+                    Err(why) => self.security_failed(generation, why),
+                }
                 Vec::new()
             }
             Msg::Paste(text) => {

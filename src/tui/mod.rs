@@ -84,7 +84,7 @@ where
     A: Fn(String) -> G + Send + Sync + 'static,
     G: Future<Output = AuthorityCheck> + Send + 'static,
     S: Fn(MxReport) -> H + Send + Sync + 'static,
-    H: Future<Output = MxReport> + Send + 'static,
+    H: Future<Output = Result<MxReport, String>> + Send + 'static,
 {
     let (authorities, security) = services;
     let services = (
@@ -224,7 +224,7 @@ where
     A: Fn(String) -> G + Send + Sync + 'static,
     G: Future<Output = AuthorityCheck> + Send + 'static,
     S: Fn(MxReport) -> H + Send + Sync + 'static,
-    H: Future<Output = MxReport> + Send + 'static,
+    H: Future<Output = Result<MxReport, String>> + Send + 'static,
 {
     let mut quit = false;
     for cmd in cmds {
@@ -258,11 +258,8 @@ where
             Cmd::Security { generation, report } => {
                 let (secure, tx) = (security.clone(), tx.clone());
                 tokio::spawn(async move {
-                    let report = secure(*report).await;
-                    let _ = tx.send(Msg::Security {
-                        generation,
-                        report: Box::new(report),
-                    });
+                    let report = secure(*report).await.map(Box::new);
+                    let _ = tx.send(Msg::Security { generation, report });
                 });
             }
             Cmd::Copy {

@@ -135,6 +135,21 @@ impl App {
         self.view_stale = true;
     }
 
+    /// The security lookups cannot run at all (`why`, escaped): they stop
+    /// for every domain, and the status bar and the security view say why.
+    pub(super) fn security_failed(&mut self, generation: u64, why: String) {
+        for d in &mut self.domains {
+            if d.security_pending == Some(generation) {
+                d.security_pending = None;
+            }
+        }
+        self.security = false;
+        self.security_due = None;
+        self.say(format!("security lookups are off: {why}"), true);
+        self.security_off = Some(why);
+        self.dirty = true;
+    }
+
     /// `e`: the next policy the simulated sender enforces.
     pub(super) fn cycle_enforce(&mut self) {
         self.enforce = next_enforce(self.enforce);

@@ -38,10 +38,12 @@ pub enum Msg {
     },
     /// The security lookups of a domain finished: its report with reverse
     /// DNS, DNSSEC, TLSA, MTA-STS and TLS-RPT filled in and its findings
-    /// re-run; `generation` is the one its [`Cmd::Security`] carried.
+    /// re-run, or why they cannot run at all (no trusted root certificate,
+    /// a bad lab setting; escaped); `generation` is the one its
+    /// [`Cmd::Security`] carried.
     Security {
         generation: u64,
-        report: Box<MxReport>,
+        report: Result<Box<MxReport>, String>,
     },
     /// Text pasted into the terminal (bracketed paste).
     Paste(String),
