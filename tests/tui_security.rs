@@ -385,3 +385,36 @@ fn security_lookups_that_cannot_run_stop_and_say_why() {
     let s = screen(&app, 80, 24);
     assert!(!s.contains("looking up…"), "{s}");
 }
+
+#[test]
+fn the_list_s_own_lookups_come_first() {
+    let mut other = two_tier();
+    other.domain = "other.test.".into();
+    let names = vec!["two.test.".to_string(), "other.test.".to_string()];
+    let mut app = App::new("127.0.0.1:5354", names, mxlens::tui::theme::Theme::mono());
+    app.security = true;
+    let cmds = app.start();
+    let Cmd::Lookup { generation, .. } = cmds[0] else {
+        panic!("{cmds:?}")
+    };
+    app.update(Msg::Report {
+        generation,
+        upstream: 0,
+        report: Box::new(two_tier()),
+    });
+    // other.test. is still being looked up: the selected domain waits.
+    for _ in 0..3 * SETTLE_TICKS {
+        assert!(security_cmds(&app.update(Msg::Tick)).is_empty());
+    }
+    let Cmd::Lookup { generation, .. } = cmds[1] else {
+        panic!("{cmds:?}")
+    };
+    app.update(Msg::Report {
+        generation,
+        upstream: 0,
+        report: Box::new(other),
+    });
+    let asked = security_cmds(&app.update(Msg::Tick));
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    assert_eq!(asked[0].1, "two.test.");
+}
