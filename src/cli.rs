@@ -451,8 +451,12 @@ pub enum EnforceName {
     None,
     /// MTA-STS in mode enforce: exchanges outside the policy are refused.
     MtaSts,
-    /// DANE: exchanges without usable secure TLSA are refused.
+    /// DANE (RFC 7672): an exchange with secure addresses whose TLSA lookup
+    /// fails is refused; exchanges without TLSA get unauthenticated TLS.
     Dane,
+    /// Mandatory DANE (Postfix dane-only): every exchange without usable
+    /// DNSSEC-secure TLSA is refused.
+    DaneOnly,
 }
 
 impl From<EnforceName> for crate::mx::enforce::Enforce {
@@ -461,6 +465,7 @@ impl From<EnforceName> for crate::mx::enforce::Enforce {
             EnforceName::None => Self::None,
             EnforceName::MtaSts => Self::MtaSts,
             EnforceName::Dane => Self::Dane,
+            EnforceName::DaneOnly => Self::DaneOnly,
         }
     }
 }

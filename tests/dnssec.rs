@@ -15,7 +15,7 @@ use mxlens::dns::security::{SecurityOptions, add_security};
 use mxlens::dns::upstream::Upstream;
 use mxlens::mx::dnssec::{DnssecStatus, TlsaLookup};
 use support::https::TestCa;
-use support::nsd::{Nsd, have_ldns, keygen, sign};
+use support::nsd::{Nsd, have_ldns, keygen, keygen_zsk, sign, sign_split};
 
 const SEC: &str = "$ORIGIN sec.test.
 $TTL 300
@@ -252,6 +252,35 @@ async fn dane_tlsa_statuses_and_findings() {
     );
 }
 
+/// RFC 7672 decides host by host: a DANE sender authenticates mx1 and
+/// gives the TLSA-less backup unauthenticated TLS; a mandatory-DANE sender
+/// (Postfix dane-only) refuses the backup.
+#[tokio::test]
+async fn dane_senders_decide_host_by_host_and_dane_only_refuses_the_rest() {
+    use mxlens::mx::enforce::{Enforce, refused};
+    let Some(lab) = lab() else { return };
+    let up = Upstream::server(lab.nsd.addr(), &support::quick());
+    let r = report(&up, &options(&lab), "sec.test.").await;
+    let (out, note) = refused(&r, Enforce::Dane);
+    assert!(out.is_empty(), "{out:?}");
+    let note = note.expect("a note on the unauthenticated backup");
+    assert!(
+        note.contains("mx.insec.sec.test.") && note.contains("unauthenticated TLS"),
+        "{note}"
+    );
+    let (out, _) = refused(&r, Enforce::DaneOnly);
+    assert_eq!(out.len(), 1, "{out:?}");
+    assert_eq!(out[0].0, "mx.insec.sec.test.");
+    assert!(out[0].1.contains("not DNSSEC-secure"), "{}", out[0].1);
+    // Without DNSSEC (no anchor) nothing is authenticated: DANE senders
+    // deliver everywhere, mandatory DANE refuses every exchange.
+    let plain = SecurityOptions::with_roots(TestCa::new("unused").roots()).unwrap();
+    let r = report(&up, &plain, "sec.test.").await;
+    let (out, note) = refused(&r, Enforce::Dane);
+    assert!(out.is_empty() && note.unwrap().contains("does not use DANE"));
+    assert_eq!(refused(&r, Enforce::DaneOnly).0.len(), 2);
+}
+
 #[tokio::test]
 async fn without_the_anchor_nothing_is_secure() {
     let Some(lab) = lab() else { return };
@@ -261,6 +290,112 @@ async fn without_the_anchor_nothing_is_secure() {
     let r = report(&up, &opts, "sec.test.").await;
     let d = r.dnssec.as_ref().unwrap();
     assert_ne!(d.mx, DnssecStatus::Secure, "{d:?}");
+}
+
+const SPLIT: &str = "$ORIGIN split.test.
+$TTL 300
+@ IN SOA ns.split.test. hostmaster.split.test. 1 7200 3600 1209600 60
+@ IN NS ns.split.test.
+ns IN A 127.0.0.1
+@ IN MX 10 mx.split.test.
+@ IN MX 20 mx.elsewhere.test.
+@ IN MX 30 alias.split.test.
+mx IN A 192.0.2.7
+alias IN CNAME mx
+_25._tcp.mx IN TLSA 3 1 1 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+";
+
+const ELSEWHERE: &str = "$ORIGIN elsewhere.test.
+$TTL 300
+@ IN SOA ns.elsewhere.test. hostmaster.elsewhere.test. 1 7200 3600 1209600 60
+@ IN NS ns.elsewhere.test.
+ns IN A 127.0.0.1
+mx IN A 192.0.2.8
+_25._tcp.mx IN TLSA 3 1 1 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+";
+
+/// A zone signed as most are (a key-signing key that only the DS names,
+/// and a zone-signing key that signs the data), anchored by that DS alone
+/// or by the KSK's DNSKEY alone; its backup exchange lives in a zone no
+/// anchor covers.
+#[tokio::test]
+async fn a_ksk_anchor_vouches_for_the_zone_signing_key_and_names_outside_are_indeterminate() {
+    if !have_ldns() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let ksk = keygen(d, "split.test.");
+    let zsk = keygen_zsk(d, "split.test.");
+    let signed = sign_split(d, "split.test.", &write(d, "split.zone", SPLIT), &ksk, &zsk);
+    let elsewhere = write(d, "elsewhere.zone", ELSEWHERE);
+    let Some(nsd) = Nsd::start(
+        d,
+        &[("split.test.", signed), ("elsewhere.test.", elsewhere)],
+    ) else {
+        return;
+    };
+    let up = Upstream::server(nsd.addr(), &support::quick());
+    let ds = std::fs::read_to_string(d.join(format!("{ksk}.ds"))).unwrap();
+    let dnskey = std::fs::read_to_string(d.join(format!("{ksk}.key"))).unwrap();
+    for anchor in [ds, dnskey] {
+        let mut opts = SecurityOptions::with_roots(TestCa::new("unused").roots()).unwrap();
+        opts.trust_anchor = Some(Arc::new(parse_anchors(&anchor).unwrap()));
+        let r = report(&up, &opts, "split.test.").await;
+        let d = r.dnssec.as_ref().expect("dnssec ran");
+        assert_eq!(d.mx, DnssecStatus::Secure, "{anchor}: {d:?}");
+        let mx = d
+            .exchanges
+            .iter()
+            .find(|e| e.exchange == "mx.split.test.")
+            .unwrap();
+        assert_eq!(
+            (mx.a, mx.aaaa),
+            (DnssecStatus::Secure, DnssecStatus::Secure),
+            "{d:?}"
+        );
+        // Through a signed CNAME: the alias and the target's A are signed,
+        // and so is the proof that the target has no AAAA.
+        let alias = d
+            .exchanges
+            .iter()
+            .find(|e| e.exchange == "alias.split.test.")
+            .unwrap();
+        assert_eq!(
+            (alias.a, alias.aaaa),
+            (DnssecStatus::Secure, DnssecStatus::Secure),
+            "{d:?}"
+        );
+        // Outside every anchor: no chain of trust, which is not bogus.
+        let out = d
+            .exchanges
+            .iter()
+            .find(|e| e.exchange == "mx.elsewhere.test.")
+            .unwrap();
+        assert_eq!(out.a, DnssecStatus::Indeterminate, "{d:?}");
+        assert!(codes(&r, "dnssec-bogus").is_empty(), "{:?}", r.findings);
+        let tlsa = r.tlsa.as_ref().unwrap();
+        let inside = tlsa
+            .iter()
+            .find(|t| t.exchange == "mx.split.test.")
+            .unwrap();
+        assert_eq!(
+            (inside.lookup, inside.dnssec),
+            (TlsaLookup::Found, DnssecStatus::Secure)
+        );
+        // Its TLSA is read, but nothing vouches for it.
+        let outside = tlsa
+            .iter()
+            .find(|t| t.exchange == "mx.elsewhere.test.")
+            .unwrap();
+        assert_eq!(outside.lookup, TlsaLookup::Found, "{outside:?}");
+        assert_eq!(outside.dnssec, DnssecStatus::Indeterminate);
+        assert!(
+            codes(&r, "tlsa-lookup-failed").is_empty(),
+            "{:?}",
+            r.findings
+        );
+    }
 }
 
 #[test]

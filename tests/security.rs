@@ -456,18 +456,39 @@ async fn a_server_that_never_answers_cannot_stall_the_lookup() {
     );
 }
 
+/// A server that keeps the connection open after a complete answer: the
+/// body's length says where it ends, so the fetch does not wait for the
+/// close (it would run into its deadline).
+#[tokio::test]
+async fn a_complete_answer_on_a_connection_left_open_is_read() {
+    let lab = StsLab::new("v=STSv1; id=1", true).await;
+    let https = lab
+        .serve(Reply::KeepOpen(policy("enforce", &["mx1.sts.test"])))
+        .await;
+    let up = lab.dns.upstream();
+    let mut r = mx_report(&up, "sts.test.").await;
+    let mut opts = lab.options(https.port());
+    opts.fetch_timeout = Duration::from_secs(3);
+    add_security(&up, &mut r, &opts).await;
+    let sts = r.mta_sts.as_ref().unwrap();
+    assert_eq!(sts.status, StsStatus::Ok, "{sts:?}");
+}
+
 #[tokio::test]
 async fn a_record_without_id_and_without_tls_rpt() {
     let lab = StsLab::new("v=STSv1;", false).await;
+    // The policy leaves the backup out, but a record without id is
+    // invalid (RFC 8461 §3.1): senders never apply the policy, so nothing
+    // is "not covered" and an enforcing sender refuses nothing.
     let https = lab
-        .serve(Reply::Policy(policy(
-            "enforce",
-            &["mx1.sts.test", "backup.other.test"],
-        )))
+        .serve(Reply::Policy(policy("enforce", &["mx1.sts.test"])))
         .await;
     let r = lab.report(https.port()).await;
     let codes: Vec<String> = sts_codes(&r).into_iter().map(|c| c.0).collect();
     assert_eq!(codes, ["mta-sts-id-missing", "tls-rpt-missing"]);
+    let (refused, note) = mxlens::mx::enforce::refused(&r, mxlens::mx::enforce::Enforce::MtaSts);
+    assert!(refused.is_empty(), "{refused:?}");
+    assert!(note.unwrap().contains("no id"));
 }
 
 #[tokio::test]

@@ -230,7 +230,9 @@ async fn lookup_all(
     let reports = futures_util::future::join_all(upstreams.iter().map(|u| async move {
         let mut report = lookup::mx_report(u, domain).await;
         if let Some(opts) = security {
-            add_security(u, &mut report, opts).await;
+            // Boxed: its future is large, and a bulk run without
+            // --security would otherwise move that size for every domain.
+            Box::pin(add_security(u, &mut report, opts)).await;
         }
         report
     }));

@@ -81,7 +81,7 @@ fn dns_down_text(t: &crate::mx::dns_outage::DnsOutage) -> String {
             .to_string();
     }
     format!(
-        "\nDNS down (the domain's authoritative servers unreachable):\n  senders with a fresh cache deliver for {} more (the shortest TTL on their path: MX, then the exchange's A/AAAA);\n  all senders defer after {} (the longest), until DNS returns;\n  mail bounces if DNS is down longer than {} (the queue lifetime).\n  Long TTLs buy time in a DNS outage and cost time in a migration: a changed record reaches every sender only {} after the change.\n",
+        "\nDNS down (the domain's authoritative servers unreachable):\n  senders with a fresh cache deliver for {} more (the shortest path: the MX TTL, then the exchange's longest-lived A/AAAA);\n  all senders defer after {} (the longest), until DNS returns;\n  mail bounces if DNS is down longer than {} (the queue lifetime).\n  Long TTLs buy time in a DNS outage and cost time in a migration: a changed record reaches every sender only {} after the change.\n",
         duration(f64::from(t.cached_min_s)),
         duration(f64::from(t.all_defer_after_s)),
         duration(t.bounce_after_s),

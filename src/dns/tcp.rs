@@ -10,23 +10,37 @@ use hickory_resolver::proto::rr::{Name, RecordType};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::dns::udp::{Try, io_try, random_u16, request, same_question};
+use crate::dns::udp::{Try, io_try, random_u16, request_with, same_question};
 
 /// One query over a fresh TCP connection, within `wait` (connect included).
 pub async fn query(server: SocketAddr, name: &Name, rtype: RecordType, wait: Duration) -> Try {
-    match tokio::time::timeout(wait, exchange(server, name, rtype)).await {
+    match tokio::time::timeout(wait, exchange(server, name, rtype, false)).await {
         Ok(t) => t,
         Err(_) => Try::Timeout,
     }
 }
 
-async fn exchange(server: SocketAddr, name: &Name, rtype: RecordType) -> Try {
+/// [`query`] with the DO bit: the answer carries its RRSIGs (for the trust
+/// anchors' DNSKEY RRsets, which mxlens checks itself).
+pub async fn query_signed(
+    server: SocketAddr,
+    name: &Name,
+    rtype: RecordType,
+    wait: Duration,
+) -> Try {
+    match tokio::time::timeout(wait, exchange(server, name, rtype, true)).await {
+        Ok(t) => t,
+        Err(_) => Try::Timeout,
+    }
+}
+
+async fn exchange(server: SocketAddr, name: &Name, rtype: RecordType, dnssec_ok: bool) -> Try {
     let mut stream = match TcpStream::connect(server).await {
         Ok(s) => s,
         Err(e) => return io_try(e.kind()),
     };
     let id = random_u16();
-    let Some(packet) = request(id, name, rtype) else {
+    let Some(packet) = request_with(id, name, rtype, dnssec_ok) else {
         return Try::Local;
     };
     let Ok(len) = u16::try_from(packet.len()) else {

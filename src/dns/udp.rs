@@ -304,6 +304,12 @@ pub fn same_question(msg: &Message, name: &Name, rtype: RecordType) -> bool {
 /// our buffer size, version 0, no options), written straight into one
 /// buffer: the fast path builds no `Message` per query.
 pub fn request(id: u16, name: &Name, rtype: RecordType) -> Option<Vec<u8>> {
+    request_with(id, name, rtype, false)
+}
+
+/// [`request`], with the DO bit (RFC 3225) set when `dnssec_ok`: the
+/// server then adds the RRSIGs of what it returns.
+pub fn request_with(id: u16, name: &Name, rtype: RecordType, dnssec_ok: bool) -> Option<Vec<u8>> {
     const HEADER: [u8; 10] = [
         0x01, 0x00, // RD
         0, 1, // one question
@@ -328,7 +334,8 @@ pub fn request(id: u16, name: &Name, rtype: RecordType) -> Option<Vec<u8>> {
     // version and flags (all 0), no data.
     out.extend_from_slice(&[0, 0, 41]);
     out.extend_from_slice(&EDNS_PAYLOAD.to_be_bytes());
-    out.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+    let flags = if dnssec_ok { 0x80 } else { 0 };
+    out.extend_from_slice(&[0, 0, flags, 0, 0, 0]);
     Some(out)
 }
 
@@ -361,6 +368,10 @@ mod tests {
         let edns = msg.edns.expect("an OPT record");
         assert_eq!(edns.max_payload(), EDNS_PAYLOAD);
         assert_eq!(edns.version(), 0);
+        assert!(!edns.flags().dnssec_ok);
+        let signed = request_with(0xbeef, &name, RecordType::AAAA, true).unwrap();
+        let msg = Message::from_vec(&signed).unwrap();
+        assert!(msg.edns.expect("an OPT record").flags().dnssec_ok);
         assert!(msg.answers.is_empty() && msg.authorities.is_empty());
         assert_eq!(
             request(1, &Name::root(), RecordType::NS).unwrap().len(),

@@ -2,7 +2,10 @@
 //! delivering from their caches, from the report's TTLs.
 //!
 //! A sender needs the MX RRset, then the receiving exchange's A/AAAA; its
-//! cache of that path lasts as long as the shortest TTL on it. A sender that
+//! cache of that path lasts as long as the MX TTL and the longest-lived of
+//! the exchange's address records (one cached address is enough to
+//! connect). An exchange outside the domain (a provider's host) does not
+//! depend on the domain's DNS: only the MX TTL limits its path. A sender that
 //! cached the path just before the outage keeps delivering that long; once
 //! the longest path TTL has run out no sender has anything cached, every
 //! new delivery defers until DNS returns, and a message bounces when the
@@ -44,8 +47,12 @@ pub fn timeline(report: &MxReport, queue_lifetime_s: f64) -> Option<DnsOutage> {
         .iter()
         .filter(|h| !h.is_null())
         .filter_map(|h| {
-            let addr = h.addresses.iter().map(|a| a.ttl).min()?;
-            Some(h.ttl.min(addr))
+            let addr = h.addresses.iter().map(|a| a.ttl).max()?;
+            if in_domain(&h.exchange, &report.domain) {
+                Some(h.ttl.min(addr))
+            } else {
+                Some(h.ttl)
+            }
         })
         .collect();
     Some(DnsOutage {
@@ -53,6 +60,14 @@ pub fn timeline(report: &MxReport, queue_lifetime_s: f64) -> Option<DnsOutage> {
         all_defer_after_s: *paths.iter().max()?,
         bounce_after_s: queue_lifetime_s,
     })
+}
+
+/// Whether `name` is `domain` or below it (case-insensitive, trailing dot
+/// optional): its addresses come from the domain's own DNS.
+fn in_domain(name: &str, domain: &str) -> bool {
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    let domain = domain.trim_end_matches('.').to_ascii_lowercase();
+    name == domain || name.ends_with(&format!(".{domain}"))
 }
 
 #[cfg(test)]
@@ -75,7 +90,19 @@ mod tests {
         let c = MxHost::new(30, "c.d.test.", 3600); // no address: no path
         r.mx = vec![a, b, c];
         let t = timeline(&r, 432000.0).unwrap();
-        assert_eq!((t.cached_min_s, t.all_defer_after_s), (300, 3600));
+        // a: its AAAA outlives its A (600 s); b: cut by the MX TTL.
+        assert_eq!((t.cached_min_s, t.all_defer_after_s), (600, 3600));
+        // A provider's exchange resolves without the domain's DNS: only
+        // the MX TTL counts for it.
+        let mut p = MxHost::new(5, "mx.provider.test.", 900);
+        p.addresses
+            .push(Address::new("192.0.2.9".parse().unwrap(), 60));
+        r.mx.push(p);
+        let t = timeline(&r, 432000.0).unwrap();
+        assert_eq!((t.cached_min_s, t.all_defer_after_s), (600, 3600));
+        r.mx.retain(|h| h.exchange == "mx.provider.test.");
+        assert_eq!(timeline(&r, 1.0).unwrap().cached_min_s, 900);
+        r.mx = vec![MxHost::new(10, "a.d.test.", 3600)];
         assert_eq!(t.bounce_after_s, 432000.0);
         r.mx.truncate(0);
         assert!(timeline(&r, 1.0).is_none());

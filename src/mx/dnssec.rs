@@ -109,6 +109,18 @@ impl TlsaRecord {
     }
 }
 
+/// Whether the exchange's own address RRsets are signed (secure): its
+/// zone is DNSSEC-signed, so DANE senders look up its TLSA (RFC 7672
+/// §2.2.2); without that they never ask.
+pub fn exchange_signed(report: &crate::mx::MxReport, exchange: &str) -> bool {
+    report.dnssec.as_ref().is_some_and(|d| {
+        d.exchanges.iter().any(|e| {
+            e.exchange == exchange
+                && (e.a == DnssecStatus::Secure || e.aaaa == DnssecStatus::Secure)
+        })
+    })
+}
+
 impl TlsaHost {
     /// A secure RRset with at least one usable record: DANE authenticates this host.
     pub fn dane_usable(&self) -> bool {

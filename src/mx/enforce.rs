@@ -16,10 +16,15 @@ pub enum Enforce {
     /// MTA-STS (RFC 8461 §5): in mode enforce, exchanges outside the
     /// policy's `mx` patterns are refused.
     MtaSts,
-    /// DANE (RFC 7672): when the domain uses DANE, an exchange without a
-    /// usable secure TLSA RRset is refused, and one whose TLSA lookup
-    /// failed is deferred (RFC 7672 §2.2).
+    /// DANE as RFC 7672 §2.2 has it, host by host: an exchange whose
+    /// addresses are DNSSEC-secure and whose TLSA lookup fails (or is
+    /// bogus) is refused; one with usable secure TLSA is authenticated; any
+    /// other gets unauthenticated (opportunistic) TLS and the mail.
     Dane,
+    /// Mandatory DANE (Postfix `smtp_tls_security_level = dane-only`, the
+    /// policy an admin sets for a partner domain): every exchange without a
+    /// usable DNSSEC-secure TLSA RRset is refused.
+    DaneOnly,
 }
 
 impl Enforce {
@@ -28,6 +33,7 @@ impl Enforce {
             Enforce::None => "none",
             Enforce::MtaSts => "mta-sts",
             Enforce::Dane => "dane",
+            Enforce::DaneOnly => "dane-only",
         }
     }
 }
@@ -83,6 +89,15 @@ pub fn refused(report: &MxReport, enforce: Enforce) -> (Vec<(String, String)>, O
             let Some(sts) = &report.mta_sts else {
                 return (out, Some("MTA-STS was not looked up".into()));
             };
+            if sts.record.is_some() && sts.id.is_none() {
+                return (
+                    out,
+                    Some(
+                        "the _mta-sts record has no id, so it is invalid: senders apply no policy"
+                            .into(),
+                    ),
+                );
+            }
             let policy = match (&sts.status, &sts.policy) {
                 (StsStatus::Ok, Some(p)) => p,
                 (StsStatus::None, _) => {
@@ -121,33 +136,63 @@ pub fn refused(report: &MxReport, enforce: Enforce) -> (Vec<(String, String)>, O
             }
             (out, None)
         }
-        Enforce::Dane => {
+        Enforce::Dane | Enforce::DaneOnly => {
             let Some(tlsa) = &report.tlsa else {
                 return (out, Some("TLSA was not looked up".into()));
             };
-            if !tlsa.iter().any(|t| t.dane_usable()) {
-                return (
-                    out,
-                    Some(
-                        "no exchange has usable DNSSEC-secure TLSA: the domain does not use DANE"
-                            .into(),
-                    ),
-                );
-            }
+            let mandatory = enforce == Enforce::DaneOnly;
+            let mut unauthenticated: Vec<&str> = Vec::new();
             for h in hosts {
-                let Some(t) = tlsa.iter().find(|t| t.exchange == h.exchange) else {
-                    continue;
-                };
-                if t.lookup == TlsaLookup::Failed {
-                    push(
+                let t = tlsa.iter().find(|t| t.exchange == h.exchange);
+                let signed = crate::mx::dnssec::exchange_signed(report, &h.exchange);
+                match t {
+                    Some(t) if t.dane_usable() && signed => {}
+                    Some(t) if t.lookup == TlsaLookup::Failed && (signed || mandatory) => push(
                         &h.exchange,
-                        "its TLSA lookup fails: DANE senders defer".into(),
-                    );
-                } else if !t.dane_usable() {
-                    push(&h.exchange, "no usable secure TLSA record".into());
+                        format!(
+                            "its TLSA lookup fails ({}): DANE senders defer",
+                            t.error.as_deref().unwrap_or("error")
+                        ),
+                    ),
+                    _ if mandatory => push(
+                        &h.exchange,
+                        if signed {
+                            "no usable DNSSEC-secure TLSA record".into()
+                        } else {
+                            "its addresses are not DNSSEC-secure, so it has no DANE".into()
+                        },
+                    ),
+                    _ => {
+                        if !unauthenticated.contains(&h.exchange.as_str()) {
+                            unauthenticated.push(&h.exchange);
+                        }
+                    }
                 }
             }
-            (out, None)
+            let dane_hosts = tlsa.iter().any(|t| {
+                t.dane_usable() && crate::mx::dnssec::exchange_signed(report, &t.exchange)
+            });
+            let note = if !dane_hosts && !mandatory {
+                Some("no exchange has usable DNSSEC-secure TLSA: the domain does not use DANE, senders use opportunistic TLS".into())
+            } else if unauthenticated.is_empty() {
+                None
+            } else {
+                Some(format!(
+                    "{} {} no usable secure TLSA: a DANE sender delivers to {} with unauthenticated TLS (RFC 7672 §2.2)",
+                    unauthenticated.join(", "),
+                    if unauthenticated.len() == 1 {
+                        "has"
+                    } else {
+                        "have"
+                    },
+                    if unauthenticated.len() == 1 {
+                        "it"
+                    } else {
+                        "them"
+                    },
+                ))
+            };
+            (out, note)
         }
     }
 }

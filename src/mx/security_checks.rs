@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
-use crate::mx::dnssec::{DnssecStatus, TlsaLookup};
+use crate::mx::dnssec::{DnssecStatus, TlsaLookup, exchange_signed};
 use crate::mx::sts::{StsMode, StsStatus};
 use crate::mx::{AddressStatus, Finding, MxReport, Severity};
 
@@ -74,17 +74,6 @@ fn dnssec(report: &MxReport, out: &mut Vec<Finding>) {
             "RFC 4035 §5",
         ));
     }
-}
-
-/// Whether the exchange's own address RRsets are signed (secure): its
-/// zone is DNSSEC-signed, so DANE senders look up its TLSA.
-fn exchange_signed(report: &MxReport, exchange: &str) -> bool {
-    report.dnssec.as_ref().is_some_and(|d| {
-        d.exchanges.iter().any(|e| {
-            e.exchange == exchange
-                && (e.a == DnssecStatus::Secure || e.aaaa == DnssecStatus::Secure)
-        })
-    })
 }
 
 fn tlsa(report: &MxReport, out: &mut Vec<Finding>) {
@@ -180,10 +169,14 @@ fn mta_sts(report: &MxReport, out: &mut Vec<Finding>) {
             "mta-sts-id-missing",
             domain,
             format!(
-                "The _mta-sts record of {domain} has no id= field: senders cannot tell when the policy changes, and RFC 8461 requires it. Add id=<1 to 32 letters and digits> and change it with every policy update."
+                "The _mta-sts record of {domain} has no id= field, which RFC 8461 requires: the record is invalid, so senders apply no MTA-STS policy at all (the policy file is not enforced). Add id=<1 to 32 letters and digits> and change it with every policy update."
             ),
             "RFC 8461 §3.1",
         ));
+    }
+    // Without an id the record is invalid: senders never get to the policy.
+    if sts.id.is_none() {
+        return;
     }
     let Some(policy) = &sts.policy else { return };
     let severity = match policy.mode {

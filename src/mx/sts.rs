@@ -191,23 +191,25 @@ pub fn parse_policy(body: &str) -> Result<StsPolicy, String> {
             return Err(format!("line {n} \"{line}\" is not \"key: value\""));
         };
         let (key, value) = (key.trim(), value.trim());
-        let once = |seen: bool| {
-            if seen {
-                Err(format!("line {n}: \"{key}\" is given twice"))
-            } else {
-                Ok(())
-            }
+        // A field given twice: the first one counts, except mx, which
+        // adds up (RFC 8461 §3.2).
+        let repeated = match key {
+            "version" => version.is_some(),
+            "mode" => mode.is_some(),
+            "max_age" => max_age.is_some(),
+            _ => false,
         };
+        if repeated {
+            continue;
+        }
         match key {
             "version" => {
-                once(version.is_some())?;
                 if value != "STSv1" {
                     return Err(format!("line {n}: version \"{value}\" is not STSv1"));
                 }
                 version = Some(());
             }
             "mode" => {
-                once(mode.is_some())?;
                 mode = Some(match value {
                     "enforce" => StsMode::Enforce,
                     "testing" => StsMode::Testing,
@@ -220,11 +222,12 @@ pub fn parse_policy(body: &str) -> Result<StsPolicy, String> {
                 });
             }
             "max_age" => {
-                once(max_age.is_some())?;
-                let v = value
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|v| *v <= 31_557_600 && value.len() <= 10)
+                // 1*10DIGIT: no sign, no space.
+                let v = Some(value)
+                    .filter(|v| !v.is_empty() && v.len() <= 10)
+                    .filter(|v| v.bytes().all(|b| b.is_ascii_digit()))
+                    .and_then(|v| v.parse::<u64>().ok())
+                    .filter(|v| *v <= 31_557_600)
                     .ok_or_else(|| {
                         format!("line {n}: max_age \"{value}\" is not 0 to 31557600 seconds")
                     })?;
@@ -414,6 +417,13 @@ mod tests {
         assert!(!p.covers("mx2.example.test."));
         // LF line ends are accepted too.
         assert!(parse_policy("version: STSv1\nmode: none\nmax_age: 0\n").is_ok());
+        // A repeated field: the first counts; mx lines add up (§3.2).
+        let twice = parse_policy(
+            "version: STSv1\nmode: enforce\nmode: testing\nmx: a.test\nmax_age: 60\nmax_age: 9\nmx: b.test\n",
+        )
+        .unwrap();
+        assert_eq!((twice.mode, twice.max_age), (StsMode::Enforce, 60));
+        assert_eq!(twice.mx, ["a.test", "b.test"]);
         for (body, want) in [
             ("mode: enforce\nmx: a.test\nmax_age: 1\n", "version"),
             (
@@ -430,7 +440,10 @@ mod tests {
                 "line 3",
             ),
             ("version: STSv1\n<html>\n", "line 2"),
-            ("version: STSv1\nmode: enforce\nmode: testing\n", "line 3"),
+            (
+                "version: STSv1\nmode: enforce\nmx: a.test\nmax_age: +5\n",
+                "line 4",
+            ),
         ] {
             let e = parse_policy(body).unwrap_err();
             assert!(e.contains(want), "{body:?}: {e}");

@@ -69,6 +69,9 @@ pub enum Reply {
     Stall,
     /// Writes a 200 head without length, then data until the client leaves.
     Endless,
+    /// A `200 text/plain` response with Content-Length, then the connection
+    /// stays open (keep-alive) until the client leaves.
+    KeepOpen(String),
 }
 
 /// An HTTPS server on 127.0.0.1 (random port).
@@ -124,6 +127,16 @@ impl HttpsServer {
                                 body.len()
                             );
                             let _ = tls.write_all(bytes.as_bytes()).await;
+                        }
+                        Reply::KeepOpen(body) => {
+                            let bytes = format!(
+                                "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{body}",
+                                body.len()
+                            );
+                            let _ = tls.write_all(bytes.as_bytes()).await;
+                            let _ = tls.flush().await;
+                            let _ = tls.read(&mut buf).await;
+                            return;
                         }
                         Reply::Stall => {
                             // Hold the connection open until the client gives up.

@@ -119,6 +119,32 @@ pub fn keygen(dir: &Path, zone: &str) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
+/// A zone-signing key (no SEP flag) for `zone`: the key's base name.
+pub fn keygen_zsk(dir: &Path, zone: &str) -> String {
+    let out = Command::new("ldns-keygen")
+        .args(["-a", "ECDSAP256SHA256", zone])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "ldns-keygen: {out:?}");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// Signs `zone_file` with a key-signing and a zone-signing key (NSEC).
+pub fn sign_split(dir: &Path, zone: &str, zone_file: &Path, ksk: &str, zsk: &str) -> PathBuf {
+    let out_file = dir.join(format!("{zone}signed"));
+    let out = Command::new("ldns-signzone")
+        .args(["-o", zone, "-f"])
+        .arg(&out_file)
+        .arg(zone_file)
+        .args([ksk, zsk])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "ldns-signzone: {out:?}");
+    out_file
+}
+
 /// Signs `zone_file` (origin `zone`) with the key `key` (NSEC); returns the
 /// signed file's path.
 pub fn sign(dir: &Path, zone: &str, zone_file: &Path, key: &str) -> PathBuf {

@@ -180,42 +180,165 @@ fn parse_ds(rdata: &[&str]) -> Result<DS, String> {
     ))
 }
 
-/// The trust anchors to validate with: the root's built-in keys, or the
-/// file's keys and the DNSKEYs its DS records match (looked up through `up`).
-pub async fn anchors(up: &Upstream, file: Option<&AnchorFile>) -> Arc<TrustAnchors> {
+/// The trust anchors to validate with, and the names they can vouch for.
+pub struct Anchors {
+    pub keys: Arc<TrustAnchors>,
+    /// The zones under an anchor; `None` for the built-in root anchor
+    /// (every name). A name under none of them has no chain of trust:
+    /// its status is `indeterminate` (RFC 4033 §5), never `bogus`.
+    pub scope: Option<Vec<Name>>,
+}
+
+impl Anchors {
+    /// Whether `name` is at or under one of the anchored zones.
+    pub fn covers(&self, name: &Name) -> bool {
+        self.scope
+            .as_ref()
+            .is_none_or(|zones| zones.iter().any(|z| z.zone_of(name)))
+    }
+}
+
+/// The trust anchors: the root's built-in keys, or the file's.
+///
+/// For each anchored zone mxlens fetches its DNSKEY RRset with RRSIGs.
+/// A DS anchor trusts the keys it matches. When an RRSIG over the DNSKEY
+/// RRset made by a trusted key verifies, every key of the set is trusted
+/// too: a zone with a key-signing key (the anchor) and a separate
+/// zone-signing key validates, as with a resolver's trust anchor. A DS
+/// anchor whose DNSKEY RRset cannot be fetched leaves its zone without a
+/// chain (`indeterminate`); one whose DNSKEYs match none of its DS records
+/// keeps the zone in scope with no key, so its answers are `bogus`.
+pub async fn anchors(up: &Upstream, file: Option<&AnchorFile>) -> Anchors {
     let Some(file) = file else {
-        return Arc::new(TrustAnchors::default());
+        return Anchors {
+            keys: Arc::new(TrustAnchors::default()),
+            scope: None,
+        };
     };
     let mut anchors = TrustAnchors::empty();
-    for (name, key) in &file.keys {
-        anchors.insert_with_name(key.public_key(), LowerName::from(name));
-    }
-    let owners: BTreeSet<Name> = file.ds.iter().map(|(n, _)| n.clone()).collect();
+    let mut scope = Vec::new();
+    let owners: BTreeSet<Name> = file
+        .keys
+        .iter()
+        .map(|(n, _)| n.clone())
+        .chain(file.ds.iter().map(|(n, _)| n.clone()))
+        .collect();
     for owner in owners {
-        let Ok(records) = super::query(up, &owner, RecordType::DNSKEY).await else {
-            continue;
-        };
-        for r in &records {
-            let RData::DNSSEC(DNSSECRData::DNSKEY(key)) = r.data.clone() else {
-                continue;
-            };
-            let matched = file
-                .ds
+        let given: Vec<DNSKEY> = file
+            .keys
+            .iter()
+            .filter(|(n, _)| *n == owner)
+            .map(|(_, k)| k.clone())
+            .collect();
+        let mut trusted = given.clone();
+        match signed_dnskeys(up, &owner).await {
+            Some(records) => {
+                let keys: Vec<DNSKEY> = records
+                    .iter()
+                    .filter_map(|r| match &r.data {
+                        RData::DNSSEC(DNSSECRData::DNSKEY(k)) => Some(k.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                for key in &keys {
+                    let matched = file
+                        .ds
+                        .iter()
+                        .filter(|(n, _)| *n == owner)
+                        .any(|(_, ds)| ds.covers(&owner, key).unwrap_or(false));
+                    if matched && !trusted.contains(key) {
+                        trusted.push(key.clone());
+                    }
+                }
+                if signed_by(&owner, &records, &trusted, unix_now()) {
+                    for key in keys {
+                        if !trusted.contains(&key) {
+                            trusted.push(key);
+                        }
+                    }
+                }
+            }
+            None if given.is_empty() => continue,
+            None => {}
+        }
+        for key in &trusted {
+            anchors.insert_with_name(key.public_key(), LowerName::from(&owner));
+        }
+        scope.push(owner);
+    }
+    Anchors {
+        keys: Arc::new(anchors),
+        scope: Some(scope),
+    }
+}
+
+/// The DNSKEY RRset of `owner` with its RRSIGs (a TCP query with the DO
+/// bit to the upstream's servers in turn); `None` when none answers.
+async fn signed_dnskeys(up: &Upstream, owner: &Name) -> Option<Vec<Record>> {
+    let wait = up.options().timeout;
+    for server in up.server_addrs() {
+        if let crate::dns::udp::Try::Answer(msg) =
+            crate::dns::tcp::query_signed(server, owner, RecordType::DNSKEY, wait).await
+        {
+            let records: Vec<Record> = msg
+                .answers
+                .into_iter()
+                .filter(|r| r.name == *owner)
+                .collect();
+            if records
                 .iter()
-                .filter(|(n, _)| *n == owner)
-                .any(|(_, ds)| ds.covers(&owner, &key).unwrap_or(false));
-            if matched {
-                anchors.insert_with_name(key.public_key(), LowerName::from(&owner));
+                .any(|r| r.record_type() == RecordType::DNSKEY)
+            {
+                return Some(records);
             }
         }
     }
-    Arc::new(anchors)
+    None
+}
+
+/// Whether an RRSIG over `owner`'s DNSKEY RRset (in `records`), valid at
+/// `now`, verifies with one of the `trusted` keys.
+fn signed_by(owner: &Name, records: &[Record], trusted: &[DNSKEY], now: u32) -> bool {
+    use hickory_resolver::proto::dnssec::Verifier;
+    use hickory_resolver::proto::rr::{DNSClass, SerialNumber};
+    let dnskeys: Vec<&Record> = records
+        .iter()
+        .filter(|r| r.record_type() == RecordType::DNSKEY)
+        .collect();
+    records.iter().any(|r| {
+        let RData::DNSSEC(DNSSECRData::RRSIG(sig)) = &r.data else {
+            return false;
+        };
+        let input = sig.input();
+        if input.type_covered != RecordType::DNSKEY
+            || input.signer_name != *owner
+            || SerialNumber::new(now) < input.sig_inception
+            || SerialNumber::new(now) > input.sig_expiration
+        {
+            return false;
+        }
+        trusted.iter().any(|key| {
+            key.zone_key()
+                && !key.revoke()
+                && key.algorithm() == input.algorithm
+                && key.calculate_key_tag().ok() == Some(input.key_tag)
+                && key
+                    .verify_rrsig(owner, DNSClass::IN, sig, dnskeys.iter().copied())
+                    .is_ok()
+        })
+    })
+}
+
+fn unix_now() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as u32)
 }
 
 /// A hickory resolver for `up`'s servers that validates DNSSEC itself
 /// from `anchors`: every record it returns carries its proof. Like the
 /// upstream it has no cache, no hosts file and no search domains.
-pub fn validating(up: &Upstream, anchors: Arc<TrustAnchors>) -> Result<TokioResolver, String> {
+pub fn validating(up: &Upstream, anchors: Anchors) -> Result<Validator<'_>, String> {
     let servers: Vec<NameServerConfig> = up
         .server_addrs()
         .into_iter()
@@ -229,7 +352,7 @@ pub fn validating(up: &Upstream, anchors: Arc<TrustAnchors>) -> Result<TokioReso
         .collect();
     let config = ResolverConfig::from_name_servers(servers);
     let mut builder = Resolver::builder_with_config(config, TokioRuntimeProvider::default())
-        .with_trust_anchor(anchors);
+        .with_trust_anchor(anchors.keys.clone());
     let opts = up.options();
     let o: &mut ResolverOpts = builder.options_mut();
     o.timeout = opts.timeout;
@@ -240,30 +363,90 @@ pub fn validating(up: &Upstream, anchors: Arc<TrustAnchors>) -> Result<TokioReso
     o.preserve_intermediates = true;
     o.edns0 = true;
     o.validate = true;
-    builder.build().map_err(|e| e.to_string())
+    let resolver = builder.build().map_err(|e| e.to_string())?;
+    Ok(Validator {
+        resolver,
+        anchors,
+        up,
+        // The chase may walk several zones, each a DNSKEY and a DS query.
+        budget: up.options().round_trip_budget() * 4,
+    })
+}
+
+/// The validating resolver, the names its anchors cover, and a time bound
+/// for each validated lookup.
+pub struct Validator<'a> {
+    resolver: TokioResolver,
+    anchors: Anchors,
+    /// The plain upstream, for names no anchor covers.
+    pub up: &'a Upstream,
+    budget: std::time::Duration,
+}
+
+impl Validator<'_> {
+    /// Whether a chain of trust can reach `name` (see [`Anchors::covers`]).
+    pub fn covers(&self, name: &Name) -> bool {
+        self.anchors.covers(name)
+    }
+
+    /// A validated lookup, bounded in time (`None`: out of time, which is
+    /// `indeterminate`). hickory reports a failed DNSKEY or DS fetch as
+    /// bogus, so callers ask again once before they believe a `bogus`.
+    pub async fn lookup(
+        &self,
+        name: &Name,
+        rtype: RecordType,
+    ) -> Option<Result<hickory_resolver::lookup::Lookup, NetError>> {
+        tokio::time::timeout(self.budget, self.resolver.lookup(name.clone(), rtype))
+            .await
+            .ok()
+    }
 }
 
 /// Validates the MX RRset and every exchange's A and AAAA RRsets.
-pub async fn validate(validator: &TokioResolver, report: &MxReport) -> Option<Dnssec> {
+pub async fn validate(validator: &Validator<'_>, report: &MxReport) -> Option<Dnssec> {
     let domain = Name::from_ascii(&report.domain).ok()?;
-    let mut exchanges: Vec<&str> = Vec::new();
+    let mut exchanges: Vec<(&str, &[String])> = Vec::new();
     for h in report.mx.iter().filter(|h| !h.is_null()) {
-        if !exchanges.contains(&h.exchange.as_str()) {
-            exchanges.push(&h.exchange);
+        if !exchanges.iter().any(|(e, _)| *e == h.exchange) {
+            exchanges.push((&h.exchange, &h.cname));
         }
     }
-    let per_exchange = exchanges.iter().map(|ex| async move {
-        let Ok(name) = Name::from_ascii(ex) else {
-            return ExchangeDnssec {
-                exchange: ex.to_string(),
-                a: DnssecStatus::Indeterminate,
-                aaaa: DnssecStatus::Indeterminate,
-            };
+    let per_exchange = exchanges.iter().map(|&(ex, chain)| async move {
+        let unknown = || ExchangeDnssec {
+            exchange: ex.to_string(),
+            a: DnssecStatus::Indeterminate,
+            aaaa: DnssecStatus::Indeterminate,
         };
-        let (a, aaaa) = futures_util::join!(
-            rrset_status(validator, &name, RecordType::A),
-            rrset_status(validator, &name, RecordType::AAAA)
-        );
+        let Ok(name) = Name::from_ascii(ex) else {
+            return unknown();
+        };
+        let (a, aaaa) = if chain.is_empty() {
+            futures_util::join!(
+                rrset_status(validator, &name, RecordType::A),
+                rrset_status(validator, &name, RecordType::AAAA)
+            )
+        } else {
+            // An alias: each CNAME link and the canonical name's RRset are
+            // validated one by one (a denial for the canonical name would
+            // not match the question's name, and reads as bogus).
+            let Ok(links) = alias_links(&name, chain) else {
+                return unknown();
+            };
+            let target = links.last().cloned().unwrap_or_else(|| name.clone());
+            let cnames = join_all(
+                links[..links.len().saturating_sub(1)]
+                    .iter()
+                    .map(|n| rrset_status(validator, n, RecordType::CNAME)),
+            );
+            let (cnames, a, aaaa) = futures_util::join!(
+                cnames,
+                rrset_status(validator, &target, RecordType::A),
+                rrset_status(validator, &target, RecordType::AAAA)
+            );
+            let links = cnames.into_iter().fold(DnssecStatus::Secure, worse);
+            (worse(links, a), worse(links, aaaa))
+        };
         ExchangeDnssec {
             exchange: ex.to_string(),
             a,
@@ -277,13 +460,50 @@ pub async fn validate(validator: &TokioResolver, report: &MxReport) -> Option<Dn
     Some(Dnssec { mx, exchanges })
 }
 
+/// The names along an alias chain: the exchange, then each name it leads
+/// to, ending with the canonical name.
+fn alias_links(exchange: &Name, chain: &[String]) -> Result<Vec<Name>, ()> {
+    let mut out = vec![exchange.clone()];
+    for n in chain {
+        let name = Name::from_ascii(n).map_err(|_| ())?;
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    Ok(out)
+}
+
+/// The worse of two statuses, as [`combine`] ranks them.
+fn worse(a: DnssecStatus, b: DnssecStatus) -> DnssecStatus {
+    match (a, b) {
+        (DnssecStatus::Bogus, _) | (_, DnssecStatus::Bogus) => DnssecStatus::Bogus,
+        (DnssecStatus::Secure, s) | (s, DnssecStatus::Secure) => s,
+        (x, y) => x.max(y),
+    }
+}
+
 /// The status of one RRset; for a negative answer, of its denial proof.
+/// A name no anchor covers is `indeterminate`; a `bogus` is asked again
+/// once (a lost packet during the chase reads as bogus).
 pub async fn rrset_status(
-    validator: &TokioResolver,
+    validator: &Validator<'_>,
     name: &Name,
     rtype: RecordType,
 ) -> DnssecStatus {
-    match validator.lookup(name.clone(), rtype).await {
+    if !validator.covers(name) {
+        return DnssecStatus::Indeterminate;
+    }
+    match status_once(validator, name, rtype).await {
+        DnssecStatus::Bogus => status_once(validator, name, rtype).await,
+        s => s,
+    }
+}
+
+async fn status_once(validator: &Validator<'_>, name: &Name, rtype: RecordType) -> DnssecStatus {
+    let Some(result) = validator.lookup(name, rtype).await else {
+        return DnssecStatus::Indeterminate;
+    };
+    match result {
         Ok(lookup) => combine(
             lookup
                 .answers()
@@ -309,10 +529,12 @@ pub(crate) fn from_proof(p: Proof) -> DnssecStatus {
     }
 }
 
-/// Bogus beats everything; secure only when every record is.
+/// Bogus beats everything; secure only when every record is. RRSIGs are
+/// skipped: the validator marks only the signature it used, so an unused
+/// one (a second key during a rollover) says nothing.
 pub(crate) fn combine<'a>(records: impl Iterator<Item = &'a Record>) -> DnssecStatus {
     let mut worst: Option<DnssecStatus> = None;
-    for r in records {
+    for r in records.filter(|r| r.record_type() != RecordType::RRSIG) {
         let s = from_proof(r.proof);
         worst = Some(match (worst, s) {
             (_, DnssecStatus::Bogus) | (Some(DnssecStatus::Bogus), _) => DnssecStatus::Bogus,

@@ -66,12 +66,27 @@ async fn fetch(
     let mut last_error = String::new();
     let mut tcp = None;
     for ip in &addrs {
-        match TcpStream::connect(SocketAddr::new(*ip, port)).await {
-            Ok(s) => {
+        // Each address gets a share of the deadline: a silent first address
+        // must not use it all up before the next one is tried.
+        match tokio::time::timeout(
+            CONNECT_TIMEOUT,
+            TcpStream::connect(SocketAddr::new(*ip, port)),
+        )
+        .await
+        {
+            Ok(Ok(s)) => {
                 tcp = Some(s);
                 break;
             }
-            Err(e) => last_error = format!("cannot connect to {host} at {ip} port {port}: {e}"),
+            Ok(Err(e)) => {
+                last_error = format!("cannot connect to {host} at {ip} port {port}: {e}");
+            }
+            Err(_) => {
+                last_error = format!(
+                    "{host} at {ip} port {port} did not accept a connection within {} s",
+                    CONNECT_TIMEOUT.as_secs()
+                );
+            }
         }
     }
     let tcp = tcp.ok_or_else(|| unreachable(last_error))?;
@@ -87,10 +102,14 @@ async fn fetch(
         .write_all(request.as_bytes())
         .await
         .map_err(|e| unreachable(format!("sending the request to {host} failed: {e}")))?;
-    let raw = read_capped(&mut stream, MAX_HEAD_BYTES + MAX_POLICY_BYTES + 1).await;
-    let raw = raw.map_err(|e| unreachable(format!("reading the answer of {host} failed: {e}")))?;
-    parse_response(host, &raw)
+    let read = read_capped(&mut stream, MAX_HEAD_BYTES + MAX_POLICY_BYTES + 1).await;
+    let (raw, clean) =
+        read.map_err(|e| unreachable(format!("reading the answer of {host} failed: {e}")))?;
+    parse_response(host, &raw, clean)
 }
+
+/// How long one address may take to accept the connection.
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// A TLS error in words: certificate problems say what is wrong.
 fn tls_reason(e: &std::io::Error) -> String {
@@ -140,29 +159,57 @@ async fn addresses(up: &Upstream, host: &str) -> Result<Vec<IpAddr>, FetchError>
     Ok(out)
 }
 
-/// Reads until EOF or `cap` bytes, whichever comes first. A peer that
-/// closes without TLS close_notify still ends the response.
+/// Reads until the response is complete (its head and, by Content-Length
+/// or chunked framing, its body), EOF, or `cap` bytes. The flag says whether
+/// the stream ended cleanly (TLS close_notify); a peer that just drops the
+/// connection ends it too, which only a framed response may rely on.
 async fn read_capped<R: tokio::io::AsyncRead + Unpin>(
     r: &mut R,
     cap: usize,
-) -> std::io::Result<Vec<u8>> {
+) -> std::io::Result<(Vec<u8>, bool)> {
     let mut out = Vec::with_capacity(4096);
     let mut buf = [0u8; 8192];
     while out.len() < cap {
         let want = buf.len().min(cap - out.len());
         match r.read(&mut buf[..want]).await {
-            Ok(0) => break,
+            Ok(0) => return Ok((out, true)),
             Ok(n) => out.extend_from_slice(&buf[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok((out, false)),
             Err(e) => return Err(e),
         }
+        if framed_complete(&out) {
+            return Ok((out, true));
+        }
     }
-    Ok(out)
+    Ok((out, true))
+}
+
+/// Whether `raw` holds a whole response whose body is framed (by
+/// Content-Length or chunked encoding): no need to wait for the close.
+fn framed_complete(raw: &[u8]) -> bool {
+    let Some(head_end) = raw.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return false;
+    };
+    let head = String::from_utf8_lossy(&raw[..head_end]).to_ascii_lowercase();
+    let rest = &raw[head_end + 4..];
+    for line in head.split("\r\n").skip(1) {
+        let Some((k, v)) = line.split_once(':') else {
+            continue;
+        };
+        match k.trim() {
+            "transfer-encoding" if v.contains("chunked") => return dechunk(rest).is_some(),
+            "content-length" => {
+                return v.trim().parse::<usize>().is_ok_and(|len| rest.len() >= len);
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Status, headers and body of an HTTP/1.x response (Content-Length,
 /// chunked, or until close).
-fn parse_response(host: &str, raw: &[u8]) -> Result<String, FetchError> {
+fn parse_response(host: &str, raw: &[u8], clean_close: bool) -> Result<String, FetchError> {
     let unreachable = FetchError::Unreachable;
     let head_end = raw
         .windows(4)
@@ -226,8 +273,14 @@ fn parse_response(host: &str, raw: &[u8]) -> Result<String, FetchError> {
             )));
         }
         rest[..len].to_vec()
-    } else {
+    } else if clean_close || rest.len() > MAX_POLICY_BYTES {
         rest.to_vec()
+    } else {
+        // Only the close marks the end of this body: without TLS
+        // close_notify it may have been cut short (RFC 8446 §6.1).
+        return Err(unreachable(format!(
+            "{host} dropped the connection without closing TLS, and its answer has no length: the policy may be cut short"
+        )));
     };
     if body.len() > MAX_POLICY_BYTES {
         return Err(too_big(host));
@@ -267,7 +320,11 @@ fn dechunk(mut raw: &[u8]) -> Option<Vec<u8>> {
         if size == 0 {
             return Some(out);
         }
-        if out.len() + size > MAX_POLICY_BYTES {
+        if out
+            .len()
+            .checked_add(size)
+            .is_none_or(|n| n > MAX_POLICY_BYTES)
+        {
             out.resize(MAX_POLICY_BYTES + 1, 0);
             return Some(out);
         }
@@ -283,18 +340,18 @@ mod tests {
     #[test]
     fn responses() {
         let ok = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 5\r\n\r\nhelloEXTRA";
-        assert_eq!(parse_response("h", ok).unwrap(), "hello");
+        assert_eq!(parse_response("h", ok, true).unwrap(), "hello");
         let chunked = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n";
-        assert_eq!(parse_response("h", chunked).unwrap(), "abcde");
+        assert_eq!(parse_response("h", chunked, false).unwrap(), "abcde");
         let moved = b"HTTP/1.1 301 Moved\r\nLocation: https://evil.test/\r\n\r\n";
-        let e = parse_response("h", moved).unwrap_err();
+        let e = parse_response("h", moved, true).unwrap_err();
         assert!(
             matches!(&e, FetchError::Unreachable(m) if m.contains("evil.test") && m.contains("redirect")),
             "{e:?}"
         );
         let html = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html>";
         assert!(matches!(
-            parse_response("h", html),
+            parse_response("h", html, true),
             Err(FetchError::Invalid(_))
         ));
         let big = format!(
@@ -302,11 +359,36 @@ mod tests {
             MAX_POLICY_BYTES + 1
         );
         assert!(
-            matches!(parse_response("h", big.as_bytes()), Err(FetchError::Unreachable(m)) if m.contains("KiB"))
+            matches!(parse_response("h", big.as_bytes(), true), Err(FetchError::Unreachable(m)) if m.contains("KiB"))
         );
         assert!(matches!(
-            parse_response("h", b"garbage"),
+            parse_response("h", b"garbage", true),
             Err(FetchError::Unreachable(_))
         ));
+        // A body without length ends at the close, which must be clean.
+        let open = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nversion: STSv1\r\n";
+        assert!(parse_response("h", open, true).is_ok());
+        assert!(
+            matches!(parse_response("h", open, false), Err(FetchError::Unreachable(m)) if m.contains("cut short"))
+        );
+        // A hostile chunk size neither overflows nor allocates.
+        let huge = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\nab\r\n0\r\n\r\n";
+        assert!(matches!(
+            parse_response("h", huge, true),
+            Err(FetchError::Unreachable(m)) if m.contains("KiB")
+        ));
+    }
+
+    #[test]
+    fn a_framed_response_is_complete_before_the_close() {
+        let head = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n";
+        assert!(!framed_complete(&head[..20]));
+        assert!(!framed_complete(&[&head[..], b"hell"].concat()));
+        assert!(framed_complete(&[&head[..], b"hello"].concat()));
+        let chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n";
+        assert!(!framed_complete(chunked));
+        assert!(framed_complete(&[&chunked[..], b"0\r\n\r\n"].concat()));
+        // Without framing only the close ends it.
+        assert!(!framed_complete(b"HTTP/1.1 200 OK\r\n\r\nbody"));
     }
 }

@@ -143,7 +143,10 @@ pub async fn add_security(up: &Upstream, report: &mut MxReport, opts: &SecurityO
                 dnssec::validate(&validator, report),
                 tlsa::lookup_all(&validator, report)
             ),
-            Err(_) => (None, Vec::new()),
+            Err(e) => {
+                tracing::warn!("no DNSSEC validator: {e}");
+                (None, Vec::new())
+            }
         }
     };
     let (_, sts, rpt, (dnssec, tlsa)) = futures_util::join!(

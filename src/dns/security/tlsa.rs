@@ -2,16 +2,15 @@
 //! through the validating resolver so each carries its DNSSEC status.
 
 use futures_util::future::join_all;
-use hickory_resolver::TokioResolver;
 use hickory_resolver::net::{DnsError, NetError};
 use hickory_resolver::proto::rr::{Name, RData, RecordType};
 
-use crate::dns::security::dnssec::{combine, from_proof};
+use crate::dns::security::dnssec::{Validator, combine, from_proof};
 use crate::mx::MxReport;
 use crate::mx::dnssec::{DnssecStatus, TlsaHost, TlsaLookup, TlsaRecord};
 
 /// The TLSA RRset at `_25._tcp.<exchange>` for every distinct exchange.
-pub async fn lookup_all(validator: &TokioResolver, report: &MxReport) -> Vec<TlsaHost> {
+pub async fn lookup_all(validator: &Validator<'_>, report: &MxReport) -> Vec<TlsaHost> {
     let mut exchanges: Vec<&str> = Vec::new();
     for h in report.mx.iter().filter(|h| !h.is_null()) {
         if !exchanges.contains(&h.exchange.as_str()) {
@@ -21,7 +20,17 @@ pub async fn lookup_all(validator: &TokioResolver, report: &MxReport) -> Vec<Tls
     join_all(exchanges.into_iter().map(|ex| lookup(validator, ex))).await
 }
 
-async fn lookup(validator: &TokioResolver, exchange: &str) -> TlsaHost {
+/// One exchange's TLSA RRset; a `bogus` answer is asked again once (a
+/// lost packet during the chase reads as bogus).
+async fn lookup(validator: &Validator<'_>, exchange: &str) -> TlsaHost {
+    let first = lookup_once(validator, exchange).await;
+    if first.dnssec == DnssecStatus::Bogus {
+        return lookup_once(validator, exchange).await;
+    }
+    first
+}
+
+async fn lookup_once(validator: &Validator<'_>, exchange: &str) -> TlsaHost {
     let mut out = TlsaHost {
         exchange: exchange.to_string(),
         lookup: TlsaLookup::Failed,
@@ -33,7 +42,32 @@ async fn lookup(validator: &TokioResolver, exchange: &str) -> TlsaHost {
         out.error = Some("invalid".into());
         return out;
     };
-    match validator.lookup(name.clone(), RecordType::TLSA).await {
+    if !validator.covers(&name) {
+        // No anchor reaches it: the records as the upstream gives them,
+        // with no chain of trust (indeterminate).
+        match super::query(validator.up, &name, RecordType::TLSA).await {
+            Ok(records) => {
+                for r in &records {
+                    push_record(&mut out, r);
+                }
+                out.lookup = if out.records.is_empty() {
+                    TlsaLookup::None
+                } else {
+                    TlsaLookup::Found
+                };
+            }
+            Err(crate::dns::wire::Failure::NxDomain(_) | crate::dns::wire::Failure::NoData(_)) => {
+                out.lookup = TlsaLookup::None;
+            }
+            Err(f) => out.error = Some(f.address_status().as_str().to_string()),
+        }
+        return out;
+    }
+    let Some(result) = validator.lookup(&name, RecordType::TLSA).await else {
+        out.error = Some("timeout".into());
+        return out;
+    };
+    match result {
         Ok(found) => {
             let tlsa: Vec<_> = found
                 .answers()
@@ -42,14 +76,7 @@ async fn lookup(validator: &TokioResolver, exchange: &str) -> TlsaHost {
                 .collect();
             out.dnssec = combine(tlsa.iter().copied());
             for r in &tlsa {
-                if let RData::TLSA(t) = &r.data {
-                    out.records.push(TlsaRecord {
-                        usage: t.cert_usage.into(),
-                        selector: t.selector.into(),
-                        matching_type: t.matching.into(),
-                        data: t.cert_data.iter().map(|b| format!("{b:02x}")).collect(),
-                    });
-                }
+                push_record(&mut out, r);
             }
             out.lookup = if out.records.is_empty() {
                 TlsaLookup::None
@@ -79,6 +106,17 @@ async fn lookup(validator: &TokioResolver, exchange: &str) -> TlsaHost {
         Err(e) => out.error = Some(failure_word(&e).to_string()),
     }
     out
+}
+
+fn push_record(out: &mut TlsaHost, r: &hickory_resolver::proto::rr::Record) {
+    if let RData::TLSA(t) = &r.data {
+        out.records.push(TlsaRecord {
+            usage: t.cert_usage.into(),
+            selector: t.selector.into(),
+            matching_type: t.matching.into(),
+            data: t.cert_data.iter().map(|b| format!("{b:02x}")).collect(),
+        });
+    }
 }
 
 /// A failed TLSA query in the report's words.
