@@ -307,11 +307,26 @@ fn e_and_d_change_what_the_failover_pane_simulates() {
     let backup = hosts.iter().find(|l| l.contains("backup.two")).unwrap();
     assert!(backup.contains("refused"), "{backup}");
 
-    // DANE: the backup has no TLSA while mx1 uses DANE: refused too.
+    // DANE: the unsigned backup without TLSA gets unauthenticated TLS and
+    // the mail; mandatory DANE refuses it.
     app.update(key('e'));
     let s = screen(&app, 100, 40);
     assert!(s.contains("enforces dane"), "{s}");
-    assert!(s.contains("no usable secure TLSA record"), "{s}");
+    let failover = words(&pane_text(&s, "Failover"));
+    assert!(failover.contains("✓ DELIVERED"), "{failover}");
+    assert!(
+        failover.contains("delivers to it with unauthenticated TLS"),
+        "{failover}"
+    );
+    app.update(key('e'));
+    let s = screen(&app, 100, 40);
+    assert!(s.contains("enforces dane-only"), "{s}");
+    let failover = words(&pane_text(&s, "Failover"));
+    assert!(failover.contains("↻ DEFERRED"), "{failover}");
+    assert!(
+        failover.contains("backup.two.test.: its addresses are not DNSSEC-secure"),
+        "{failover}"
+    );
 
     let runs = app.simulation_runs;
     app.update(key('D'));

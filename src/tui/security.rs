@@ -35,12 +35,14 @@ pub enum SecurityState {
     Done,
 }
 
-/// The next policy an enforcing sender applies: none → mta-sts → dane.
+/// The next policy an enforcing sender applies: none → mta-sts → dane →
+/// dane-only.
 pub fn next_enforce(e: Enforce) -> Enforce {
     match e {
         Enforce::None => Enforce::MtaSts,
         Enforce::MtaSts => Enforce::Dane,
-        Enforce::Dane => Enforce::None,
+        Enforce::Dane => Enforce::DaneOnly,
+        Enforce::DaneOnly => Enforce::None,
     }
 }
 
@@ -169,7 +171,10 @@ impl App {
                 "exchanges outside the domain's MTA-STS policy (mode enforce) count as down"
             }
             Enforce::Dane => {
-                "when the domain uses DANE, exchanges without usable secure TLSA count as down"
+                "a signed exchange whose TLSA lookup fails counts as down; one without TLSA gets unauthenticated TLS"
+            }
+            Enforce::DaneOnly => {
+                "mandatory DANE: every exchange without usable DNSSEC-secure TLSA counts as down"
             }
         };
         let off = match self.security_state() {

@@ -262,6 +262,9 @@ fn enforce_lines(app: &App, sim: &Simulation) -> Vec<Line<'static>> {
             Span::styled(format!(": {}", esc(&r.reason)), t.dim),
         ]));
     }
+    if let Some(n) = &e.note {
+        out.push(Line::styled(format!("  {}", esc(n)), t.dim));
+    }
     out
 }
 
@@ -298,7 +301,7 @@ pub fn dns_down_lines(o: &DnsOutage, t: &Theme) -> (Vec<Line<'static>>, Vec<Line
     let bottom = vec![
         Line::from(""),
         Line::styled(
-            "DNS down: the domain's authoritative servers are unreachable. A sender that cached the MX and the exchange's A/AAAA keeps delivering until the shortest TTL on that path runs out; after the longest, no sender has a usable cache and every delivery defers until DNS returns; an outage longer than the queue lifetime bounces the mail.",
+            "DNS down: the domain's authoritative servers are unreachable. A sender that cached the MX and an exchange's address keeps delivering while both last (the MX TTL, and the longest-lived A/AAAA of the exchange; a provider's exchange outside the domain, the MX TTL alone); once the longest such path has run out, no sender has a usable cache and every delivery defers until DNS returns; an outage longer than the queue lifetime bounces the mail.",
             t.dim,
         ),
         Line::styled(
