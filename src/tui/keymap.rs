@@ -346,7 +346,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[ch('e')],
         label: "e",
         action: Action::CycleEnforce,
-        help: "sender enforces: nothing, MTA-STS, DANE, DANE only",
+        help: "sender enforces: none, MTA-STS, DANE, DANE-only",
         hint: None,
         group: Group::Failover,
     },
