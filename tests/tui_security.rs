@@ -433,3 +433,16 @@ fn the_list_s_own_lookups_come_first() {
     assert_eq!(asked.len(), 1, "{asked:?}");
     assert_eq!(asked[0].1, "two.test.");
 }
+
+#[test]
+fn copies_hold_what_the_security_lookups_found() {
+    let mut app = secured_app("backup.two.test.");
+    let cmds = app.update(key('y'));
+    let Some(Cmd::Copy { text, .. }) = cmds.first() else {
+        panic!("{cmds:?}")
+    };
+    assert!(
+        text.contains("192.0.2.10 ptr mx1.two.test. (confirmed)"),
+        "{text}"
+    );
+}
