@@ -9,6 +9,8 @@ use crate::config::session;
 use crate::config::settings::Settings;
 use crate::dns::authority;
 use crate::dns::lookup::mx_report;
+use crate::dns::security::dnssec::read_anchor_file;
+use crate::dns::security::{add_security, read_pem};
 use crate::dns::upstream::connect;
 use crate::mx::escape::visible;
 use crate::mx::failover::Profile;
@@ -17,6 +19,7 @@ use crate::tui::keyspec::Keymap;
 use crate::tui::state::{DomainEntry, Status};
 use crate::tui::theme::Theme;
 use crate::tui::{App, run_app};
+use futures_util::FutureExt;
 
 /// The TUI entry point: `mxlens [--demo] [--resolver ADDR]... [--list NAME] [DOMAIN]...`.
 ///
@@ -76,6 +79,31 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
         _ => Ok(None),
     };
     let (upstreams, demo) = connect(&settings.upstream_spec()).await?;
+    // The selected domain's security lookups. The user's own --ca-file and
+    // --trust-anchor are read now, so a bad one stops here, before the
+    // terminal is touched; the rest (the system's root certificates, tens
+    // of milliseconds) loads beside the first frame.
+    if let Some(path) = &settings.ca_file {
+        read_pem(path)?;
+    }
+    if let Some(path) = &settings.trust_anchor {
+        read_anchor_file(path)?;
+    }
+    let demo = demo.map(std::sync::Arc::new);
+    let security = {
+        let (settings, demo) = (settings.clone(), demo.clone());
+        let loading = tokio::task::spawn_blocking(move || {
+            super::security_options(&settings, demo.as_deref())
+                .map(std::sync::Arc::new)
+                .map_err(|e| visible(&e.to_string()).into_owned())
+        });
+        async move {
+            loading
+                .await
+                .unwrap_or_else(|e| Err(format!("could not load the security options: {e}")))
+        }
+        .shared()
+    };
     let Some(primary) = upstreams.first() else {
         anyhow::bail!("no upstream to query");
     };
@@ -96,7 +124,9 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
     // The compare view asks the selected domain's authoritative servers:
     // those given with --authority, else the ones its NS set names.
     app.authorities = true;
-    let source = cli.authority.source(true).on_demo(demo.as_ref());
+    app.security = true;
+    let sec_up = primary.clone();
+    let source = cli.authority.source(true).on_demo(demo.as_deref());
     let auth_up = primary.clone();
     app.tmux = std::env::var_os("TMUX").is_some_and(|v| !v.is_empty());
     app.keymap = Keymap::with_overrides(&settings.key_table());
@@ -126,10 +156,20 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
             let up = upstreams[i].clone();
             async move { mx_report(&up, &domain).await }
         },
-        move |domain: String| {
-            let (up, source) = (auth_up.clone(), source.clone());
-            async move { authority::check(&up, &domain, &source, up.options()).await }
-        },
+        (
+            move |domain: String| {
+                let (up, source) = (auth_up.clone(), source.clone());
+                async move { authority::check(&up, &domain, &source, up.options()).await }
+            },
+            move |mut report: crate::mx::MxReport| {
+                let (up, opts) = (sec_up.clone(), security.clone());
+                async move {
+                    let opts = opts.await?;
+                    add_security(&up, &mut report, &opts).await;
+                    Ok(report)
+                }
+            },
+        ),
     )
     .await?;
     drop(demo);

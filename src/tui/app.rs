@@ -12,6 +12,8 @@ use super::keymap::Action;
 use super::nav::scroll_popup;
 use super::state::{App, Cmd, Focus, Mode, Msg, SimInputs, Status, Undo, outage_count};
 use crate::export::ExportFormat;
+use crate::mx::dns_outage::outage;
+use crate::mx::enforce::enforcement;
 use crate::mx::failover::profile::SenderFamily;
 use crate::mx::failover::simulate;
 
@@ -22,7 +24,12 @@ impl App {
     /// The one transition function.
     pub fn update(&mut self, msg: Msg) -> Vec<Cmd> {
         let report = matches!(msg, Msg::Report { .. });
-        let cmds = self.handle(msg);
+        let tick = matches!(msg, Msg::Tick);
+        let mut cmds = self.handle(msg);
+        self.schedule_security();
+        if tick {
+            cmds.extend(self.security_tick());
+        }
         // A filtered or sorted list takes reports in on the next key or
         // tick (one pass for a flood of them), and at once with the last.
         if report && !self.view_is_plain() && self.needs_tick() {
@@ -53,19 +60,35 @@ impl App {
         };
         let same = self.simulated.as_ref().is_some_and(|s| {
             s.generation == d.report_generation
+                && s.security == d.security
                 && s.domain == d.name
                 && s.outages == d.outages
                 && s.profile == self.profile
+                && s.enforce == self.enforce
+                && s.dns_down == self.dns_down
         });
         if same {
             return;
         }
-        let sim = simulate(report, &d.outages, &self.profile);
+        // An enforcing sender counts the exchanges it must refuse as down.
+        let enforcement = enforcement(report, self.enforce);
+        let mut outages = d.outages.clone();
+        for r in enforcement.iter().flat_map(|e| &e.refused) {
+            outages.hosts.insert(r.exchange.clone());
+        }
+        let mut sim = simulate(report, &outages, &self.profile);
+        sim.enforce = enforcement;
+        sim.dns_outage = self
+            .dns_down
+            .then(|| outage(report, self.profile.queue_lifetime_s));
         let inputs = SimInputs {
             domain: d.name.clone(),
             generation: d.report_generation,
+            security: d.security,
             outages: d.outages.clone(),
             profile: self.profile.clone(),
+            enforce: self.enforce,
+            dns_down: self.dns_down,
         };
         self.simulation = Some(sim);
         self.simulated = Some(inputs);
@@ -97,6 +120,13 @@ impl App {
             Msg::Authorities { generation, check } => {
                 self.authorities_in(generation, *check);
                 self.watch_answer();
+                Vec::new()
+            }
+            Msg::Security { generation, report } => {
+                match report {
+                    Ok(report) => self.security_in(generation, *report),
+                    Err(why) => self.security_failed(generation, why),
+                }
                 Vec::new()
             }
             Msg::Paste(text) => {
@@ -196,6 +226,7 @@ impl App {
             Mode::SideBySide { .. } => self.side_by_side_key(&k),
             Mode::SnapshotPath { .. } | Mode::Overwrite { .. } => self.snapshot_key(&k),
             Mode::SnapshotDiff { .. } => self.snapshot_diff_key(&k),
+            Mode::Security { .. } => self.security_key(&k),
             Mode::Normal => match self.keymap.action_for(&k) {
                 Some(action) => {
                     self.dirty = true;
@@ -280,6 +311,9 @@ impl App {
                 };
                 self.say(format!("{}: {why}", family.describe()), false);
             }
+            Action::CycleEnforce => self.cycle_enforce(),
+            Action::ToggleDnsDown => self.toggle_dns_down(),
+            Action::Security => self.open_security(),
             Action::Copy => return self.copy(ExportFormat::default()),
             Action::CopyAs => {
                 if self.selected_report().is_some() {

@@ -12,7 +12,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::keymap::{Action, BINDINGS, Binding, Key};
 
 /// Every action, in the order of the help overlay.
-pub const ACTIONS: [Action; 33] = [
+pub const ACTIONS: [Action; 36] = [
     Action::Up,
     Action::Down,
     Action::PageUp,
@@ -36,6 +36,9 @@ pub const ACTIONS: [Action; 33] = [
     Action::ClearOutages,
     Action::CycleProfile,
     Action::CycleFamily,
+    Action::CycleEnforce,
+    Action::ToggleDnsDown,
+    Action::Security,
     Action::Copy,
     Action::CopyAs,
     Action::CopyFinding,
@@ -74,6 +77,9 @@ pub fn action_name(action: Action) -> &'static str {
         Action::ClearOutages => "clear-outages",
         Action::CycleProfile => "cycle-profile",
         Action::CycleFamily => "cycle-family",
+        Action::CycleEnforce => "cycle-enforce",
+        Action::ToggleDnsDown => "toggle-dns-down",
+        Action::Security => "security",
         Action::Copy => "copy",
         Action::CopyAs => "copy-as",
         Action::CopyFinding => "copy-finding",

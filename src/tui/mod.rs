@@ -26,7 +26,9 @@ pub mod lookups;
 mod marks;
 mod nav;
 mod prompt;
+pub mod security;
 pub mod snapshots;
+mod standing;
 pub mod state;
 pub mod theme;
 pub mod ui;
@@ -65,22 +67,30 @@ const BATCH: usize = 256;
 /// upstream. Timings in the log are measured from `started`. Returns the
 /// app as the user left it (for the remembered session).
 ///
-/// `authorities(domain)` answers [`Cmd::Authorities`] (the compare view's
-/// authoritative check, when [`App::authorities`] is on).
-pub async fn run_app<L, F, A, G>(
+/// The work other than the MX lookups: `services.0` answers
+/// [`Cmd::Authorities`] (the compare view's authoritative check, when
+/// [`App::authorities`] is on); `services.1` answers [`Cmd::Security`] (a
+/// report with its security lookups added, when [`App::security`] is on).
+pub async fn run_app<L, F, A, G, S, H>(
     mut app: App,
     started: Instant,
     mut clipboard: Clipboard,
     lookup: L,
-    authorities: A,
+    services: (A, S),
 ) -> anyhow::Result<App>
 where
     L: Fn(usize, String) -> F + Send + Sync + 'static,
     F: Future<Output = MxReport> + Send + 'static,
     A: Fn(String) -> G + Send + Sync + 'static,
     G: Future<Output = AuthorityCheck> + Send + 'static,
+    S: Fn(MxReport) -> H + Send + Sync + 'static,
+    H: Future<Output = Result<MxReport, String>> + Send + 'static,
 {
-    let authorities = std::sync::Arc::new(authorities);
+    let (authorities, security) = services;
+    let services = (
+        std::sync::Arc::new(authorities),
+        std::sync::Arc::new(security),
+    );
     let _guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     let size = terminal.size()?;
@@ -109,7 +119,7 @@ where
         panic!("MXLENS_TEST_PANIC is set: panicking after the first frame");
     }
     let mut all_done_logged = false;
-    let mut quit = run_cmds(first, &lookup, &authorities, &tx, &mut clipboard);
+    let mut quit = run_cmds(first, &lookup, &services, &tx, &mut clipboard);
     let mut events = EventStream::new();
     // `fg` after Ctrl-Z: back into TUI mode and a whole new frame.
     #[cfg(not(unix))]
@@ -159,7 +169,7 @@ where
             if cmds.contains(&Cmd::Suspend) {
                 suspend(&mut app);
             }
-            quit |= run_cmds(cmds, &lookup, &authorities, &tx, &mut clipboard);
+            quit |= run_cmds(cmds, &lookup, &services, &tx, &mut clipboard);
         }
         if quit {
             break;
@@ -175,7 +185,7 @@ where
                 "key handled and drawn"
             );
         }
-        if !all_done_logged && !app.needs_tick() {
+        if !all_done_logged && !app.lookups_pending() {
             all_done_logged = true;
             tracing::info!(
                 ms = started.elapsed().as_secs_f64() * 1e3,
@@ -201,10 +211,10 @@ fn to_msg(ev: Event) -> Option<Msg> {
 /// A copy runs here, between two frames, so an OSC 52 sequence never lands
 /// inside a frame; the system clipboard answers within
 /// [`crate::clipboard::SYSTEM_TIMEOUT`] at worst.
-fn run_cmds<L, F, A, G>(
+fn run_cmds<L, F, A, G, S, H>(
     cmds: Vec<Cmd>,
     lookup: &std::sync::Arc<L>,
-    authorities: &std::sync::Arc<A>,
+    (authorities, security): &(std::sync::Arc<A>, std::sync::Arc<S>),
     tx: &mpsc::UnboundedSender<Msg>,
     clipboard: &mut Clipboard,
 ) -> bool
@@ -213,6 +223,8 @@ where
     F: Future<Output = MxReport> + Send + 'static,
     A: Fn(String) -> G + Send + Sync + 'static,
     G: Future<Output = AuthorityCheck> + Send + 'static,
+    S: Fn(MxReport) -> H + Send + Sync + 'static,
+    H: Future<Output = Result<MxReport, String>> + Send + 'static,
 {
     let mut quit = false;
     for cmd in cmds {
@@ -241,6 +253,13 @@ where
                         generation,
                         check: Box::new(check),
                     });
+                });
+            }
+            Cmd::Security { generation, report } => {
+                let (secure, tx) = (security.clone(), tx.clone());
+                tokio::spawn(async move {
+                    let report = secure(*report).await.map(Box::new);
+                    let _ = tx.send(Msg::Security { generation, report });
                 });
             }
             Cmd::Copy {

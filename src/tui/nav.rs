@@ -152,6 +152,7 @@ impl App {
                             | Mode::Finding { .. }
                             | Mode::SideBySide { .. }
                             | Mode::SnapshotDiff { .. }
+                            | Mode::Security { .. }
                     ) {
                         self.mode = Mode::Normal;
                         self.dirty = true;

@@ -85,7 +85,8 @@ impl App {
             | Mode::Finding { .. }
             | Mode::SideBySide { .. }
             | Mode::Overwrite { .. }
-            | Mode::SnapshotDiff { .. } => return,
+            | Mode::SnapshotDiff { .. }
+            | Mode::Security { .. } => return,
         }
         self.dirty = true;
     }

@@ -12,10 +12,10 @@ use super::view::Sort;
 use crate::clipboard::CopyTarget;
 use crate::export::ExportFormat;
 use crate::mx::authority::AuthorityCheck;
-use crate::mx::diff::Change;
+use crate::mx::enforce::Enforce;
 use crate::mx::failover::{HostSim, Outages, Simulation};
 use crate::mx::profile::Profile;
-use crate::mx::{Address, MxHost, MxReport, Outcome, Severity};
+use crate::mx::{Address, MxHost, MxReport};
 
 /// Input to [`App::update`].
 #[derive(Debug, Clone)]
@@ -35,6 +35,15 @@ pub enum Msg {
     Authorities {
         generation: u64,
         check: Box<AuthorityCheck>,
+    },
+    /// The security lookups of a domain finished: its report with reverse
+    /// DNS, DNSSEC, TLSA, MTA-STS and TLS-RPT filled in and its findings
+    /// re-run, or why they cannot run at all (no trusted root certificate,
+    /// a bad lab setting; escaped); `generation` is the one its
+    /// [`Cmd::Security`] carried.
+    Security {
+        generation: u64,
+        report: Result<Box<MxReport>, String>,
     },
     /// Text pasted into the terminal (bracketed paste).
     Paste(String),
@@ -70,7 +79,7 @@ pub enum SaveFailure {
 }
 
 /// Work for the runner.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Cmd {
     /// Look `domain` (parsed, FQDN) up on upstream number `upstream` (an
     /// index into [`App::upstreams`]) and answer with [`Msg::Report`].
@@ -84,6 +93,12 @@ pub enum Cmd {
     Authorities {
         generation: u64,
         domain: String,
+    },
+    /// Add the security lookups to `report` (the selected domain's, brought
+    /// by the lookup of `generation`) and answer with [`Msg::Security`].
+    Security {
+        generation: u64,
+        report: Box<MxReport>,
     },
     /// Put `text` on the clipboard and answer with [`Msg::Copied`];
     /// `subject` names what was selected (a domain, a host, an address, a
@@ -190,6 +205,10 @@ pub enum Mode {
     SnapshotDiff {
         scroll: u16,
     },
+    /// The selected domain's transport security in full (`i`).
+    Security {
+        scroll: u16,
+    },
 }
 
 /// A snapshot opened with `o`.
@@ -222,6 +241,11 @@ pub struct DomainEntry {
     pub authorities: Option<AuthorityCheck>,
     /// The generation of the authoritative check in flight, if any.
     pub authority_pending: Option<u64>,
+    /// The report generation whose report holds the security lookups
+    /// (reverse DNS, DNSSEC, TLSA, MTA-STS, TLS-RPT), if any.
+    pub security: Option<u64>,
+    /// The report generation whose security lookups are in flight, if any.
+    pub security_pending: Option<u64>,
 }
 
 impl DomainEntry {
@@ -237,6 +261,8 @@ impl DomainEntry {
             marked: false,
             authorities: None,
             authority_pending: None,
+            security: None,
+            security_pending: None,
         }
     }
 }
@@ -247,8 +273,12 @@ impl DomainEntry {
 pub(super) struct SimInputs {
     pub domain: String,
     pub generation: u64,
+    /// The report generation whose security lookups the report holds.
+    pub security: Option<u64>,
     pub outages: Outages,
     pub profile: Profile,
+    pub enforce: Enforce,
+    pub dns_down: bool,
 }
 
 /// Wrapped text and what it was made from: (simulation run, width).
@@ -295,8 +325,25 @@ pub struct App {
     pub failover_scroll: u16,
     /// The sender the failover pane models (`p` cycles).
     pub profile: Profile,
-    /// The failover simulation of the selected domain under its outages,
-    /// kept in step with the state by [`App::update`].
+    /// The transport security the sender enforces (`e` cycles): exchanges
+    /// it must refuse count as down in the simulation.
+    pub enforce: Enforce,
+    /// The domain's authoritative DNS is unreachable (`D` toggles): the
+    /// failover pane adds the outage timeline.
+    pub dns_down: bool,
+    /// The runner can run the security lookups; the selected domain's run
+    /// once its report is in (and again after each refresh).
+    pub security: bool,
+    /// Why the security lookups are off, when [`App::security`] is false
+    /// for a reason the user should know.
+    pub security_off: Option<String>,
+    /// The selected domain's security lookups, waiting for the cursor to
+    /// rest: (domain, report generation, ticks left).
+    pub(super) security_due: Option<(String, u64, u8)>,
+    /// The failover simulation of the selected domain under its outages
+    /// (with what the enforcing sender refuses, and the DNS outage, as
+    /// `mxlens simulate` gives them), kept in step with the state by
+    /// [`App::update`].
     pub simulation: Option<Simulation>,
     /// What [`App::simulation`] was computed from: it is recomputed only
     /// when this changes, not on every redraw.
@@ -375,6 +422,11 @@ impl App {
             finding_cursor: Cursor::default(),
             failover_scroll: 0,
             profile: Profile::rfc(),
+            enforce: Enforce::None,
+            dns_down: false,
+            security: false,
+            security_off: None,
+            security_due: None,
             simulation: None,
             simulated: None,
             simulation_runs: 0,
@@ -411,11 +463,20 @@ impl App {
     /// Whether something animates (a spinner) or a watch counts down, so
     /// the runner must tick.
     pub fn needs_tick(&self) -> bool {
-        self.spinning() || self.watching.is_some()
+        self.spinning() || self.watching.is_some() || self.security_due.is_some()
     }
 
-    /// Whether a spinner shows: a lookup or an authoritative check in flight.
+    /// Whether a spinner shows: a lookup, an authoritative check or
+    /// security lookups in flight.
     pub fn spinning(&self) -> bool {
+        self.domains.iter().any(|d| {
+            d.any_pending() || d.authority_pending.is_some() || d.security_pending.is_some()
+        })
+    }
+
+    /// Whether a lookup or an authoritative check is in flight (security
+    /// lookups aside: they follow the selection).
+    pub fn lookups_pending(&self) -> bool {
         self.domains
             .iter()
             .any(|d| d.any_pending() || d.authority_pending.is_some())
@@ -505,128 +566,4 @@ impl Cursor {
     }
 }
 
-/// What one upstream other than the primary answered for a domain.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Side {
-    /// The latest report; kept while a re-query runs.
-    pub report: Option<MxReport>,
-    /// The generation of the lookup in flight, if any.
-    pub pending: Option<u64>,
-    /// How `report` differs from the primary's, TTLs ignored; `None` until
-    /// both are in.
-    pub changes: Option<Vec<Change>>,
-    /// When this upstream or the primary gave no answer: which one, and the
-    /// error. Nothing is known then, so nothing is said to differ.
-    pub unknown: Option<(String, String)>,
-}
-
-/// Whether a domain's upstreams agree, for the domains pane.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Agreement {
-    /// One upstream: nothing to compare.
-    Single,
-    /// Not every upstream has answered the latest lookup.
-    Pending { answered: usize, total: usize },
-    /// Every upstream gave the primary's answer (TTLs aside).
-    Agree,
-    /// This many upstreams answered differently from the primary.
-    Differ(usize),
-    /// None differs, but this many could not be compared: they (or the
-    /// primary) gave no answer.
-    Unknown(usize),
-}
-
-impl DomainEntry {
-    /// How many upstreams the domain is looked up on.
-    pub fn upstream_count(&self) -> usize {
-        1 + self.others.len()
-    }
-
-    /// Upstream `i`'s latest report (0 is the primary).
-    pub fn report_of(&self, i: usize) -> Option<&MxReport> {
-        match i {
-            0 => self.report.as_ref(),
-            _ => self.others.get(i - 1)?.report.as_ref(),
-        }
-    }
-
-    /// The generation upstream `i` is still answering, if any.
-    pub fn pending_of(&self, i: usize) -> Option<u64> {
-        match i {
-            0 => self.pending,
-            _ => self.others.get(i - 1)?.pending,
-        }
-    }
-
-    /// Upstream `i`'s differences from the primary (`None` for the primary
-    /// itself, or while one of the two reports is missing).
-    pub fn changes_of(&self, i: usize) -> Option<&[Change]> {
-        match i {
-            0 => None,
-            _ => self.others.get(i - 1)?.changes.as_deref(),
-        }
-    }
-
-    /// Whether any upstream is still looking the domain up.
-    pub fn any_pending(&self) -> bool {
-        self.pending.is_some() || self.others.iter().any(|s| s.pending.is_some())
-    }
-
-    pub fn agreement(&self) -> Agreement {
-        let total = self.upstream_count();
-        if total == 1 {
-            return Agreement::Single;
-        }
-        let answered = (0..total)
-            .filter(|i| self.pending_of(*i).is_none() && self.report_of(*i).is_some())
-            .count();
-        if answered < total {
-            return Agreement::Pending { answered, total };
-        }
-        let differ = self
-            .others
-            .iter()
-            .filter(|s| s.changes.as_ref().is_some_and(|c| !c.is_empty()))
-            .count();
-        let unknown = self.others.iter().filter(|s| s.unknown.is_some()).count();
-        match (differ, unknown) {
-            (0, 0) => Agreement::Agree,
-            (0, n) => Agreement::Unknown(n),
-            (n, _) => Agreement::Differ(n),
-        }
-    }
-
-    /// The error of the first upstream that gave no answer, for the `?`
-    /// mark (`timeout`, `servfail`, …).
-    pub fn unknown_error(&self) -> Option<&str> {
-        self.others
-            .iter()
-            .find_map(|s| s.unknown.as_ref().map(|(_, e)| e.as_str()))
-    }
-}
-
-/// How a domain stands, for the mark column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Standing {
-    Pending,
-    Ok,
-    Warning,
-    Error,
-    /// The lookup itself failed (timeout, SERVFAIL, …).
-    Failed,
-}
-
-impl Standing {
-    pub fn of(entry: &DomainEntry) -> Standing {
-        match &entry.report {
-            _ if entry.pending.is_some() => Standing::Pending,
-            None => Standing::Pending,
-            Some(r) if r.outcome == Outcome::Error => Standing::Failed,
-            Some(r) => match r.worst_severity() {
-                Some(Severity::Error) => Standing::Error,
-                Some(Severity::Warning) => Standing::Warning,
-                _ => Standing::Ok,
-            },
-        }
-    }
-}
+pub use super::standing::{Agreement, Side, Standing};

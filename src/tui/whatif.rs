@@ -17,10 +17,12 @@
 
 use ratatui::text::{Line, Span};
 
+use super::security::SecurityState;
 use super::state::App;
 use super::theme::Theme;
 use super::wrap::wrap;
 use crate::mx::Outcome;
+use crate::mx::dns_outage::DnsOutage;
 use crate::mx::escape::visible as esc;
 use crate::mx::failover::{SimOutcome, Simulation, TierState};
 use crate::text::simulation::{duration, outcome_sentence};
@@ -216,6 +218,103 @@ pub fn lines(
     out
 }
 
+/// What the enforcing sender refuses, above the simulation: each refused
+/// exchange with why (the simulation counts it as down), or why it refuses
+/// nothing; while the security lookups run, that they do.
+fn enforce_lines(app: &App, sim: &Simulation) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let Some(e) = &sim.enforce else {
+        return Vec::new();
+    };
+    let head = format!("sender enforces {}: ", e.policy);
+    let line = |rest: String, style| {
+        Line::from(vec![
+            Span::styled(head.clone(), t.header),
+            Span::styled(rest, style),
+        ])
+    };
+    match app.security_state() {
+        SecurityState::LookingUp => {
+            return vec![line(
+                "security lookups running: nothing refused yet".into(),
+                t.pending,
+            )];
+        }
+        SecurityState::Off => {
+            return vec![line(
+                "security lookups are off: nothing to enforce".into(),
+                t.warning,
+            )];
+        }
+        SecurityState::NotApplicable | SecurityState::Done => {}
+    }
+    if e.refused.is_empty() {
+        let why = e.note.as_deref().map_or_else(
+            || "every exchange passes".to_string(),
+            |n| esc(n).into_owned(),
+        );
+        return vec![line(why, t.dim)];
+    }
+    let mut out = vec![line("refuses (counted as down)".into(), t.warning)];
+    for r in &e.refused {
+        out.push(Line::from(vec![
+            Span::styled(format!("  {}", esc(&r.exchange)), t.down),
+            Span::styled(format!(": {}", esc(&r.reason)), t.dim),
+        ]));
+    }
+    if let Some(n) = &e.note {
+        out.push(Line::styled(format!("  {}", esc(n)), t.dim));
+    }
+    out
+}
+
+/// The DNS-outage timeline (`D`): above the simulation, one sentence with
+/// how long cached senders deliver, when all defer and when mail bounces;
+/// below it, where those figures come from and what long TTLs buy and cost.
+pub fn dns_down_lines(o: &DnsOutage, t: &Theme) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
+    let head = Span::styled("DNS down: ", t.down);
+    if o.all_defer_after_s == 0 {
+        let top = vec![
+            Line::from(vec![
+                head,
+                Span::styled(
+                    "no exchange has an address to cache: every delivery defers at once",
+                    t.error,
+                ),
+            ]),
+            Line::from(""),
+        ];
+        return (top, Vec::new());
+    }
+    let top = vec![
+        Line::from(vec![
+            head,
+            Span::raw("cached senders deliver for "),
+            Span::styled(duration(f64::from(o.cached_min_s)), t.ok),
+            Span::raw(" more; all senders defer after "),
+            Span::styled(duration(f64::from(o.all_defer_after_s)), t.warning),
+            Span::raw("; mail bounces if DNS is down "),
+            Span::styled(duration(o.bounce_after_s), t.error),
+        ]),
+        Line::from(""),
+    ];
+    let bottom = vec![
+        Line::from(""),
+        Line::styled(
+            "DNS down: the domain's authoritative servers are unreachable. A sender that cached the MX and an exchange's address keeps delivering while both last (the MX TTL, and the longest-lived A/AAAA of the exchange; a provider's exchange outside the domain, the MX TTL alone); once the longest such path has run out, no sender has a usable cache and every delivery defers until DNS returns; an outage longer than the queue lifetime bounces the mail.",
+            t.dim,
+        ),
+        Line::styled(
+            format!(
+                "Long TTLs buy time in a DNS outage and cost time in a migration: a changed record reaches every sender only {} after the change.",
+                duration(f64::from(o.all_defer_after_s))
+            ),
+            t.header,
+        ),
+    ];
+    (top, bottom)
+}
+
 /// The failover pane's text for the selected domain, wrapped to `width`
 /// cells; empty while there is no simulation.
 ///
@@ -235,7 +334,17 @@ pub fn text(app: &App, width: usize) -> Vec<Line<'static>> {
         .selected_report()
         .is_some_and(|r| r.outcome == Outcome::Implicit);
     let mark = app.keymap.first_key(super::keymap::Action::ToggleDown);
-    let text = wrap(&lines(sim, &app.theme, width, implicit, &mark), width);
+    // What the sender enforces and the DNS outage come first: they are
+    // what the keys just changed, and a short pane shows its top.
+    let (top, bottom) = match &sim.dns_outage {
+        Some(o) => dns_down_lines(o, &app.theme),
+        None => (Vec::new(), Vec::new()),
+    };
+    let mut all = enforce_lines(app, sim);
+    all.extend(top);
+    all.extend(lines(sim, &app.theme, width, implicit, &mark));
+    all.extend(bottom);
+    let text = wrap(&all, width);
     *app.whatif_text.borrow_mut() = Some((key, text.clone()));
     text
 }

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 
 use super::{block, esc, note, table};
 use crate::mx::{AddressStatus, Family};
+use crate::tui::security::SecurityState;
 use crate::tui::state::{App, Focus};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
@@ -36,6 +37,51 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let show_family = area.width >= 52;
+    // Reverse DNS, once the lookups run: the mark, and the name where
+    // there is room for it.
+    let show_ptr = matches!(
+        app.security_state(),
+        SecurityState::LookingUp | SecurityState::Done
+    );
+    // With room, the address column takes what its addresses need and the
+    // PTR name the rest.
+    let ptr_wide = show_ptr && area.width >= 44;
+    let addr_w = h
+        .addresses
+        .iter()
+        .map(|a| a.ip.to_string().len())
+        .max()
+        .unwrap_or(7)
+        .max(7);
+    let mut header = vec!["address"];
+    let mut widths = vec![if ptr_wide {
+        Constraint::Length(u16::try_from(addr_w).unwrap_or(39))
+    } else {
+        Constraint::Fill(1)
+    }];
+    if show_family {
+        header.push("family");
+        widths.push(Constraint::Length(6));
+    }
+    if show_ptr {
+        header.push("ptr");
+        widths.push(if ptr_wide {
+            Constraint::Fill(1)
+        } else {
+            Constraint::Length(3)
+        });
+    }
+    header.extend(["ttl", "state"]);
+    widths.extend([Constraint::Length(6), Constraint::Length(5)]);
+    let ptr_w = if ptr_wide {
+        let i = if show_family { 2 } else { 1 };
+        super::column_widths(area, &widths)
+            .get(i)
+            .copied()
+            .unwrap_or(1)
+    } else {
+        1
+    };
     let row = |i: usize| {
         let a = &h.addresses[i];
         let down = app.address_down(&h.exchange, a.ip);
@@ -55,19 +101,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         if show_family {
             cells.push(Line::from(family));
         }
+        if show_ptr {
+            cells.push(super::security::ptr_cell(app, a, ptr_wide, ptr_w));
+        }
         cells.push(Line::from(a.ttl.to_string()));
         cells.push(Line::from(Span::styled(state, style)));
         cells
     };
     // The family is plain from the address itself: the first thing to go.
-    let mut header = vec!["address"];
-    let mut widths = vec![Constraint::Fill(1)];
-    if show_family {
-        header.push("family");
-        widths.push(Constraint::Length(6));
-    }
-    header.extend(["ttl", "state"]);
-    widths.extend([Constraint::Length(6), Constraint::Length(5)]);
     table(
         frame,
         area,

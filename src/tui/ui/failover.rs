@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{block, note};
+use crate::mx::enforce::Enforce;
 use crate::mx::failover::profile::SenderFamily;
 use crate::tui::keymap::Action;
 use crate::tui::state::{App, Focus};
@@ -23,12 +24,26 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         SenderFamily::Dual => String::new(),
         f => format!(" · {}", f.describe()),
     };
-    let title = vec![
-        Span::raw("Failover · profile "),
+    // With an enforcing sender or DNS down, the word "profile" makes room.
+    let extra = app.enforce != Enforce::None || app.dns_down;
+    let mut title = vec![
+        Span::raw(if extra {
+            "Failover · "
+        } else {
+            "Failover · profile "
+        }),
         Span::styled(app.profile.name.clone(), app.theme.key),
         Span::styled(limit, Style::new()),
         Span::styled(family, app.theme.key),
     ];
+    if app.enforce != Enforce::None {
+        title.push(Span::raw(" · enforces "));
+        title.push(Span::styled(app.enforce.name(), app.theme.key));
+    }
+    if app.dns_down {
+        title.push(Span::raw(" · "));
+        title.push(Span::styled("DNS down", app.theme.down));
+    }
     let b = block(title, Focus::Failover, app, area);
     if app.simulation.is_none() {
         let text = match app.selected_domain() {

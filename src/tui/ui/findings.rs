@@ -7,6 +7,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{block, esc, note, table};
 use crate::mx::Severity;
+use crate::tui::security::SecurityState;
 use crate::tui::state::{App, Focus};
 use crate::tui::theme::severity_mark;
 
@@ -32,6 +33,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             title.push(p);
         }
         title.push(Span::raw(")"));
+        if app.security_state() == SecurityState::LookingUp {
+            title.push(Span::styled(
+                format!(" · {} security: looking up…", super::spinner(app.spinner)),
+                app.theme.pending,
+            ));
+        }
     }
     let b = block(title, Focus::Findings, app, area);
     let Some(r) = report else {

@@ -62,12 +62,13 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     out
 }
 
-/// Two columns, for wide terminals: moving around and the legend on the
-/// left, what the keys do to domains on the right.
+/// Two columns, for wide terminals: moving around, the app keys and the
+/// legend on the left, what the keys do to domains on the right.
 fn columns(app: &App) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
     let mut left = group(app, Group::Move);
+    left.extend(group(app, Group::App));
     left.extend(legend(app));
-    let right = [Group::Domains, Group::Failover, Group::Copy, Group::App]
+    let right = [Group::Domains, Group::Failover, Group::Copy]
         .iter()
         .flat_map(|g| group(app, *g))
         .collect();

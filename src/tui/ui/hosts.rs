@@ -15,6 +15,7 @@ use crate::mx::{AddressStatus, MxHost, MxReport, Outcome};
 use crate::tui::keymap::Action;
 use crate::tui::keyspec::Keymap;
 use crate::tui::layout::LIST_CHROME;
+use crate::tui::security::SecurityState;
 use crate::tui::state::{App, Focus};
 use crate::tui::theme::Theme;
 
@@ -154,6 +155,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         header.push("ips");
         widths.push(Constraint::Length(3));
     }
+    // Transport security marks, once the lookups run (DNSSEC, DANE,
+    // MTA-STS: the security view, `i`, says them in words).
+    let show_sec = area.width >= 44
+        && matches!(
+            app.security_state(),
+            SecurityState::LookingUp | SecurityState::Done
+        );
+    if show_sec {
+        header.push("sec");
+        widths.push(Constraint::Length(3));
+    }
     header.push("state");
     widths.push(Constraint::Length(8));
     if show_share {
@@ -195,7 +207,29 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         if show_ips {
             cells.push(Line::from(h.addresses.len().to_string()));
         }
+        if show_sec {
+            cells.push(if h.is_null() {
+                Line::from("")
+            } else {
+                super::security::host_cell(app, report, &h.exchange)
+            });
+        }
+        // An exchange the enforcing sender refuses (and nobody marked
+        // down) reads "refused": down for that sender only.
+        let refused = !h.is_null()
+            && app
+                .simulation
+                .as_ref()
+                .and_then(|s| s.enforce.as_ref())
+                .is_some_and(|e| e.refused.iter().any(|r| r.exchange == h.exchange))
+            && !entry.outages.host_down(h);
         match dup_of {
+            None if refused => {
+                cells.push(Line::styled("refused", app.theme.down));
+                if show_share {
+                    cells.push(Line::from(share_cell(sim, &app.theme)));
+                }
+            }
             Some(p) => {
                 cells.push(Line::styled(format!("dup ({p})"), app.theme.dim));
                 if show_share {

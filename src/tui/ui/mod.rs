@@ -28,6 +28,7 @@ pub mod findings;
 pub mod help;
 pub mod hosts;
 pub mod picker;
+pub mod security;
 pub mod sidebyside;
 pub mod snapshot;
 pub mod sources;
@@ -72,6 +73,7 @@ pub fn render(frame: &mut Frame, app: &App) {
             snapshot::render_prompt(frame, area, app)
         }
         Mode::SnapshotDiff { .. } => snapshot::render(frame, area, app),
+        Mode::Security { .. } => security::render(frame, area, app),
         Mode::Normal | Mode::Input { .. } | Mode::Filter { .. } => {}
     }
 }
