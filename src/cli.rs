@@ -53,6 +53,13 @@ pub struct Cli {
     /// domains, outages and profile when started without domains).
     #[arg(long)]
     pub fresh: bool,
+
+    /// No transport-security lookups (reverse DNS, DNSSEC, DANE, MTA-STS
+    /// over HTTPS, TLS-RPT): not for the TUI's selected domain, not for
+    /// `check` even when the configuration turns them on. Wins over
+    /// `check --security`.
+    #[arg(long, global = true)]
+    pub no_security: bool,
     #[command(flatten)]
     pub authority: AuthorityArgs,
 
@@ -87,12 +94,14 @@ impl Cli {
             flags.max_backoff = s.max_backoff;
             flags.queue_lifetime = s.queue_lifetime;
         }
-        if let Some(Command::Check(c)) = &self.command {
-            flags.security = match (c.security, c.no_security) {
-                (true, _) => Some(true),
-                (_, true) => Some(false),
-                _ => None,
-            };
+        if let Some(Command::Check(c)) = &self.command
+            && c.security
+        {
+            flags.security = Some(true);
+        }
+        if self.no_security {
+            flags.security = Some(false);
+            flags.tui_security = Some(false);
         }
         flags
     }
@@ -395,12 +404,8 @@ pub struct CheckArgs {
     /// DNSSEC, DANE (TLSA), MTA-STS (with its HTTPS policy) and TLS-RPT.
     /// Off by default so a bulk check keeps its query budget; the
     /// configuration's `[security] check = true` turns it on.
-    #[arg(long, overrides_with = "no_security")]
+    #[arg(long)]
     pub security: bool,
-
-    /// Skip the security lookups even if the configuration turns them on.
-    #[arg(long, overrides_with = "security")]
-    pub no_security: bool,
 
     /// Check the domain list NAME from the configuration file ([lists]).
     #[arg(long, value_name = "NAME")]

@@ -14,6 +14,10 @@
 //!
 //! Expectations are computed from the export module on reports looked up
 //! from an in-process demo server, the same zones the binary serves itself.
+//! The binary runs with `--no-security`: these tests are about the way to
+//! the clipboard, and the selected domain's security lookups would change
+//! its report (PTR comments, security findings) at a moment of their own;
+//! tests/tui_security.rs checks that a copy carries them.
 //! Each test has its own tmux server (and Xvfb), killed on drop.
 
 use std::time::{Duration, Instant};
@@ -124,7 +128,7 @@ fn y_copies_to_the_x11_clipboard_and_a_second_copy_replaces_it() {
         "a fresh X server has no clipboard owner"
     );
 
-    t.run("--demo --clipboard system");
+    t.run("--demo --no-security --clipboard system");
     wait_for_demo(&t);
     t.keys(&["Tab", "y"]);
     let s = t.wait_for("the first copy", |s| s.contains("→ system clipboard"));
@@ -180,7 +184,7 @@ fn the_picker_puts_parseable_csv_and_json_on_the_x11_clipboard() {
     };
     let healthy = &demo_reports(&["healthy.example."])[0];
 
-    t.run("--demo --clipboard system");
+    t.run("--demo --no-security --clipboard system");
     wait_for_demo(&t);
     // CSV of the second host: picker order is zone, dig, json, csv, …
     t.keys(&["Tab", "j", "Y"]);
@@ -289,7 +293,7 @@ fn without_a_display_the_system_clipboard_fails_clearly_and_the_app_stays_usable
     };
     // Were mxlens to fall back to OSC 52 silently, tmux would store it.
     t.tmux(&["set", "-g", "set-clipboard", "on"]);
-    t.run("--demo --clipboard system healthy.example");
+    t.run("--demo --no-security --clipboard system healthy.example");
     t.wait_for("the report", |s| s.contains("mx2.healthy.example."));
     let pressed = Instant::now();
     t.keys(&["Tab", "y"]);
@@ -330,7 +334,7 @@ fn c_and_every_format_reach_tmux_through_osc52_escaped() {
     let (broken, hostile) = (&reports[0], &reports[1]);
     assert!(broken.findings.len() >= 2, "{:?}", broken.findings);
 
-    t.run("--demo --clipboard osc52 broken.example hostile.example");
+    t.run("--demo --no-security --clipboard osc52 broken.example hostile.example");
     t.wait_for("both reports", |s| {
         s.contains("Domains (2)") && !s.contains("pending") && s.contains("Findings (5:")
     });
@@ -456,7 +460,7 @@ fn auto_uses_the_x11_clipboard_when_the_display_answers() {
     // Were auto to pick OSC 52 here, tmux would store it.
     t.tmux(&["set", "-g", "set-clipboard", "on"]);
     let healthy = &demo_reports(&["healthy.example."])[0];
-    t.run("--demo healthy.example");
+    t.run("--demo --no-security healthy.example");
     t.wait_for("the report", |s| s.contains("mx2.healthy.example."));
     t.keys(&["y"]);
     let s = t.wait_for("the copy", |s| s.contains("records as zone lines →"));
@@ -487,7 +491,7 @@ fn an_unreachable_display_means_osc52_for_auto_and_a_clear_error_for_system() {
     let display = format!("DISPLAY={}", dead_display());
 
     // auto: DISPLAY is set but nothing answers, so the terminal gets it.
-    t.run_env(&display, "--demo healthy.example");
+    t.run_env(&display, "--demo --no-security healthy.example");
     t.wait_for("the report", |s| s.contains("mx2.healthy.example."));
     let pressed = Instant::now();
     t.keys(&["y"]);
@@ -509,7 +513,10 @@ fn an_unreachable_display_means_osc52_for_auto_and_a_clear_error_for_system() {
 
     // system: an error naming the remedy, readable at 80 columns.
     t.clear_buffers();
-    t.run_env(&display, "--demo --clipboard system healthy.example");
+    t.run_env(
+        &display,
+        "--demo --no-security --clipboard system healthy.example",
+    );
     t.wait_for("the report", |s| s.contains("mx2.healthy.example."));
     let pressed = Instant::now();
     t.keys(&["y"]);

@@ -83,16 +83,22 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
     // --trust-anchor are read now, so a bad one stops here, before the
     // terminal is touched; the rest (the system's root certificates, tens
     // of milliseconds) loads beside the first frame.
-    if let Some(path) = &settings.ca_file {
-        read_pem(path)?;
-    }
-    if let Some(path) = &settings.trust_anchor {
-        read_anchor_file(path)?;
+    let security_on = settings.tui_security.value;
+    if security_on {
+        if let Some(path) = &settings.ca_file {
+            read_pem(path)?;
+        }
+        if let Some(path) = &settings.trust_anchor {
+            read_anchor_file(path)?;
+        }
     }
     let demo = demo.map(std::sync::Arc::new);
     let security = {
         let (settings, demo) = (settings.clone(), demo.clone());
         let loading = tokio::task::spawn_blocking(move || {
+            if !security_on {
+                return Err("--no-security".to_string());
+            }
             super::security_options(&settings, demo.as_deref())
                 .map(std::sync::Arc::new)
                 .map_err(|e| visible(&e.to_string()).into_owned())
@@ -124,7 +130,15 @@ pub async fn run(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
     // The compare view asks the selected domain's authoritative servers:
     // those given with --authority, else the ones its NS set names.
     app.authorities = true;
-    app.security = true;
+    app.security = security_on;
+    if !security_on {
+        app.security_off = Some(match settings.tui_security.source {
+            crate::config::settings::Source::File(line) => {
+                format!("[security] tui = false (config line {line})")
+            }
+            _ => "--no-security".to_string(),
+        });
+    }
     let sec_up = primary.clone();
     let source = cli.authority.source(true).on_demo(demo.as_deref());
     let auth_up = primary.clone();

@@ -20,6 +20,7 @@
 //!
 //! [security]
 //! check = true               # check runs the security lookups (--security)
+//! tui = false                # the TUI does not run them (--no-security)
 //! trust_anchor = "anchors.txt"   # relative to this file's directory
 //! ca_file = "/etc/ssl/corp-root.pem"
 //!
@@ -87,6 +88,7 @@ pub struct SenderConfig {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SecurityConfig {
     pub check: Option<At<bool>>,
+    pub tui: Option<At<bool>>,
     pub trust_anchor: Option<At<PathBuf>>,
     pub ca_file: Option<At<PathBuf>>,
 }

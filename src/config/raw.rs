@@ -62,6 +62,7 @@ struct RawSender {
 #[serde(deny_unknown_fields)]
 struct RawSecurity {
     check: Option<Spanned<bool>>,
+    tui: Option<Spanned<bool>>,
     trust_anchor: Option<Spanned<String>>,
     ca_file: Option<Spanned<String>>,
 }
@@ -196,6 +197,7 @@ fn security(s: RawSecurity, lines: &Lines) -> Result<SecurityConfig, RawError> {
     };
     Ok(SecurityConfig {
         check: s.check.map(|v| lines.at(*v.get_ref(), v.span())),
+        tui: s.tui.map(|v| lines.at(*v.get_ref(), v.span())),
         trust_anchor: path("trust_anchor", s.trust_anchor)?,
         ca_file: path("ca_file", s.ca_file)?,
     })

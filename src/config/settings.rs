@@ -44,6 +44,8 @@ pub struct Flags {
     pub ca_file: Option<PathBuf>,
     /// `check --security` (`Some(true)`) or `--no-security` (`Some(false)`).
     pub security: Option<bool>,
+    /// `--no-security` (`Some(false)`): the TUI runs no security lookups.
+    pub tui_security: Option<bool>,
 }
 
 /// Where a setting's value comes from.
@@ -127,6 +129,9 @@ pub struct Settings {
     pub security: Sourced<bool>,
     /// Sources of `trust_anchor` and `ca_file`, in that order.
     pub security_sources: [Source; 2],
+    /// Whether the TUI runs the security lookups for the selected domain
+    /// (`[security] tui`, `--no-security`).
+    pub tui_security: Sourced<bool>,
 }
 
 /// The `[sender]` keys, in file order.
@@ -238,6 +243,7 @@ impl Settings {
             .collect();
         let sec = &file.security;
         let security = pick(flags.security, "--security", sec.check.as_ref(), false);
+        let tui_security = pick(flags.tui_security, "--no-security", sec.tui.as_ref(), true);
         // A relative path in the file is taken from the file's directory.
         let dir = config
             .path
@@ -285,6 +291,7 @@ impl Settings {
             ca_file: ca.value,
             security,
             security_sources: [anchor.source, ca.source],
+            tui_security,
             config,
         })
     }
@@ -494,6 +501,11 @@ impl Settings {
             &mut out,
             format!("check = {}", self.security.value),
             src(&self.security.source),
+        );
+        line(
+            &mut out,
+            format!("tui = {}", self.tui_security.value),
+            src(&self.tui_security.source),
         );
         let paths = [
             (

@@ -280,6 +280,22 @@ fn security_settings_come_from_the_file_or_the_flags() {
     assert_eq!(back.trust_anchor, s.trust_anchor);
     let d = Settings::merge(config(""), &Flags::default()).unwrap();
     assert!(!d.security.value);
+    // The TUI runs them unless the file or --no-security says otherwise.
+    assert!(d.tui_security.value);
+    let off = Settings::merge(config("[security]\ntui = false\n"), &Flags::default()).unwrap();
+    assert!(!off.tui_security.value);
+    assert_eq!(off.tui_security.source, Source::File(2));
+    assert!(off.to_toml().contains("tui = false"), "{}", off.to_toml());
+    let flag = Flags {
+        tui_security: Some(false),
+        ..Flags::default()
+    };
+    assert!(
+        !Settings::merge(config(""), &flag)
+            .unwrap()
+            .tui_security
+            .value
+    );
     assert!(
         d.to_toml().contains("# trust_anchor is not set"),
         "{}",
