@@ -210,9 +210,15 @@ impl Anchors {
 /// keeps the zone in scope with no key, so its answers are `bogus`.
 pub async fn anchors(up: &Upstream, file: Option<&AnchorFile>) -> Anchors {
     let Some(file) = file else {
+        // The root's keys are built in, but the chain starts with the
+        // root's DNSKEY RRset from the upstream. An upstream that cannot
+        // give it (an authoritative-only server, a lab) leaves no chain of
+        // trust: everything is indeterminate, not bogus.
+        let root = super::query(up, &Name::root(), RecordType::DNSKEY).await;
+        let reachable = root.is_ok_and(|r| !r.is_empty());
         return Anchors {
             keys: Arc::new(TrustAnchors::default()),
-            scope: None,
+            scope: if reachable { None } else { Some(Vec::new()) },
         };
     };
     let mut anchors = TrustAnchors::empty();
