@@ -358,3 +358,24 @@ async fn a_dns_outage_timeline_follows_the_ttls() {
         "{keys:?}"
     );
 }
+
+#[tokio::test]
+async fn enforcing_without_security_lookups_is_a_usage_error() {
+    let mut c = mxlens();
+    c.args([
+        "simulate",
+        "--demo",
+        "sts.example",
+        "--enforce",
+        "mta-sts",
+        "--no-security",
+    ]);
+    let out = output(c).await;
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--no-security") && err.contains("--enforce mta-sts"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}

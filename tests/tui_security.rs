@@ -192,6 +192,11 @@ fn the_lookups_run_for_the_selected_domain_once_the_cursor_rests_and_once_per_re
         report: Ok(Box::new(secured(two_tier(), "stale.two.test."))),
     });
     assert!(app.selected_report().unwrap().mta_sts.is_none(), "stale");
+    // That run is over: nothing waits for it (no spinner kept alive).
+    assert!(
+        app.domains.iter().all(|d| d.security_pending.is_none()),
+        "a dropped answer leaves its run pending"
+    );
     let again = settle(&mut app);
     assert_eq!(again.len(), 1);
     assert_eq!(again[0].0, *generation);

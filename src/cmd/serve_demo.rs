@@ -95,20 +95,14 @@ struct DemoFiles {
 
 impl DemoFiles {
     fn write(server: &DemoServer) -> anyhow::Result<Self> {
-        let dir = std::env::temp_dir();
-        let pid = std::process::id();
-        let ca = dir.join(format!("mxlens-demo-{pid}-ca.pem"));
-        write_new(&ca, server.ca_pem())?;
-        let anchor = dir.join(format!("mxlens-demo-{pid}-anchor.txt"));
-        let files = Self {
-            ca,
-            anchor: anchor.clone(),
-        };
-        if let Err(e) = write_new(&anchor, &anchor_text(&server.anchor())) {
-            let _ = std::fs::remove_file(&files.ca);
-            return Err(e);
+        let ca = write_new("ca.pem", server.ca_pem())?;
+        match write_new("anchor.txt", &anchor_text(&server.anchor())) {
+            Ok(anchor) => Ok(Self { ca, anchor }),
+            Err(e) => {
+                let _ = std::fs::remove_file(&ca);
+                Err(e)
+            }
         }
-        Ok(files)
     }
 }
 
@@ -119,14 +113,35 @@ impl Drop for DemoFiles {
     }
 }
 
-fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|e| anyhow::anyhow!("cannot create \"{}\": {e}", path.display()))?;
-    f.write_all(text.as_bytes())
-        .map_err(|e| anyhow::anyhow!("cannot write \"{}\": {e}", path.display()))
+/// Writes `text` to a new file `mxlens-demo-<pid>-<random>-<suffix>` in the
+/// temporary directory. The name is never one that exists (a file left by
+/// a killed run, or put there by someone else): another is tried. A file
+/// that cannot be written whole is removed.
+fn write_new(suffix: &str, text: &str) -> anyhow::Result<PathBuf> {
+    let dir = std::env::temp_dir();
+    let pid = std::process::id();
+    for _ in 0..16 {
+        let token = crate::dns::udp::random_u16();
+        let path = dir.join(format!("mxlens-demo-{pid}-{token:04x}-{suffix}"));
+        let mut f = match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => anyhow::bail!("cannot create \"{}\": {e}", path.display()),
+        };
+        if let Err(e) = f.write_all(text.as_bytes()) {
+            let _ = std::fs::remove_file(&path);
+            anyhow::bail!("cannot write \"{}\": {e}", path.display());
+        }
+        return Ok(path);
+    }
+    anyhow::bail!(
+        "cannot create a file for the demo in \"{}\": every name tried exists",
+        dir.display()
+    )
 }
 
 /// `path` as one shell word: quoted when it holds anything but safe bytes.

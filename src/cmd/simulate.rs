@@ -30,6 +30,12 @@ pub async fn run(args: &SimulateArgs, settings: &Settings) -> anyhow::Result<i32
     let profile = settings.profile.clone();
     let proposal = proposal(args, &domain)?;
     let enforce: Enforce = args.enforce.into();
+    anyhow::ensure!(
+        enforce == Enforce::None
+            || settings.security.source != crate::config::settings::Source::Flag("--no-security"),
+        "--enforce {} needs the security lookups that --no-security turns off; drop one of them",
+        enforce.name()
+    );
     let report = report(&domain, proposal.as_ref(), settings, enforce).await?;
     let mut outages = Outages::default();
     for value in &args.down {

@@ -242,7 +242,12 @@ impl Settings {
             )
             .collect();
         let sec = &file.security;
-        let security = pick(flags.security, "--security", sec.check.as_ref(), false);
+        let flag = if flags.security == Some(false) {
+            "--no-security"
+        } else {
+            "--security"
+        };
+        let security = pick(flags.security, flag, sec.check.as_ref(), false);
         let tui_security = pick(flags.tui_security, "--no-security", sec.tui.as_ref(), true);
         // A relative path in the file is taken from the file's directory.
         let dir = config

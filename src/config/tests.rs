@@ -269,7 +269,7 @@ fn security_settings_come_from_the_file_or_the_flags() {
     };
     let s2 = Settings::merge(c, &flags).unwrap();
     assert!(!s2.security.value);
-    assert_eq!(s2.security.source, Source::Flag("--security"));
+    assert_eq!(s2.security.source, Source::Flag("--no-security"));
     assert_eq!(s2.ca_file.as_deref(), Some(Path::new("/tmp/other.pem")));
     assert_eq!(s2.security_sources[1], Source::Flag("--ca-file"));
     // Printed and read back; unset paths print as comments.

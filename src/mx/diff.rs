@@ -188,11 +188,19 @@ pub fn compare(reference: &MxReport, other: &MxReport) -> Comparison {
         }
     }
     let mut d = diff(reference, other, false);
-    // The authoritative check joins the primary's report only: its findings
-    // say nothing about how the resolvers differ.
-    let authority = |code: &str| crate::mx::authority::CODES.iter().any(|(c, _)| *c == code);
+    // The authoritative check and the TUI's security lookups join the
+    // primary's report only: their findings say nothing about how the
+    // resolvers differ.
+    let primary_only = |code: &str| {
+        crate::mx::authority::CODES
+            .iter()
+            .chain(crate::mx::security_checks::CODES)
+            .any(|(c, _)| *c == code)
+    };
     d.changes.retain(|c| match c {
-        Change::FindingAdded { code, .. } | Change::FindingRemoved { code, .. } => !authority(code),
+        Change::FindingAdded { code, .. } | Change::FindingRemoved { code, .. } => {
+            !primary_only(code)
+        }
         _ => true,
     });
     if d.is_same() {

@@ -102,7 +102,6 @@ mod tests {
         assert_eq!((t.cached_min_s, t.all_defer_after_s), (600, 3600));
         r.mx.retain(|h| h.exchange == "mx.provider.test.");
         assert_eq!(timeline(&r, 1.0).unwrap().cached_min_s, 900);
-        r.mx = vec![MxHost::new(10, "a.d.test.", 3600)];
         assert_eq!(t.bounce_after_s, 432000.0);
         r.mx.truncate(0);
         assert!(timeline(&r, 1.0).is_none());

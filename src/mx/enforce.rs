@@ -42,7 +42,7 @@ impl Enforce {
 /// `enforce` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Enforcement {
-    /// `mta-sts` or `dane`.
+    /// `mta-sts`, `dane` or `dane-only`.
     pub policy: &'static str,
     /// The exchanges it refuses (counted as down), in MX order.
     pub refused: Vec<Refusal>,

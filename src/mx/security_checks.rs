@@ -176,10 +176,9 @@ fn mta_sts(report: &MxReport, out: &mut Vec<Finding>) {
         ));
     }
     // Without an id the record is invalid: senders never get to the policy.
-    if sts.id.is_none() {
+    let Some(policy) = sts.policy_in_force() else {
         return;
-    }
-    let Some(policy) = &sts.policy else { return };
+    };
     let severity = match policy.mode {
         StsMode::Enforce => Severity::Error,
         StsMode::Testing => Severity::Warning,

@@ -24,6 +24,23 @@ pub struct MtaSts {
     pub error: Option<String>,
 }
 
+impl MtaSts {
+    /// The policy senders apply: a valid policy behind a record with an
+    /// `id` (a record without one is invalid, RFC 8461 §3.1, and senders
+    /// then apply none).
+    pub fn policy_in_force(&self) -> Option<&StsPolicy> {
+        match (&self.status, &self.policy, &self.id) {
+            (StsStatus::Ok, Some(p), Some(_)) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// A record without `id`: published, but invalid.
+    pub fn id_missing(&self) -> bool {
+        self.record.is_some() && self.id.is_none()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum StsStatus {

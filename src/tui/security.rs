@@ -136,11 +136,16 @@ impl App {
         let Some(entry) = self
             .domains
             .iter_mut()
-            .find(|d| d.security_pending == Some(generation) && d.report_generation == generation)
+            .find(|d| d.security_pending == Some(generation))
         else {
             return;
         };
+        // The run is over either way: nothing left to wait for.
         entry.security_pending = None;
+        self.dirty = true;
+        if entry.report_generation != generation {
+            return;
+        }
         entry.security = Some(generation);
         entry.report = Some(report);
         self.dirty = true;

@@ -282,7 +282,12 @@ pub(super) struct SimInputs {
 }
 
 /// Wrapped text and what it was made from: (simulation run, width).
-pub(super) type WrappedText = ((u64, usize), Vec<ratatui::text::Line<'static>>);
+/// The failover pane's text: (simulation run, width, security state) and
+/// its lines.
+pub(super) type WrappedText = (
+    (u64, usize, crate::tui::security::SecurityState),
+    Vec<ratatui::text::Line<'static>>,
+);
 
 /// Something `u` puts back.
 #[derive(Debug, Clone)]

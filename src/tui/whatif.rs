@@ -324,7 +324,9 @@ pub fn text(app: &App, width: usize) -> Vec<Line<'static>> {
     let Some(sim) = &app.simulation else {
         return Vec::new();
     };
-    let key = (app.simulation_runs, width);
+    // The enforcement lines say whether the security lookups are still
+    // running or off: a change there changes the text, not the simulation.
+    let key = (app.simulation_runs, width, app.security_state());
     if let Some((k, text)) = &*app.whatif_text.borrow()
         && *k == key
     {

@@ -214,8 +214,16 @@ pub async fn anchors(up: &Upstream, file: Option<&AnchorFile>) -> Anchors {
         // root's DNSKEY RRset from the upstream. An upstream that cannot
         // give it (an authoritative-only server, a lab) leaves no chain of
         // trust: everything is indeterminate, not bogus.
-        let root = super::query(up, &Name::root(), RecordType::DNSKEY).await;
-        let reachable = root.is_ok_and(|r| !r.is_empty());
+        // Asked twice before giving up: one lost answer must not make a
+        // whole report indeterminate.
+        let mut reachable = false;
+        for _ in 0..2 {
+            let root = super::query(up, &Name::root(), RecordType::DNSKEY).await;
+            if root.is_ok_and(|r| !r.is_empty()) {
+                reachable = true;
+                break;
+            }
+        }
         return Anchors {
             keys: Arc::new(TrustAnchors::default()),
             scope: if reachable { None } else { Some(Vec::new()) },

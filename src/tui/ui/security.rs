@@ -81,6 +81,10 @@ fn sts_mark(r: &MxReport, exchange: &str, t: &Theme) -> (char, Style) {
     let Some(sts) = &r.mta_sts else {
         return ('-', t.dim);
     };
+    if sts.id_missing() {
+        // Invalid record: senders apply no policy.
+        return ('?', t.warning);
+    }
     match (&sts.status, &sts.policy) {
         (StsStatus::Ok, Some(p)) if p.mode == StsMode::None => ('-', t.dim),
         (StsStatus::Ok, Some(p)) if p.covers(exchange) => ('M', t.ok),
@@ -200,6 +204,12 @@ fn domain_lines(r: &MxReport, t: &Theme, out: &mut Vec<Line<'static>>) {
                     v.push(Span::raw(format!(" · id {}", esc(id))));
                 }
                 v.push(Span::raw(format!(" · mx: {}", patterns.join(", "))));
+                if s.id_missing() {
+                    v.push(Span::styled(
+                        " · record has no id: invalid, senders apply no policy",
+                        t.error,
+                    ));
+                }
                 v
             }
             (status, _) => {
@@ -296,8 +306,7 @@ fn exchange_lines(r: &MxReport, i: usize, t: &Theme, out: &mut Vec<Line<'static>
     if let Some(p) = r
         .mta_sts
         .as_ref()
-        .filter(|s| s.status == StsStatus::Ok)
-        .and_then(|s| s.policy.as_ref())
+        .and_then(|s| s.policy_in_force())
         .filter(|p| p.mode != StsMode::None)
     {
         out.push(if p.covers(ex) {
