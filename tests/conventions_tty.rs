@@ -79,12 +79,19 @@ fn the_tui_reopens_the_last_session_unless_told_otherwise() {
     t.wait_for("mx1 down", |s| s.contains("mx1.one.test. marked down"));
     t.keys(&["p"]);
     t.wait_for("postfix", |s| s.contains("sender profile: postfix"));
+    // An MTA-STS sender and a DNS outage are remembered too.
+    t.keys(&["e"]);
+    t.wait_for("mta-sts", |s| s.contains("enforces mta-sts"));
+    t.keys(&["D"]);
+    t.wait_for("the DNS outage", |s| s.contains("DNS down"));
     t.keys(&["q"]);
     t.assert_terminal_sane();
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
     assert_eq!(json["schema"], "mxlens/session/v1");
     assert_eq!(json["profile"], "postfix");
+    assert_eq!(json["enforce"], "mta-sts");
+    assert_eq!(json["dns_down"], true);
     assert_eq!(json["selected"], 1);
     assert_eq!(json["domains"][0]["name"], "two.test.");
     assert_eq!(json["domains"][1]["down_hosts"][0], "mx1.one.test.");
@@ -103,6 +110,10 @@ fn the_tui_reopens_the_last_session_unless_told_otherwise() {
     assert!(s.contains("MX hosts · one.test."), "selection kept: {s}");
     assert!(row_of(&s, "mx1.one.test.").contains("DOWN"), "{s}");
     assert!(s.contains("postfix"), "{s}");
+    assert!(
+        s.contains("enforces mta-sts") && s.contains("DNS down"),
+        "{s}"
+    );
     t.keys(&["q"]);
     t.assert_terminal_sane();
 

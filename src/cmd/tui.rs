@@ -12,6 +12,7 @@ use crate::dns::lookup::mx_report;
 use crate::dns::security::dnssec::read_anchor_file;
 use crate::dns::security::{add_security, read_pem};
 use crate::dns::upstream::connect;
+use crate::mx::enforce::Enforce;
 use crate::mx::escape::visible;
 use crate::mx::failover::Profile;
 use crate::mx::input::parse_list;
@@ -247,6 +248,10 @@ fn restore(app: &mut App, loaded: session::Loaded, settings: &Settings) {
     {
         app.profile = p;
     }
+    if let Some(e) = s.enforce.as_deref().and_then(Enforce::by_name) {
+        app.enforce = e;
+    }
+    app.dns_down = s.dns_down;
     let mut text = format!(
         "reopened the last session: {len} domain{} (mxlens --fresh starts empty)",
         if len == 1 { "" } else { "s" }
@@ -268,5 +273,8 @@ fn snapshot(app: &App) -> session::Session {
             down_addresses: d.outages.addresses.clone(),
         })
         .collect();
-    session::Session::new(&app.profile.name, app.domain_cursor.selected, domains)
+    let mut s = session::Session::new(&app.profile.name, app.domain_cursor.selected, domains);
+    s.enforce = (app.enforce != Enforce::None).then(|| app.enforce.name().to_string());
+    s.dns_down = app.dns_down;
+    s
 }

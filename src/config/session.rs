@@ -1,5 +1,6 @@
 //! The terminal UI's remembered session: the domain list, each domain's
-//! outages and the sender profile, in `$XDG_STATE_HOME/mxlens/session.json`.
+//! outages, the sender profile, the policy it enforces and the DNS outage,
+//! in `$XDG_STATE_HOME/mxlens/session.json`.
 //!
 //! mxlens writes it when the UI quits (a temporary file in the same
 //! directory, then a rename, so a crash never leaves half a file) and reads
@@ -27,8 +28,15 @@ pub struct Session {
     /// Index of the selected domain.
     #[serde(default)]
     pub selected: usize,
-    /// `rfc` or `postfix`.
+    /// `rfc`, `postfix` or `exim`.
     pub profile: String,
+    /// The policy the simulated sender enforces (`mta-sts`, `dane`,
+    /// `dane-only`); absent for an ordinary sender.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enforce: Option<String>,
+    /// The failover pane showed a DNS outage (`D`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub dns_down: bool,
     pub domains: Vec<SessionDomain>,
 }
 
@@ -51,6 +59,8 @@ impl Session {
             schema: SCHEMA.to_string(),
             selected,
             profile: profile.to_string(),
+            enforce: None,
+            dns_down: false,
             domains,
         }
     }
@@ -138,7 +148,7 @@ mod tests {
     use super::*;
 
     fn sample() -> Session {
-        Session::new(
+        let mut s = Session::new(
             "postfix",
             1,
             vec![
@@ -153,7 +163,10 @@ mod tests {
                     down_addresses: ["192.0.2.1".parse().unwrap()].into(),
                 },
             ],
-        )
+        );
+        s.enforce = Some("mta-sts".into());
+        s.dns_down = true;
+        s
     }
 
     #[test]

@@ -28,6 +28,19 @@ pub enum Enforce {
 }
 
 impl Enforce {
+    /// Every policy, in the order the TUI cycles through them.
+    pub const ALL: [Enforce; 4] = [
+        Enforce::None,
+        Enforce::MtaSts,
+        Enforce::Dane,
+        Enforce::DaneOnly,
+    ];
+
+    /// The policy called `name` (as [`Enforce::name`] writes it).
+    pub fn by_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.name() == name)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Enforce::None => "none",
