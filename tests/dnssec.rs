@@ -375,6 +375,22 @@ async fn a_ksk_anchor_vouches_for_the_zone_signing_key_and_names_outside_are_ind
             (DnssecStatus::Secure, DnssecStatus::Secure),
             "{d:?}"
         );
+        // Its TLSA is looked up at the expanded name first (RFC 7672):
+        // the alias is authenticated like its target, no tlsa-partial.
+        let alias_tlsa = r
+            .tlsa
+            .as_ref()
+            .unwrap()
+            .iter()
+            .find(|t| t.exchange == "alias.split.test.")
+            .unwrap();
+        assert_eq!(alias_tlsa.lookup, TlsaLookup::Found, "{alias_tlsa:?}");
+        assert_eq!(alias_tlsa.dnssec, DnssecStatus::Secure);
+        assert!(
+            !codes(&r, "tlsa-partial").contains(&"alias.split.test.".to_string()),
+            "{:?}",
+            r.findings
+        );
         // Outside every anchor: no chain of trust, which is not bogus.
         let out = d
             .exchanges

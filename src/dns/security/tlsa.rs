@@ -10,22 +10,40 @@ use crate::mx::MxReport;
 use crate::mx::dnssec::{DnssecStatus, TlsaHost, TlsaLookup, TlsaRecord};
 
 /// The TLSA RRset at `_25._tcp.<exchange>` for every distinct exchange.
+/// For an exchange that is an alias, RFC 7672 §2.2.2 has senders look at
+/// the fully expanded (canonical) name first, then at the exchange's own
+/// name when the first has no TLSA records.
 pub async fn lookup_all(validator: &Validator<'_>, report: &MxReport) -> Vec<TlsaHost> {
-    let mut exchanges: Vec<&str> = Vec::new();
+    let mut exchanges: Vec<(&str, Option<&str>)> = Vec::new();
     for h in report.mx.iter().filter(|h| !h.is_null()) {
-        if !exchanges.contains(&h.exchange.as_str()) {
-            exchanges.push(&h.exchange);
+        if !exchanges.iter().any(|(e, _)| *e == h.exchange) {
+            let canonical = h
+                .cname
+                .last()
+                .map(String::as_str)
+                .filter(|c| !c.eq_ignore_ascii_case(&h.exchange));
+            exchanges.push((&h.exchange, canonical));
         }
     }
-    join_all(exchanges.into_iter().map(|ex| lookup(validator, ex))).await
+    join_all(exchanges.into_iter().map(|(ex, canonical)| async move {
+        if let Some(base) = canonical {
+            let mut expanded = lookup(validator, base).await;
+            if expanded.lookup != TlsaLookup::None {
+                expanded.exchange = ex.to_string();
+                return expanded;
+            }
+        }
+        lookup(validator, ex).await
+    }))
+    .await
 }
 
-/// One exchange's TLSA RRset; a `bogus` answer is asked again once (a
-/// lost packet during the chase reads as bogus).
-async fn lookup(validator: &Validator<'_>, exchange: &str) -> TlsaHost {
-    let first = lookup_once(validator, exchange).await;
+/// The TLSA RRset at `_25._tcp.<name>`; a `bogus` answer is asked again
+/// once (a lost packet during the chase reads as bogus).
+async fn lookup(validator: &Validator<'_>, name: &str) -> TlsaHost {
+    let first = lookup_once(validator, name).await;
     if first.dnssec == DnssecStatus::Bogus {
-        return lookup_once(validator, exchange).await;
+        return lookup_once(validator, name).await;
     }
     first
 }
