@@ -16,7 +16,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
 use super::{esc, fit, sources, spinner};
 use crate::mx::Outcome;
@@ -256,22 +255,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let (popup, scroll, scrolls) = crate::tui::layout::popup(area, 110, text.len(), scroll);
     app.popup_max_scroll
         .set(crate::tui::layout::popup_max_scroll(text.len(), popup));
-    let k = &app.keymap;
-    let closes = format!(
-        " {} or {} closes · ",
-        k.first_key(Action::Compare),
-        k.first_key(Action::Back)
-    );
-    let again = format!("{} looks up again ", k.first_key(Action::Requery));
-    let hint = if scrolls {
-        format!(
-            "{closes}{}/{} scroll · {again}",
-            k.first_key(Action::Up),
-            k.first_key(Action::Down)
-        )
-    } else {
-        format!("{closes}{again}")
-    };
+    let hint = super::lookup_popup_hint(app, Action::Compare, Action::Requery, scrolls);
     let name = app
         .selected_domain()
         .map(|d| esc(&d.name).into_owned())
@@ -282,12 +266,6 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         }
         _ => "Resolvers",
     };
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Double)
-        .border_style(app.theme.border_focused)
-        .title(Line::styled(format!(" {what} · {name} "), app.theme.title))
-        .title_bottom(Line::styled(hint, app.theme.dim));
-    frame.render_widget(Clear, popup);
-    frame.render_widget(Paragraph::new(text).block(block).scroll((scroll, 0)), popup);
+    let block = super::popup_block(app, format!(" {what} · {name} "), hint);
+    super::render_popup(frame, popup, block, text, scroll);
 }

@@ -4,7 +4,6 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
 use super::esc;
 use crate::mx::Finding;
@@ -72,15 +71,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     } else {
         " Enter or Esc closes · c copies "
     };
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Double)
-        .border_style(app.theme.border_focused)
-        .title(Line::styled(
-            format!(" Finding {}/{n} ", app.finding_cursor.selected + 1),
-            app.theme.title,
-        ))
-        .title_bottom(Line::styled(hint, app.theme.dim));
-    frame.render_widget(Clear, rect);
-    frame.render_widget(Paragraph::new(text).block(block).scroll((scroll, 0)), rect);
+    let title = format!(" Finding {}/{n} ", app.finding_cursor.selected + 1);
+    super::render_popup(
+        frame,
+        rect,
+        super::popup_block(app, title, hint),
+        text,
+        scroll,
+    );
 }

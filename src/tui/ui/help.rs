@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout as RLayout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+use ratatui::widgets::{Clear, Paragraph};
 
 use crate::tui::keymap::{Action, Group};
 use crate::tui::state::{App, Mode};
@@ -106,12 +106,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     } else {
         closes
     };
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Double)
-        .border_style(app.theme.border_focused)
-        .title(Line::styled(" Help ", app.theme.title))
-        .title_bottom(Line::styled(hint, app.theme.dim));
+    let block = super::popup_block(app, " Help ".into(), hint);
     let inner = block.inner(popup);
     frame.render_widget(Clear, popup);
     frame.render_widget(block, popup);

@@ -41,7 +41,8 @@ use ratatui::layout::{Alignment, Constraint, Layout as RLayout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
-    Block, BorderType, Borders, Cell, HighlightSpacing, Paragraph, Row, Table, TableState, Wrap,
+    Block, BorderType, Borders, Cell, Clear, HighlightSpacing, Paragraph, Row, Table, TableState,
+    Wrap,
 };
 
 use super::keymap::Action;
@@ -165,6 +166,52 @@ pub fn block(title: Vec<Span<'_>>, pane: Focus, app: &App, area: Rect) -> Block<
         .border_type(kind)
         .border_style(style)
         .title(Line::from(spans).style(app.theme.title))
+}
+
+/// The frame of every popup: a double border in the focus colour, the
+/// title on top and the key hint at the bottom.
+pub fn popup_block(app: &App, title: String, hint: impl Into<String>) -> Block<'static> {
+    Block::new()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Double)
+        .border_style(app.theme.border_focused)
+        .title(Line::styled(title, app.theme.title))
+        .title_bottom(Line::styled(hint.into(), app.theme.dim))
+}
+
+/// A scrolling popup over whatever is below it: cleared, framed by
+/// [`popup_block`], its text from line `scroll`.
+pub fn render_popup(
+    frame: &mut Frame,
+    rect: Rect,
+    block: Block<'static>,
+    text: Vec<Line<'static>>,
+    scroll: u16,
+) {
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(text).block(block).scroll((scroll, 0)), rect);
+}
+
+/// The hint of a popup that looks its domains up again:
+/// ` <close> or <back> closes · <up>/<down> scroll · <again> looks up again `
+/// (the scroll part only when the text is longer than the popup).
+pub fn lookup_popup_hint(app: &App, close: Action, again: Action, scrolls: bool) -> String {
+    let k = &app.keymap;
+    let closes = format!(
+        " {} or {} closes · ",
+        k.first_key(close),
+        k.first_key(Action::Back)
+    );
+    let again = format!("{} looks up again ", k.first_key(again));
+    if scrolls {
+        format!(
+            "{closes}{}/{} scroll · {again}",
+            k.first_key(Action::Up),
+            k.first_key(Action::Down)
+        )
+    } else {
+        format!("{closes}{again}")
+    }
 }
 
 /// A one-line note in the middle of an otherwise empty pane.

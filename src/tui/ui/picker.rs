@@ -3,7 +3,6 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
 use super::{MARKER, esc};
 use crate::export::{ExportFormat, Selection};
@@ -69,22 +68,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         width: w,
         height: h,
     };
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Double)
-        .border_style(app.theme.border_focused)
-        .title(Line::styled(
-            format!(" Copy {} as … ", what(app)),
-            app.theme.title,
-        ))
-        .title_bottom(Line::styled(
-            format!(
-                " {} copies · {} cancels ",
-                app.keymap.first_key(Action::Enter),
-                app.keymap.first_key(Action::Back)
-            ),
-            app.theme.dim,
-        ));
-    frame.render_widget(Clear, popup);
-    frame.render_widget(Paragraph::new(lines).block(block), popup);
+    let hint = format!(
+        " {} copies · {} cancels ",
+        app.keymap.first_key(Action::Enter),
+        app.keymap.first_key(Action::Back)
+    );
+    let block = super::popup_block(app, format!(" Copy {} as … ", what(app)), hint);
+    super::render_popup(frame, popup, block, lines, 0);
 }

@@ -18,7 +18,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
 use super::{esc, spinner};
 use crate::mx::dnssec::{DnssecStatus, TlsaLookup};
@@ -421,15 +420,6 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     if scrolls {
         hint.push_str("· ↑/↓ scroll ");
     }
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Double)
-        .border_style(app.theme.border_focused)
-        .title(Line::styled(
-            format!(" Security · {name} "),
-            app.theme.title,
-        ))
-        .title_bottom(Line::styled(hint, app.theme.dim));
-    frame.render_widget(Clear, rect);
-    frame.render_widget(Paragraph::new(text).block(block).scroll((scroll, 0)), rect);
+    let block = super::popup_block(app, format!(" Security · {name} "), hint);
+    super::render_popup(frame, rect, block, text, scroll);
 }

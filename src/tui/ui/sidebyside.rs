@@ -14,7 +14,6 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
 use super::{esc, fit};
 use crate::mx::sidebyside::SideBySide;
@@ -157,15 +156,6 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         ));
     }
     hint.push(' ');
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Double)
-        .border_style(app.theme.border_focused)
-        .title(Line::styled(
-            format!(" Side by side · {n} domains "),
-            app.theme.title,
-        ))
-        .title_bottom(Line::styled(hint, app.theme.dim));
-    frame.render_widget(Clear, popup);
-    frame.render_widget(Paragraph::new(text).block(block).scroll((scroll, 0)), popup);
+    let block = super::popup_block(app, format!(" Side by side · {n} domains "), hint);
+    super::render_popup(frame, popup, block, text, scroll);
 }

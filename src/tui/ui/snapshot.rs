@@ -5,21 +5,12 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::esc;
 use crate::tui::keymap::Action;
 use crate::tui::snapshots::Against;
 use crate::tui::state::{App, Mode};
-
-fn frame_block(app: &App, title: String, hint: impl Into<String>) -> Block<'static> {
-    Block::new()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Double)
-        .border_style(app.theme.border_focused)
-        .title(Line::styled(title, app.theme.title))
-        .title_bottom(Line::styled(hint.into(), app.theme.dim))
-}
 
 /// The file name prompt, or the question whether to replace a file.
 pub fn render_prompt(frame: &mut Frame, area: Rect, app: &App) {
@@ -66,7 +57,7 @@ pub fn render_prompt(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(
         Paragraph::new(text)
             .wrap(Wrap { trim: false })
-            .block(frame_block(app, title.into(), hint)),
+            .block(super::popup_block(app, title.into(), hint)),
         popup,
     );
 }
@@ -141,31 +132,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .as_ref()
         .map(|s| esc(&s.path).into_owned())
         .unwrap_or_default();
-    let k = &app.keymap;
-    let closes = format!(
-        " {} or {} closes · ",
-        k.first_key(Action::OpenSnapshot),
-        k.first_key(Action::Back)
-    );
-    let again = format!("{} looks up again ", k.first_key(Action::RequeryAll));
-    let hint = if scrolls {
-        format!(
-            "{closes}{}/{} scroll · {again}",
-            k.first_key(Action::Up),
-            k.first_key(Action::Down)
-        )
-    } else {
-        format!("{closes}{again}")
-    };
-    frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(text)
-            .block(frame_block(
-                app,
-                format!(" Live vs snapshot · {name} "),
-                hint,
-            ))
-            .scroll((scroll, 0)),
-        popup,
-    );
+    let hint = super::lookup_popup_hint(app, Action::OpenSnapshot, Action::RequeryAll, scrolls);
+    let block = super::popup_block(app, format!(" Live vs snapshot · {name} "), hint);
+    super::render_popup(frame, popup, block, text, scroll);
 }
