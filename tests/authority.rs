@@ -9,17 +9,11 @@ use std::net::SocketAddr;
 use std::process::Command;
 
 use serde_json::Value;
-use support::{SilentServer, TestDns};
+use support::{SilentServer, TestDns, output};
 
 const OLD: &str = "@ 300 IN MX 10 old\nold 60 IN A 192.0.2.1\n";
 const NEW: &str =
     "@ 300 IN MX 10 new\n@ 300 IN MX 20 old\nnew 60 IN A 192.0.2.2\nold 60 IN A 192.0.2.1\n";
-
-async fn output(mut c: Command) -> std::process::Output {
-    tokio::task::spawn_blocking(move || c.output().unwrap())
-        .await
-        .unwrap()
-}
 
 fn mxlens(args: &[String]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_mxlens"));

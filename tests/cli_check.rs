@@ -3,28 +3,11 @@
 mod support;
 
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::{SilentServer, TestDns};
-
-/// Runs `c` off the async runtime, so the in-process server keeps answering.
-async fn output(mut c: Command) -> std::process::Output {
-    tokio::task::spawn_blocking(move || c.output().unwrap())
-        .await
-        .unwrap()
-}
-
-fn mxlens() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_mxlens"));
-    c.env("NO_COLOR", "1").env_remove("MXLENS_LOG");
-    // Never the user's configuration: it could set resolvers, colour, a profile.
-    c.env_remove("MXLENS_CONFIG")
-        .env("XDG_CONFIG_HOME", "/nonexistent/mxlens-test")
-        .env("XDG_STATE_HOME", "/nonexistent/mxlens-test");
-    c
-}
+use support::{SilentServer, TestDns, mxlens, output};
 
 /// Checks one JSON report against the `mxlens/report/v1` contract.
 fn validate(v: &Value) {

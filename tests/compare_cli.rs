@@ -3,25 +3,7 @@
 
 mod support;
 
-use std::process::Command;
-
-use support::TestDns;
-
-fn mxlens() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_mxlens"));
-    c.env("NO_COLOR", "1").env_remove("MXLENS_LOG");
-    // Never the user's configuration: it could set resolvers or colour.
-    c.env_remove("MXLENS_CONFIG")
-        .env("XDG_CONFIG_HOME", "/nonexistent/mxlens-test")
-        .env("XDG_STATE_HOME", "/nonexistent/mxlens-test");
-    c
-}
-
-async fn run(mut c: Command) -> std::process::Output {
-    tokio::task::spawn_blocking(move || c.output().unwrap())
-        .await
-        .unwrap()
-}
+use support::{TestDns, mxlens, output as run};
 
 const NEW: &str = "@ IN MX 1 a.mail.test.\n@ IN MX 5 b.mail.test.";
 const OLD: &str = "@ IN MX 10 mx.old.test.";

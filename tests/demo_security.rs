@@ -2,28 +2,15 @@
 //! against the built-in demo (zones signed at start, the MTA-STS policy
 //! host with the demo's own CA), and `serve-demo` with the files it writes.
 
+mod support;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use mxlens::dns::demo::DemoServer;
 use serde_json::Value;
-
-fn mxlens() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_mxlens"));
-    c.env("NO_COLOR", "1").env_remove("MXLENS_LOG");
-    c.env_remove("MXLENS_CONFIG")
-        .env_remove("MXLENS_MTA_STS_PORT")
-        .env("XDG_CONFIG_HOME", "/nonexistent/mxlens-test")
-        .env("XDG_STATE_HOME", "/nonexistent/mxlens-test");
-    c
-}
-
-async fn output(mut c: Command) -> Output {
-    tokio::task::spawn_blocking(move || c.output().unwrap())
-        .await
-        .unwrap()
-}
+use support::{mxlens, output};
 
 fn reports(out: &Output) -> Vec<Value> {
     String::from_utf8(out.stdout.clone())

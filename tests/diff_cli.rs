@@ -4,25 +4,8 @@
 mod support;
 
 use std::path::Path;
-use std::process::Command;
 
-use support::TestDns;
-
-fn mxlens() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_mxlens"));
-    c.env("NO_COLOR", "1").env_remove("MXLENS_LOG");
-    // Never the user's configuration: it could set resolvers or colour.
-    c.env_remove("MXLENS_CONFIG")
-        .env("XDG_CONFIG_HOME", "/nonexistent/mxlens-test")
-        .env("XDG_STATE_HOME", "/nonexistent/mxlens-test");
-    c
-}
-
-async fn run(mut c: Command) -> std::process::Output {
-    tokio::task::spawn_blocking(move || c.output().unwrap())
-        .await
-        .unwrap()
-}
+use support::{TestDns, mxlens, output as run};
 
 const V1: &str = "@ IN MX 10 mx1\n@ IN MX 20 mx2\nmx1 IN A 192.0.2.1\nmx2 IN A 192.0.2.2\nmx2 IN AAAA 2001:db8::2";
 /// V1 with: mx2 gone, mx3 added, mx1 moved to 5 and renumbered, mx1's MX TTL changed.

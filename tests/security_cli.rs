@@ -3,25 +3,27 @@
 
 mod support;
 
-use std::process::Command;
-
 use mxlens::dns::mx_report;
 use mxlens::dns::security::rdns;
 use mxlens::export::{ExportFormat, render_many};
 use serde_json::Value;
-use support::TestDns;
 use support::https::{HttpsServer, Reply, TestCa};
+use support::{TestDns, mxlens, output};
 
-async fn output(mut c: Command) -> std::process::Output {
-    tokio::task::spawn_blocking(move || c.output().unwrap())
-        .await
-        .unwrap()
-}
-
-fn mxlens() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_mxlens"));
-    c.env("NO_COLOR", "1").env_remove("MXLENS_LOG");
-    c
+/// The policy host of cli.test (mode enforce, only mx1 covered) and its
+/// CA in a PEM file, for --ca-file: (server, the file's directory, file).
+async fn policy_host() -> (HttpsServer, tempfile::TempDir, std::path::PathBuf) {
+    let ca = TestCa::new("cli test CA");
+    let https = HttpsServer::start(
+        &ca,
+        &["mta-sts.cli.test"],
+        Reply::Policy("version: STSv1\nmode: enforce\nmx: mx1.cli.test\nmax_age: 86400\n".into()),
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    std::fs::write(&ca_file, ca.pem()).unwrap();
+    (https, dir, ca_file)
 }
 
 const ZONE: &str = "
@@ -41,16 +43,7 @@ async fn security_findings_json_and_exit_code() {
         ("2.0.192.in-addr.arpa.", "1 IN PTR mx1.cli.test.\n"),
     ])
     .await;
-    let ca = TestCa::new("cli test CA");
-    let https = HttpsServer::start(
-        &ca,
-        &["mta-sts.cli.test"],
-        Reply::Policy("version: STSv1\nmode: enforce\nmx: mx1.cli.test\nmax_age: 86400\n".into()),
-    )
-    .await;
-    let dir = tempfile::tempdir().unwrap();
-    let ca_file = dir.path().join("ca.pem");
-    std::fs::write(&ca_file, ca.pem()).unwrap();
+    let (https, dir, ca_file) = policy_host().await;
 
     let mut c = mxlens();
     c.args(["check", "--security", "--format", "json", "--resolver"])
@@ -201,16 +194,7 @@ async fn every_export_format_writes_the_reverse_dns() {
 #[tokio::test]
 async fn an_enforcing_sender_defers_when_the_primary_fails_over_to_an_uncovered_backup() {
     let dns = TestDns::start(&[("cli.test.", ZONE)]).await;
-    let ca = TestCa::new("simulate test CA");
-    let https = HttpsServer::start(
-        &ca,
-        &["mta-sts.cli.test"],
-        Reply::Policy("version: STSv1\nmode: enforce\nmx: mx1.cli.test\nmax_age: 86400\n".into()),
-    )
-    .await;
-    let dir = tempfile::tempdir().unwrap();
-    let ca_file = dir.path().join("ca.pem");
-    std::fs::write(&ca_file, ca.pem()).unwrap();
+    let (https, _dir, ca_file) = policy_host().await;
     let run = |enforce: &str, format: &str| {
         let mut c = mxlens();
         c.args([

@@ -3,20 +3,10 @@
 
 mod support;
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
-use support::TestDns;
-
-fn mxlens() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_mxlens"));
-    c.env("NO_COLOR", "1").env_remove("MXLENS_LOG");
-    // Never the user's configuration: it could set resolvers, colour, a profile.
-    c.env_remove("MXLENS_CONFIG")
-        .env("XDG_CONFIG_HOME", "/nonexistent/mxlens-test")
-        .env("XDG_STATE_HOME", "/nonexistent/mxlens-test");
-    c
-}
+use support::{TestDns, mxlens};
 
 fn run(args: &[&str]) -> Output {
     mxlens().args(args).output().unwrap()

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::{TestDns, WAIT};
+use support::{TestDns, WAIT, qtype};
 use tokio::net::UdpSocket;
 
 const OLD: &str = "@ 300 IN MX 10 old\nold 60 IN A 192.0.2.1\n";
@@ -77,20 +77,6 @@ impl Drop for SwitchProxy {
     fn drop(&mut self) {
         self.task.abort();
     }
-}
-
-/// The query type of the first question.
-fn qtype(msg: &[u8]) -> Option<u16> {
-    let mut i = 12;
-    loop {
-        let len = *msg.get(i)? as usize;
-        i += 1;
-        if len == 0 {
-            break;
-        }
-        i += len;
-    }
-    Some(u16::from_be_bytes([*msg.get(i)?, *msg.get(i + 1)?]))
 }
 
 /// Runs `watch --every 1 --until-change` through the proxy, switches once

@@ -136,6 +136,34 @@ impl Drop for RcodeServer {
     }
 }
 
+/// The built binary, isolated from the machine it runs on: no colour, no
+/// log, never the user's configuration or state (they could set resolvers,
+/// colour, a profile), no policy port from the environment.
+pub fn mxlens() -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_mxlens"));
+    c.env("NO_COLOR", "1")
+        .env_remove("MXLENS_LOG")
+        .env_remove("MXLENS_CONFIG")
+        .env_remove("MXLENS_MTA_STS_PORT")
+        .env("XDG_CONFIG_HOME", "/nonexistent/mxlens-test")
+        .env("XDG_STATE_HOME", "/nonexistent/mxlens-test");
+    c
+}
+
+/// Runs `c` off the async runtime, so the in-process servers keep
+/// answering while it waits.
+pub async fn output(mut c: std::process::Command) -> std::process::Output {
+    tokio::task::spawn_blocking(move || c.output().unwrap())
+        .await
+        .unwrap()
+}
+
+/// The query type of the first question.
+pub fn qtype(msg: &[u8]) -> Option<u16> {
+    let end = question_end(msg)?;
+    Some(u16::from_be_bytes([msg[end - 4], msg[end - 3]]))
+}
+
 /// End of the first question (name, type, class) after the 12-byte header.
 fn question_end(msg: &[u8]) -> Option<usize> {
     let mut i = 12;
